@@ -1,0 +1,21 @@
+#include "apps/tbsim/model_registry.hpp"
+
+#include "models/traffic/traffic_scenario.hpp"
+
+namespace tbsim::app {
+
+const std::vector<sim::ModelEntry>& models() {
+    static const std::vector<sim::ModelEntry> entries{
+        {"traffic", "message streams over a topology of links (the engine's own scenario kind)",
+         models::traffic::read_traffic_scenario, models::traffic::traffic_params},
+    };
+    return entries;
+}
+
+const sim::ModelEntry* find_model(std::string_view name) {
+    for (const auto& m : models())
+        if (m.name == name) return &m;
+    return nullptr;
+}
+
+}  // namespace tbsim::app

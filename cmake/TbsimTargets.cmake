@@ -1,0 +1,25 @@
+# Per-target settings shared by every tbsim target: language level, warnings, sanitizers.
+function(tbsim_target_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                         -Wno-sign-conversion -Wnon-virtual-dtor -Woverloaded-virtual)
+  if(TBSIM_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(TBSIM_SANITIZE)
+    target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer
+                           -fno-sanitize-recover=undefined)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# tbsim_add_test(NAME SOURCES...): one doctest executable per layer, registered with CTest.
+function(tbsim_add_test name)
+  add_executable(${name} ${ARGN})
+  tbsim_target_defaults(${name})
+  target_link_libraries(${name} PRIVATE doctest::doctest)
+  target_compile_definitions(${name} PRIVATE
+    TBSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    TBSIM_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  doctest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+endfunction()

@@ -1,0 +1,55 @@
+// A YAML configuration document with strict validation.
+//
+// The document remembers, for every mapping, which keys the readers asked for (present or not).
+// After reading, check_unknown_keys() walks the whole tree: a key nobody asked for is an error,
+// with a suggestion when it is close to a known one. Values given on the command line with
+// `--set key.path=value` replace or add nodes before reading, and errors in them name the option
+// instead of a file position.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/config/config_node.hpp"
+
+namespace tbsim::sim {
+
+class ConfigDocument : public std::enable_shared_from_this<ConfigDocument> {
+public:
+    /// Parses `text`, naming it `source` (a file path, or "<embedded default>") in messages.
+    static std::shared_ptr<ConfigDocument> from_text(const std::string& text, std::string source);
+    /// Reads and parses a file; a missing file or a YAML syntax error is a ConfigError.
+    static std::shared_ptr<ConfigDocument> from_file(const std::string& path);
+
+    /// Applies `key.path=value` (list items by index: `links.0.bandwidth=5Mbps`); the value is
+    /// parsed as YAML. Creates missing mapping keys. Throws ConfigError if the path crosses a scalar.
+    void apply_override(const std::string& assignment);
+
+    ConfigNode root();
+    const std::string& source() const { return source_; }
+
+    /// Throws ConfigError at the first key that no reader asked for.
+    void check_unknown_keys() const;
+
+    // Used by ConfigNode.
+    void note_known_key(const std::string& map_path, const std::string& key);
+    void note_opaque(const std::string& path);
+    std::string location(const YAML::Node& node, const std::string& path) const;
+
+private:
+    ConfigDocument(YAML::Node root, std::string source) : root_(std::move(root)), source_(std::move(source)) {}
+    void check_node(const YAML::Node& node, const std::string& path) const;
+
+    YAML::Node root_;
+    std::string source_;
+    std::map<std::string, std::set<std::string>> known_keys_;
+    std::set<std::string> opaque_;
+    std::map<std::string, std::string> overrides_;  // key path -> the --set text that wrote it
+};
+
+}  // namespace tbsim::sim

@@ -1,0 +1,191 @@
+// The future event list: a 4-ary min-heap ordered by (time, insertion sequence).
+//
+// Events at equal times fire in the order they were scheduled (SimPy's eid counter). A heap entry is
+// 16 bytes: the time and one word holding the sequence number (high 40 bits) and the index of the
+// event's slot (low 24 bits), so ordering by that word is ordering by sequence. Handlers live in a
+// slab of slots with stable addresses; a cancelled event keeps its heap entry until it reaches the
+// top, where it is discarded (lazy deletion). An EventId is a (slot, generation) pair, so cancelling
+// an event that already fired or was cancelled is always valid and does nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sim/core/callback.hpp"
+#include "sim/core/check.hpp"
+#include "sim/core/time.hpp"
+
+namespace tbsim::sim {
+
+/// A handle to a scheduled event. Default-constructed handles refer to no event.
+struct EventId {
+    static constexpr std::uint32_t kNone = 0xFFFF'FFFFu;
+    std::uint32_t slot = kNone;
+    std::uint32_t generation = 0;
+};
+
+class EventQueue {
+public:
+    static constexpr unsigned kSlotBits = 24;
+    static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+    static constexpr std::uint64_t kMaxSequence = (std::uint64_t{1} << (64 - kSlotBits)) - 1;
+
+    EventQueue() = default;
+    EventQueue(const EventQueue&) = delete;
+    EventQueue& operator=(const EventQueue&) = delete;
+
+    EventId push(Time at, Callback handler) {
+        const std::uint32_t slot = allocate_slot();
+        Slot& s = slot_ref(slot);
+        s.handler = std::move(handler);
+        s.live = true;
+        TBSIM_CHECK(sequence_ < kMaxSequence, "event sequence counter exhausted");
+        heap_push(Entry{at.ns(), (sequence_++ << kSlotBits) | slot});
+        ++live_;
+        return EventId{slot, s.generation};
+    }
+
+    /// Cancels a pending event; returns false (and does nothing) if it already fired or was cancelled.
+    bool cancel(EventId id) {
+        if (!is_pending(id)) return false;
+        Slot& s = slot_ref(id.slot);
+        s.live = false;
+        ++s.generation;
+        s.handler.reset();
+        --live_;
+        return true;
+    }
+
+    bool is_pending(EventId id) const {
+        if (id.slot == EventId::kNone || id.slot >= slot_count_) return false;
+        const Slot& s = slot_ref(id.slot);
+        return s.live && s.generation == id.generation;
+    }
+
+    /// Number of pending (not cancelled) events.
+    std::size_t size() const { return live_; }
+    bool empty() const { return live_ == 0; }
+
+    /// Time of the earliest pending event, or Time::max() if there is none.
+    Time next_time() {
+        drop_cancelled_top();
+        return heap_.empty() ? Time::max() : Time::from_ns(heap_.front().time);
+    }
+
+    /// If the earliest pending event is due at or before `until`, removes it, sets `now` to its time,
+    /// runs its handler and returns true; otherwise returns false.
+    bool run_next(Time until, Time& now) {
+        for (;;) {
+            if (heap_.empty()) return false;
+            const Entry top = heap_.front();
+            if (top.time > until.ns()) return false;
+            heap_pop();
+            const auto slot = static_cast<std::uint32_t>(top.key & kSlotMask);
+            Slot& s = slot_ref(slot);
+            if (!s.live) {  // cancelled while pending
+                release_slot(slot);
+                continue;
+            }
+            // The next event's slot is a likely cache miss in a large queue: fetch it while this
+            // handler runs.
+            if (!heap_.empty()) __builtin_prefetch(&slot_ref(static_cast<std::uint32_t>(heap_.front().key & kSlotMask)));
+            now = Time::from_ns(top.time);
+            s.live = false;
+            ++s.generation;
+            --live_;
+            s.handler();  // may schedule or cancel events; slot addresses are stable
+            s.handler.reset();
+            release_slot(slot);
+            return true;
+        }
+    }
+
+private:
+    struct Entry {
+        std::int64_t time;
+        std::uint64_t key;  // sequence << kSlotBits | slot
+    };
+    struct Slot {
+        Callback handler;
+        std::uint32_t generation = 0;
+        std::uint32_t next_free = EventId::kNone;
+        bool live = false;
+    };
+    static constexpr unsigned kChunkBits = 12;
+    static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
+
+    static bool before(const Entry& a, const Entry& b) {
+        return a.time < b.time || (a.time == b.time && a.key < b.key);
+    }
+
+    Slot& slot_ref(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+    const Slot& slot_ref(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+
+    std::uint32_t allocate_slot() {
+        if (free_head_ != EventId::kNone) {
+            const std::uint32_t i = free_head_;
+            free_head_ = slot_ref(i).next_free;
+            return i;
+        }
+        TBSIM_CHECK(slot_count_ <= kSlotMask, "more than 2^24 events pending at once");
+        if ((slot_count_ & (kChunkSize - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+        return slot_count_++;
+    }
+    void release_slot(std::uint32_t i) {
+        slot_ref(i).next_free = free_head_;
+        free_head_ = i;
+    }
+
+    void drop_cancelled_top() {
+        while (!heap_.empty()) {
+            const auto slot = static_cast<std::uint32_t>(heap_.front().key & kSlotMask);
+            if (slot_ref(slot).live) return;
+            heap_pop();
+            release_slot(slot);
+        }
+    }
+
+    void heap_push(Entry e) {
+        std::size_t i = heap_.size();
+        heap_.push_back(e);
+        Entry* h = heap_.data();
+        while (i > 0) {
+            const std::size_t parent = (i - 1) >> 2;
+            if (!before(e, h[parent])) break;
+            h[i] = h[parent];
+            i = parent;
+        }
+        h[i] = e;
+    }
+
+    void heap_pop() {
+        const Entry last = heap_.back();
+        heap_.pop_back();
+        const std::size_t n = heap_.size();
+        if (n == 0) return;
+        Entry* h = heap_.data();
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t first = 4 * i + 1;
+            if (first >= n) break;
+            std::size_t best = first;
+            const std::size_t end = first + 4 < n ? first + 4 : n;
+            for (std::size_t c = first + 1; c < end; ++c)
+                if (before(h[c], h[best])) best = c;
+            if (!before(h[best], last)) break;
+            h[i] = h[best];
+            i = best;
+        }
+        h[i] = last;
+    }
+
+    std::vector<Entry> heap_;
+    std::vector<std::unique_ptr<Slot[]>> chunks_;
+    std::uint32_t slot_count_ = 0;
+    std::uint32_t free_head_ = EventId::kNone;
+    std::uint64_t sequence_ = 0;
+    std::size_t live_ = 0;
+};
+
+}  // namespace tbsim::sim

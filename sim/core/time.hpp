@@ -1,0 +1,53 @@
+// Simulated time: an exact integer count of nanoseconds in a strong type.
+//
+// The same type is used for instants (time since the start of the simulation) and for durations.
+// Integer nanoseconds give an exact total order of events and identical results on every platform;
+// convert to double seconds only inside a formula and round back once when scheduling.
+#pragma once
+
+#include <cmath>
+#include <compare>
+#include <cstdint>
+#include <limits>
+
+namespace tbsim::sim {
+
+class Time {
+public:
+    constexpr Time() = default;
+
+    static constexpr Time from_ns(std::int64_t ns) { return Time{ns}; }
+    static constexpr Time from_us(std::int64_t us) { return Time{us * 1'000}; }
+    static constexpr Time from_ms(std::int64_t ms) { return Time{ms * 1'000'000}; }
+    static constexpr Time from_s(std::int64_t s) { return Time{s * 1'000'000'000}; }
+    /// Rounds a duration in seconds to the nearest nanosecond (the one place doubles become time).
+    static Time from_seconds(double s) { return Time{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
+    static constexpr Time max() { return Time{std::numeric_limits<std::int64_t>::max()}; }
+    static constexpr Time zero() { return Time{0}; }
+
+    constexpr std::int64_t ns() const { return ns_; }
+    constexpr double seconds() const { return static_cast<double>(ns_) * 1e-9; }
+    constexpr double milliseconds() const { return static_cast<double>(ns_) * 1e-6; }
+
+    constexpr auto operator<=>(const Time&) const = default;
+    constexpr Time operator+(Time o) const { return Time{ns_ + o.ns_}; }
+    constexpr Time operator-(Time o) const { return Time{ns_ - o.ns_}; }
+    constexpr Time& operator+=(Time o) { ns_ += o.ns_; return *this; }
+    constexpr Time& operator-=(Time o) { ns_ -= o.ns_; return *this; }
+    constexpr Time operator*(std::int64_t k) const { return Time{ns_ * k}; }
+    constexpr std::int64_t operator/(Time o) const { return ns_ / o.ns_; }
+    Time scaled(double factor) const { return from_seconds(seconds() * factor); }
+
+private:
+    constexpr explicit Time(std::int64_t ns) : ns_(ns) {}
+    std::int64_t ns_ = 0;
+};
+
+namespace time_literals {
+constexpr Time operator""_ns(unsigned long long v) { return Time::from_ns(static_cast<std::int64_t>(v)); }
+constexpr Time operator""_us(unsigned long long v) { return Time::from_us(static_cast<std::int64_t>(v)); }
+constexpr Time operator""_ms(unsigned long long v) { return Time::from_ms(static_cast<std::int64_t>(v)); }
+constexpr Time operator""_s(unsigned long long v) { return Time::from_s(static_cast<std::int64_t>(v)); }
+}  // namespace time_literals
+
+}  // namespace tbsim::sim

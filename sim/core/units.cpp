@@ -1,0 +1,134 @@
+#include "sim/core/units.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace tbsim::sim {
+namespace {
+
+struct Split {
+    double number;
+    std::string_view unit;
+};
+
+// "12.5ms" -> {12.5, "ms"}; spaces between number and unit are allowed.
+std::optional<Split> split_number(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    double value = 0.0;
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(begin, end, value);
+    if (ec != std::errc() || !std::isfinite(value)) return std::nullopt;
+    std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
+    while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+    return Split{value, unit};
+}
+
+template <std::size_t N>
+std::optional<double> scale_of(std::string_view unit, const std::array<std::pair<std::string_view, double>, N>& table) {
+    for (const auto& [name, factor] : table)
+        if (unit == name) return factor;
+    return std::nullopt;
+}
+
+constexpr std::array<std::pair<std::string_view, double>, 6> kDurationUnits{
+    {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}, {"min", 60.0}, {"h", 3600.0}}};
+constexpr std::array<std::pair<std::string_view, double>, 9> kSizeUnits{{{"B", 1.0},
+                                                                         {"kB", 1e3},
+                                                                         {"KB", 1e3},
+                                                                         {"MB", 1e6},
+                                                                         {"GB", 1e9},
+                                                                         {"KiB", 1024.0},
+                                                                         {"MiB", 1048576.0},
+                                                                         {"GiB", 1073741824.0},
+                                                                         {"TB", 1e12}}};
+constexpr std::array<std::pair<std::string_view, double>, 11> kRateUnits{{{"bps", 1.0},
+                                                                          {"kbps", 1e3},
+                                                                          {"Mbps", 1e6},
+                                                                          {"Gbps", 1e9},
+                                                                          {"b/s", 1.0},
+                                                                          {"kb/s", 1e3},
+                                                                          {"Mb/s", 1e6},
+                                                                          {"Gb/s", 1e9},
+                                                                          {"Bps", 8.0},
+                                                                          {"kBps", 8e3},
+                                                                          {"MBps", 8e6}}};
+constexpr std::array<std::pair<std::string_view, double>, 4> kPerUnits{
+    {{"/s", 1.0}, {"/min", 1.0 / 60.0}, {"/h", 1.0 / 3600.0}, {"/ms", 1e3}}};
+
+}  // namespace
+
+std::optional<Time> parse_duration(std::string_view text) {
+    const auto s = split_number(text);
+    if (!s) return std::nullopt;
+    const auto factor = scale_of(s->unit, kDurationUnits);
+    if (!factor) return std::nullopt;
+    return Time::from_seconds(s->number * *factor);
+}
+
+std::optional<DataSize> parse_data_size(std::string_view text) {
+    const auto s = split_number(text);
+    if (!s) return std::nullopt;
+    const auto factor = scale_of(s->unit, kSizeUnits);
+    if (!factor) return std::nullopt;
+    return DataSize{s->number * *factor};
+}
+
+std::optional<DataRate> parse_data_rate(std::string_view text) {
+    const auto s = split_number(text);
+    if (!s) return std::nullopt;
+    const auto factor = scale_of(s->unit, kRateUnits);
+    if (!factor) return std::nullopt;
+    return DataRate{s->number * *factor};
+}
+
+std::optional<Frequency> parse_frequency(std::string_view text) {
+    const auto s = split_number(text);
+    if (!s) return std::nullopt;
+    const auto factor = scale_of(s->unit, kPerUnits);
+    if (!factor) return std::nullopt;
+    return Frequency{s->number * *factor};
+}
+
+std::optional<Fraction> parse_fraction(std::string_view text) {
+    const auto s = split_number(text);
+    if (!s) return std::nullopt;
+    if (s->unit == "%") return Fraction{s->number / 100.0};
+    if (s->unit.empty()) return Fraction{s->number};
+    return std::nullopt;
+}
+
+std::string format_duration(Time t) {
+    const double s = t.seconds();
+    if (t.ns() == 0) return "0s";
+    if (std::abs(s) >= 3600.0 && std::fmod(s, 3600.0) == 0.0) return fmt::format("{}h", s / 3600.0);
+    if (std::abs(s) >= 60.0 && std::fmod(s, 60.0) == 0.0) return fmt::format("{}min", s / 60.0);
+    if (std::abs(s) >= 1.0) return fmt::format("{}s", s);
+    if (std::abs(s) >= 1e-3) return fmt::format("{}ms", s * 1e3);
+    if (std::abs(s) >= 1e-6) return fmt::format("{}us", s * 1e6);
+    return fmt::format("{}ns", t.ns());
+}
+
+std::string format_data_size(DataSize s) { return fmt::format("{}B", s.bytes); }
+
+std::string format_data_rate(DataRate r) {
+    const double b = r.bits_per_second;
+    if (b >= 1e9) return fmt::format("{}Gbps", b / 1e9);
+    if (b >= 1e6) return fmt::format("{}Mbps", b / 1e6);
+    if (b >= 1e3) return fmt::format("{}kbps", b / 1e3);
+    return fmt::format("{}bps", b);
+}
+
+std::string format_frequency(Frequency f) {
+    if (f.per_second < 1.0) return fmt::format("{}/min", f.per_second * 60.0);
+    return fmt::format("{}/s", f.per_second);
+}
+
+std::string format_fraction(Fraction f) { return fmt::format("{}%", f.value * 100.0); }
+
+}  // namespace tbsim::sim

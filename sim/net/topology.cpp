@@ -1,0 +1,173 @@
+#include "sim/net/topology.hpp"
+
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/graph/reverse_graph.hpp>
+#include <fmt/format.h>
+
+namespace tbsim::sim::net {
+namespace {
+
+constexpr DirectionId kNoDirection = std::numeric_limits<DirectionId>::max();
+
+struct EdgeProps {
+    DirectionId direction;
+    std::int64_t weight;  // latency in ns, scaled, plus one per hop so that ties prefer fewer hops
+};
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, EdgeProps>;
+
+Graph build_graph(const Topology& t) {
+    Graph g(t.node_count());
+    for (DirectionId d = 0; d < t.direction_count(); ++d)
+        boost::add_edge(t.direction_from(d), t.direction_to(d), EdgeProps{d, t.params(d).latency.ns() * 1024 + 1}, g);
+    return g;
+}
+
+// Runs Dijkstra from `root` over `graph` (the graph or its reverse) and returns, per node, the
+// direction of the tree edge that reaches it.
+template <class G>
+std::vector<DirectionId> shortest_path_tree(const G& graph, NodeId root, std::size_t nodes) {
+    std::vector<DirectionId> via(nodes, kNoDirection);
+    std::vector<std::int64_t> distance(nodes);
+    auto vertex_index = boost::get(boost::vertex_index, graph);
+    struct Recorder : boost::default_dijkstra_visitor {
+        std::vector<DirectionId>* via;
+        void edge_relaxed(typename boost::graph_traits<G>::edge_descriptor e, const G& g) {
+            (*via)[boost::target(e, g)] = g[e].direction;
+        }
+    } recorder;
+    recorder.via = &via;
+    boost::dijkstra_shortest_paths(
+        graph, root,
+        boost::weight_map(boost::get(&EdgeProps::weight, graph))
+            .distance_map(boost::make_iterator_property_map(distance.begin(), vertex_index))
+            .visitor(recorder));
+    return via;
+}
+
+}  // namespace
+
+TopologySpec read_topology(const ConfigNode& node) {
+    TopologySpec spec;
+    std::set<std::string> names;
+    if (auto nodes = node.child("nodes")) {
+        for (const auto& item : nodes->items()) {
+            std::string name = item.text();
+            if (!names.insert(name).second) item.fail(fmt::format("node '{}' is declared twice", name));
+            spec.nodes.push_back(std::move(name));
+        }
+    }
+    std::set<std::string> link_names;
+    if (auto links = node.child("links")) {
+        for (const auto& item : links->items()) {
+            LinkSpec link;
+            const auto name_node = item.required("name");
+            link.name = name_node.text();
+            if (!link_names.insert(link.name).second) name_node.fail(fmt::format("link '{}' is declared twice", link.name));
+            const auto between = item.required("between");
+            const auto ends = between.items();
+            if (ends.size() != 2) between.fail("expected a list of the two node names the link joins");
+            for (const auto& end : ends)
+                if (names.count(end.text()) == 0) end.fail(fmt::format("no node is called '{}'", end.text()));
+            link.a = ends[0].text();
+            link.b = ends[1].text();
+            if (link.a == link.b) between.fail("a link must join two different nodes");
+            LinkParams base;
+            link_param_table().read(item, base);
+            link.forward = base;
+            link.reverse = base;
+            if (auto f = item.child("forward")) link_param_table().read(*f, link.forward);
+            if (auto r = item.child("reverse")) link_param_table().read(*r, link.reverse);
+            for (const LinkParams* p : {&link.forward, &link.reverse})
+                if (p->segment_bytes() <= 0) item.fail("mtu must be larger than header");
+            spec.links.push_back(std::move(link));
+        }
+    }
+    return spec;
+}
+
+Topology::Topology(const TopologySpec& spec) : node_names_(spec.nodes), links_(spec.links) {
+    for (NodeId i = 0; i < node_names_.size(); ++i)
+        if (!node_ids_.emplace(node_names_[i], i).second)
+            throw std::invalid_argument(fmt::format("node '{}' is declared twice", node_names_[i]));
+    for (const auto& link : links_) {
+        const NodeId a = node(link.a);
+        const NodeId b = node(link.b);
+        dir_from_.push_back(a);
+        dir_to_.push_back(b);
+        dir_from_.push_back(b);
+        dir_to_.push_back(a);
+    }
+    route_misses_.assign(node_names_.size(), 0);
+}
+
+NodeId Topology::node(std::string_view name) const {
+    const auto it = node_ids_.find(std::string(name));
+    if (it == node_ids_.end()) throw std::out_of_range(fmt::format("no node is called '{}'", name));
+    return it->second;
+}
+
+std::size_t Topology::link_index(std::string_view name) const {
+    for (std::size_t i = 0; i < links_.size(); ++i)
+        if (links_[i].name == name) return i;
+    throw std::out_of_range(fmt::format("no link is called '{}'", name));
+}
+
+void Topology::build_source_tree(NodeId from) {
+    const Graph g = build_graph(*this);
+    source_trees_.emplace(from, shortest_path_tree(g, from, node_count()));
+}
+
+void Topology::build_destination_tree(NodeId to) {
+    const Graph g = build_graph(*this);
+    destination_trees_.emplace(to, shortest_path_tree(boost::make_reverse_graph(g), to, node_count()));
+}
+
+std::vector<DirectionId> Topology::compute_from_tree(NodeId from, NodeId to) {
+    const auto& via = source_trees_.at(from);
+    std::vector<DirectionId> path;
+    for (NodeId n = to; n != from;) {
+        const DirectionId d = via[n];
+        if (d == kNoDirection) return {};
+        path.push_back(d);
+        n = dir_from_[d];
+    }
+    return {path.rbegin(), path.rend()};
+}
+
+std::vector<DirectionId> Topology::compute_to_tree(NodeId from, NodeId to) {
+    const auto& next = destination_trees_.at(to);
+    std::vector<DirectionId> path;
+    for (NodeId n = from; n != to;) {
+        const DirectionId d = next[n];
+        if (d == kNoDirection) return {};
+        path.push_back(d);
+        n = dir_to_[d];
+    }
+    return path;
+}
+
+const std::vector<DirectionId>& Topology::route(NodeId from, NodeId to) {
+    const std::uint64_t key = (std::uint64_t{from} << 32) | to;
+    if (const auto it = routes_.find(key); it != routes_.end()) return it->second;
+    std::vector<DirectionId> path;
+    if (from != to) {
+        if (source_trees_.count(from) == 0 && destination_trees_.count(to) == 0) {
+            // Build the tree of the busier end: in a star, the hub's tree serves every spoke.
+            ++route_misses_[from];
+            ++route_misses_[to];
+            if (route_misses_[from] > route_misses_[to]) build_source_tree(from);
+            else build_destination_tree(to);
+        }
+        path = source_trees_.count(from) != 0 ? compute_from_tree(from, to) : compute_to_tree(from, to);
+        if (path.empty())
+            throw std::runtime_error(fmt::format("no route from '{}' to '{}'", node_names_[from], node_names_[to]));
+    }
+    return routes_.emplace(key, std::move(path)).first->second;
+}
+
+}  // namespace tbsim::sim::net

@@ -1,0 +1,48 @@
+#include "sim/stats/time_series.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "sim/core/check.hpp"
+
+namespace tbsim::sim {
+
+TimeSeries::TimeSeries(Time bin_width) : bin_width_(bin_width) {
+    TBSIM_CHECK(bin_width > Time::zero(), "time series bin width must be positive");
+}
+
+double& TimeSeries::bin(std::size_t i) {
+    if (i >= values_.size()) values_.resize(i + 1, 0.0);
+    return values_[i];
+}
+
+void TimeSeries::add(Time at, double amount) {
+    TBSIM_CHECK(at >= Time::zero(), "time series sample before time zero");
+    bin(static_cast<std::size_t>(at / bin_width_)) += amount;
+}
+
+void TimeSeries::add_spread(Time from, Time to, double amount) {
+    TBSIM_CHECK(from >= Time::zero() && to >= from, "time series interval out of order");
+    const auto first = static_cast<std::size_t>(from / bin_width_);
+    const auto last = static_cast<std::size_t>((to - Time::from_ns(to > from ? 1 : 0)) / bin_width_);
+    if (first == last) {
+        bin(first) += amount;
+        return;
+    }
+    const double span = static_cast<double>((to - from).ns());
+    bin(last);  // grow once
+    for (std::size_t i = first; i <= last; ++i) {
+        const Time lo = std::max(from, bin_width_ * static_cast<std::int64_t>(i));
+        const Time hi = std::min(to, bin_width_ * static_cast<std::int64_t>(i + 1));
+        values_[i] += amount * static_cast<double>((hi - lo).ns()) / span;
+    }
+}
+
+void TimeSeries::cover(Time end) {
+    const auto n = static_cast<std::size_t>((end.ns() + bin_width_.ns() - 1) / bin_width_.ns());
+    if (n > values_.size()) values_.resize(n, 0.0);
+}
+
+double TimeSeries::total() const { return std::accumulate(values_.begin(), values_.end(), 0.0); }
+
+}  // namespace tbsim::sim

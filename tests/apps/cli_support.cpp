@@ -1,0 +1,40 @@
+#include "cli_support.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+CommandResult run_tbsim(const std::string& args) {
+    const std::string dir = scratch_dir("_cli_capture");
+    const std::string out = dir + "/stdout", err = dir + "/stderr";
+    const std::string command =
+        std::string(TBSIM_BINARY_DIR) + "/apps/tbsim " + args + " > " + out + " 2> " + err + " < /dev/null";
+    const int status = std::system(command.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out);
+    r.err = read_file(err);
+    return r;
+}
+
+std::string scratch_dir(const std::string& name) {
+    const auto path = std::filesystem::path(TBSIM_BINARY_DIR) / "test-scratch" / name;
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    return path.string();
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}

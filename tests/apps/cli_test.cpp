@@ -1,0 +1,126 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+
+namespace {
+
+const std::string kScenario = R"(name: cli
+seed: 1
+duration: 30s
+topology:
+  nodes: [a, b]
+  links:
+    - name: ab
+      between: [a, b]
+      latency: 10ms
+      bandwidth: 10Mbps
+workloads:
+  - {name: w, from: a, to: b, period: 1s, size: 1KiB}
+)";
+
+std::string scenario_with(const std::string& from, const std::string& to) {
+    std::string s = kScenario;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("tbsim run with no file runs the embedded default and prints a summary") {
+    const auto dir = scratch_dir("default");
+    const auto r = run_tbsim("run --out " + dir);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("scenario 'default-testbed'") != std::string::npos);
+    CHECK(r.out.find("controller-uplink") != std::string::npos);
+    CHECK(std::filesystem::exists(dir + "/summary.json"));
+    CHECK(std::filesystem::exists(dir + "/series.csv"));
+}
+
+TEST_CASE("tbsim run --json prints the summary as valid JSON") {
+    const auto dir = scratch_dir("json");
+    const auto r = run_tbsim("run --json --out " + dir);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["scenario"] == "default-testbed");
+    CHECK(j["events"].get<double>() > 0);
+    CHECK(j.contains("wall_s"));
+    CHECK(j["ci95_half_width"].is_object());
+    // The file holds the same figures, without the wall-clock time.
+    const auto file = nlohmann::json::parse(read_file(dir + "/summary.json"));
+    CHECK(file["fingerprint"] == j["fingerprint"]);
+    CHECK_FALSE(file.contains("wall_s"));
+}
+
+TEST_CASE("bad scenarios exit 2 with FILE:LINE:COL and the key, and write nothing") {
+    const auto dir = scratch_dir("bad");
+    const auto out = dir + "/out";
+    struct Case {
+        std::string yaml, expected;
+    } cases[] = {
+        {scenario_with("latency: 10ms", "latncy: 10ms"), "bad.yaml:9:7: topology.links[0].latncy: unknown key (did you mean 'latency'?)"},
+        {scenario_with("10Mbps", "10MB"), "bad.yaml:10:18: topology.links[0].bandwidth: expected a data rate"},
+        {scenario_with("10Mbps", "-10Mbps"), "bad.yaml:10:18: topology.links[0].bandwidth: must be greater than zero"},
+        {scenario_with("to: b", "to: c"), "bad.yaml:12:28: workloads[0].to: no node is called 'c'"},
+    };
+    for (const auto& c : cases) {
+        write_text(dir + "/bad.yaml", c.yaml);
+        const auto r = run_tbsim("run " + dir + "/bad.yaml --out " + out);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(dir + "/" + c.expected) == 0);
+        CHECK_FALSE(std::filesystem::exists(out));
+        CHECK(run_tbsim("check " + dir + "/bad.yaml").exit_code == 2);
+    }
+}
+
+TEST_CASE("--set overrides are validated like the file") {
+    const auto dir = scratch_dir("set");
+    write_text(dir + "/s.yaml", kScenario);
+    const auto bad = run_tbsim("run " + dir + "/s.yaml --set topology.links.0.bandwidth=fast --out " + dir + "/o");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--set topology.links.0.bandwidth=fast: topology.links[0].bandwidth: expected a data rate") == 0);
+    const auto good = run_tbsim("run " + dir + "/s.yaml --set topology.links.0.bandwidth=1Mbps --json --out " + dir + "/o");
+    CHECK(good.exit_code == 0);
+    // 1 KiB + 52 B per second over a 1 Mb/s link: utilisation 8.6 ms per 1 s.
+    const auto j = nlohmann::json::parse(good.out);
+    CHECK(j["links"]["ab"]["forward"]["utilisation"].get<double>() == doctest::Approx(1076.0 * 8 / 1e6).epsilon(0.01));
+}
+
+TEST_CASE("tbsim check validates only; a missing file, an unknown model and bad options exit 2") {
+    const auto dir = scratch_dir("check");
+    write_text(dir + "/s.yaml", kScenario);
+    const auto ok = run_tbsim("check " + dir + "/s.yaml");
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("ok") != std::string::npos);
+    CHECK(run_tbsim("check " + dir + "/missing.yaml").exit_code == 2);
+    write_text(dir + "/m.yaml", "model: nosuch\n" + kScenario);
+    const auto m = run_tbsim("check " + dir + "/m.yaml");
+    CHECK(m.exit_code == 2);
+    CHECK(m.err.find("m.yaml:1:8: model: unknown model 'nosuch'") != std::string::npos);
+    CHECK(run_tbsim("run --seed minus-one").exit_code == 2);
+    CHECK(run_tbsim("frobnicate").exit_code == 2);
+}
+
+TEST_CASE("help, version and params answer") {
+    CHECK(run_tbsim("--version").out.find("tbsim 0.1.0") != std::string::npos);
+    const auto help = run_tbsim("run --help");
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("--set") != std::string::npos);
+    const auto params = run_tbsim("params traffic");
+    CHECK(params.exit_code == 0);
+    CHECK(params.out.find("tunnel_overhead") != std::string::npos);
+    CHECK(run_tbsim("params nosuch").exit_code == 2);
+}
+
+TEST_CASE("tbsim bench engine prints its figures as JSON") {
+    const auto r = run_tbsim("bench engine --pending 1000 --events 200000 --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["pending"] == 1000);
+    CHECK(j["events"] == 200000);
+    CHECK(j["ratio"].get<double>() > 0.0);
+    CHECK(j["ratio"].get<double>() == doctest::Approx(j["events_per_sec"].get<double>() / j["reference_events_per_sec"].get<double>()).epsilon(0.001));
+}

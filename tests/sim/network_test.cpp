@@ -1,0 +1,167 @@
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "sim/net/network.hpp"
+
+using namespace tbsim::sim;
+using namespace tbsim::sim::net;
+using namespace tbsim::sim::time_literals;
+
+namespace {
+
+LinkParams link(Time latency, double bps) {
+    LinkParams p;
+    p.latency = latency;
+    p.bandwidth = DataRate{bps};
+    return p;
+}
+
+TopologySpec pair(const LinkParams& p) {
+    TopologySpec t;
+    t.add_node("a");
+    t.add_node("b");
+    t.add_link("ab", "a", "b", p);
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("a message pays serialisation and propagation delay") {
+    Simulation sim;
+    Network net(sim, pair(link(10_ms, 8e6)));
+    const TagId tag = net.tag("app");
+    Time delivered;
+    net.send(net.node("a"), net.node("b"), 1000.0, tag, [&] { delivered = sim.now(); });
+    sim.run();
+    // 1000 B + 52 B of IP/TCP headers = 1052 B at 8 Mb/s = 1.052 ms, plus 10 ms.
+    CHECK(delivered == Time::from_us(11052));
+    CHECK(net.stats(0).wire_bytes[tag] == doctest::Approx(1052.0));
+    CHECK(net.stats(0).payload_bytes[tag] == doctest::Approx(1000.0));
+}
+
+TEST_CASE("a large message is cut into MTU-sized packets, each with its headers, and ACKed") {
+    Simulation sim;
+    Network net(sim, pair(link(10_ms, 8e6)));
+    const TagId tag = net.tag("app");
+    Time delivered;
+    net.send(net.node("a"), net.node("b"), 10000.0, tag, [&] { delivered = sim.now(); });
+    sim.run();
+    // MSS = 1500 - 52 = 1448 B: 7 packets; wire = 10000 + 7 * 52 = 10364 B -> 10.364 ms.
+    CHECK(net.stats(0).packets[tag] == 7);
+    CHECK(net.stats(0).wire_bytes[tag] == doctest::Approx(10364.0));
+    CHECK(delivered == Time::from_us(20364));
+    // Delayed ACKs, one per two segments: 4 header-only packets back.
+    CHECK(net.stats(1).packets[tag] == 4);
+    CHECK(net.stats(1).wire_bytes[tag] == doctest::Approx(4 * 52.0));
+}
+
+TEST_CASE("a busy link direction queues messages first in, first out") {
+    Simulation sim;
+    Network net(sim, pair(link(10_ms, 8e6)));
+    const TagId tag = net.tag("app");
+    net.monitor(0);
+    std::vector<Time> delivered;
+    for (int i = 0; i < 3; ++i) net.send(net.node("a"), net.node("b"), 1000.0, tag, [&] { delivered.push_back(sim.now()); });
+    sim.run();
+    REQUIRE(delivered.size() == 3);
+    CHECK(delivered[0] == Time::from_us(11052));
+    CHECK(delivered[1] == Time::from_us(12104));
+    CHECK(delivered[2] == Time::from_us(13156));
+    // Queueing delays 0, 1.052 and 2.104 ms.
+    CHECK(net.stats(0).queue_delay_s.mean() * 1e3 == doctest::Approx(1.052));
+    CHECK(net.stats(0).queue_delay_s.max() * 1e3 == doctest::Approx(2.104));
+}
+
+TEST_CASE("tunnel overhead is added to every packet") {
+    Simulation sim;
+    LinkParams p = link(1_ms, 1e9);
+    p.tunnel_overhead = DataSize{57};
+    p.ack_every = 0;
+    Network net(sim, pair(p));
+    const TagId tag = net.tag("amqp");
+    net.send(net.node("a"), net.node("b"), 3000.0, tag);  // 3 packets
+    sim.run();
+    CHECK(net.stats(0).wire_bytes[tag] == doctest::Approx(3000.0 + 3 * (52.0 + 57.0)));
+    CHECK(net.stats(1).wire_bytes[tag] == 0.0);
+}
+
+TEST_CASE("lost packets are sent again after the timeout and their bytes count twice") {
+    Simulation sim(3);
+    LinkParams p = link(10_ms, 8e6);
+    p.loss = Fraction{0.2};
+    p.ack_every = 0;
+    Network net(sim, pair(p));
+    const TagId tag = net.tag("app");
+    Time slowest;
+    for (int i = 0; i < 200; ++i)
+        sim.schedule_at(Time::from_s(i), [&] {
+            const Time sent = sim.now();
+            net.send(net.node("a"), net.node("b"), 1000.0, tag, [&, sent] { slowest = std::max(slowest, sim.now() - sent); });
+        });
+    sim.run();
+    const auto& s = net.stats(0);
+    const auto resent = s.retransmitted_packets;
+    // Each message needs a geometric number of tries: 200 * 0.2 / 0.8 = 50 resends expected.
+    CHECK(resent >= 25);
+    CHECK(resent <= 80);
+    CHECK(s.packets[tag] == 200 + resent);
+    CHECK(s.wire_bytes[tag] == doctest::Approx((200.0 + static_cast<double>(resent)) * 1052.0));
+    // A message that lost its packet once took at least 1.052 + 200 + 1.052 + 10 ms.
+    CHECK(slowest >= Time::from_us(212104));
+    CHECK(net.messages_delivered() == 200);
+}
+
+TEST_CASE("bytes are conserved: no bin of a saturated link exceeds its capacity") {
+    Simulation sim;
+    Network net(sim, pair(link(5_ms, 1e6)), 1_s);  // 1 Mb/s = 125000 B per 1 s bin
+    const TagId tag = net.tag("bulk");
+    net.monitor(0);
+    for (int i = 0; i < 100; ++i) net.send(net.node("a"), net.node("b"), 20000.0, tag);  // 2 MB at once
+    sim.run();
+    const auto& series = net.stats(0).series[tag];
+    double total = 0.0;
+    for (std::size_t i = 0; i < series.bins(); ++i) {
+        CHECK(series.at(i) <= 125000.0 * (1 + 1e-9));
+        total += series.at(i);
+    }
+    CHECK(total == doctest::Approx(net.stats(0).wire_bytes[tag]));
+    // Full bins while the backlog lasts: 100 x (20000 + 14 x 52) = 2,072,800 wire bytes take 16.58 s.
+    CHECK(series.at(0) == doctest::Approx(125000.0));
+    CHECK(series.at(15) == doctest::Approx(125000.0));
+    CHECK(series.bins() == 17);
+}
+
+TEST_CASE("routes follow the lowest total latency and are cached") {
+    TopologySpec t;
+    for (const char* n : {"a", "b", "c"}) t.add_node(n);
+    t.add_link("ab", "a", "b", link(2_ms, 1e9));
+    t.add_link("bc", "b", "c", link(3_ms, 1e9));
+    t.add_link("ac", "a", "c", link(20_ms, 1e9));
+    Topology topo(t);
+    const auto& r = topo.route(topo.node("a"), topo.node("c"));
+    REQUIRE(r.size() == 2);
+    CHECK(r[0] == 0);  // ab forward
+    CHECK(r[1] == 2);  // bc forward
+    const auto& back = topo.route(topo.node("c"), topo.node("a"));
+    REQUIRE(back.size() == 2);
+    CHECK(back[0] == 3);  // bc reverse
+    CHECK(back[1] == 1);  // ab reverse
+    CHECK(&topo.route(topo.node("a"), topo.node("c")) == &r);
+
+    Simulation sim;
+    Network net(sim, t);
+    Time delivered;
+    net.send(net.node("a"), net.node("c"), 948.0, net.tag("x"), [&] { delivered = sim.now(); });
+    sim.run();
+    // 1000 wire bytes at 1 Gb/s = 8 us per hop, store-and-forward: 2 * 8 us + 5 ms.
+    CHECK(delivered == Time::from_us(5016));
+}
+
+TEST_CASE("an unreachable node is reported") {
+    TopologySpec t;
+    for (const char* n : {"a", "b", "island"}) t.add_node(n);
+    t.add_link("ab", "a", "b", link(1_ms, 1e9));
+    Topology topo(t);
+    CHECK_THROWS_AS(topo.route(topo.node("a"), topo.node("island")), std::runtime_error);
+}

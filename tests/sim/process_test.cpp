@@ -1,0 +1,113 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/core/process.hpp"
+
+using namespace tbsim::sim;
+using namespace tbsim::sim::time_literals;
+
+namespace {
+
+Process ticker(Simulation& sim, std::vector<double>& at, int n, Time period) {
+    for (int i = 0; i < n; ++i) {
+        co_await sim.timeout(period);
+        at.push_back(sim.now().seconds());
+    }
+}
+
+Process child(Simulation& sim, std::string& log, Time d) {
+    log += "c0 ";
+    co_await sim.timeout(d);
+    log += "c1 ";
+}
+
+Process parent(Simulation& sim, std::string& log) {
+    log += "p0 ";
+    co_await child(sim, log, 2_s);
+    log += "p1@" + std::to_string(sim.now().ns() / 1'000'000'000) + " ";
+}
+
+Process waiter(Simulation& sim, Trigger& t, std::vector<double>& woke) {
+    co_await t.wait();
+    woke.push_back(sim.now().seconds());
+}
+
+Process user(Simulation& sim, Resource& r, std::string& log, char name, Time hold) {
+    co_await r.acquire();
+    log += name;
+    co_await sim.timeout(hold);
+    r.release();
+}
+
+struct Flag {
+    bool* destroyed;
+    ~Flag() { *destroyed = true; }
+};
+
+Process sleeper(Simulation& sim, bool& destroyed) {
+    Flag f{&destroyed};
+    co_await sim.timeout(1000_s);
+}
+
+}  // namespace
+
+TEST_CASE("a process advances through timeouts") {
+    Simulation sim;
+    std::vector<double> at;
+    sim.start(ticker(sim, at, 3, 2_s));
+    sim.run();
+    CHECK(at == std::vector<double>{2.0, 4.0, 6.0});
+}
+
+TEST_CASE("awaiting a process runs it and resumes the awaiter when it ends") {
+    Simulation sim;
+    std::string log;
+    sim.start(parent(sim, log));
+    sim.run();
+    CHECK(log == "p0 c0 c1 p1@2 ");
+}
+
+TEST_CASE("a trigger wakes every waiter once, in waiting order, at the firing time") {
+    Simulation sim;
+    Trigger t(sim);
+    std::vector<double> woke;
+    sim.start(waiter(sim, t, woke));
+    sim.start(waiter(sim, t, woke));
+    sim.schedule_at(5_s, [&] { t.fire(); });
+    sim.run();
+    CHECK(woke == std::vector<double>{5.0, 5.0});
+    sim.start(waiter(sim, t, woke));  // already fired: no wait
+    sim.run();
+    CHECK(woke.size() == 3);
+    CHECK(woke.back() == 5.0);
+}
+
+TEST_CASE("a resource serves waiters first come, first served") {
+    Simulation sim;
+    Resource r(sim, 2);
+    std::string log;
+    for (char c : std::string("abcde")) sim.start(user(sim, r, log, c, 10_s));
+    sim.run_until(1_s);
+    CHECK(log == "ab");
+    CHECK(r.in_use() == 2);
+    CHECK(r.queued() == 3);
+    sim.run_until(10_s);
+    CHECK(log == "abcd");
+    sim.run();
+    CHECK(log == "abcde");
+    CHECK(sim.now() == 30_s);  // three rounds of 10 s with capacity 2
+    CHECK(r.in_use() == 0);
+}
+
+TEST_CASE("the simulation destroys the frames of processes still suspended") {
+    bool destroyed = false;
+    {
+        Simulation sim;
+        sim.start(sleeper(sim, destroyed));
+        sim.run_until(1_s);
+        CHECK_FALSE(destroyed);
+    }
+    CHECK(destroyed);
+}

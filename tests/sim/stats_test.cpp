@@ -1,0 +1,76 @@
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "sim/stats/confidence.hpp"
+#include "sim/stats/tally.hpp"
+#include "sim/stats/time_series.hpp"
+#include "sim/stats/time_weighted.hpp"
+
+using namespace tbsim::sim;
+using namespace tbsim::sim::time_literals;
+
+TEST_CASE("a tally gives mean, sample variance, extremes and exact percentiles") {
+    Tally t;
+    for (const double x : {7.0, 1.0, 3.0, 9.0, 5.0}) t.add(x);
+    CHECK(t.count() == 5);
+    CHECK(t.mean() == doctest::Approx(5.0));
+    CHECK(t.variance() == doctest::Approx(10.0));  // sum of squares 40 over n - 1
+    CHECK(t.min() == 1.0);
+    CHECK(t.max() == 9.0);
+    CHECK(t.percentile(0.0) == 1.0);
+    CHECK(t.percentile(0.5) == 5.0);
+    CHECK(t.percentile(1.0) == 9.0);
+    CHECK(t.percentile(0.9) == doctest::Approx(8.2));  // type 7: 7 + 0.6 * (9 - 7)
+    t.add(11.0);                                       // adding after a sort keeps percentiles exact
+    CHECK(t.percentile(0.5) == doctest::Approx(6.0));
+}
+
+TEST_CASE("percentiles of 1..100 match numpy's linear interpolation") {
+    Tally t;
+    for (int i = 100; i >= 1; --i) t.add(i);
+    CHECK(t.percentile(0.95) == doctest::Approx(95.05));
+    CHECK(t.percentile(0.99) == doctest::Approx(99.01));
+    CHECK(t.percentile(0.25) == doctest::Approx(25.75));
+}
+
+TEST_CASE("a time-weighted average integrates a piecewise-constant value") {
+    TimeWeighted q(0_s, 0.0);
+    q.set(2_s, 4.0);  // 0 for 2 s
+    q.set(5_s, 1.0);  // 4 for 3 s
+    // 1 for 5 s up to t = 10 s: (0*2 + 4*3 + 1*5) / 10
+    CHECK(q.mean(10_s) == doctest::Approx(1.7));
+    CHECK(q.max() == 4.0);
+}
+
+TEST_CASE("a time series spreads an interval's amount over the bins it overlaps") {
+    TimeSeries s(1_s);
+    s.add(500_ms, 10.0);
+    s.add_spread(1500_ms, 3500_ms, 200.0);  // 0.5 s in bin 1, 1 s in bin 2, 0.5 s in bin 3
+    CHECK(s.at(0) == doctest::Approx(10.0));
+    CHECK(s.at(1) == doctest::Approx(50.0));
+    CHECK(s.at(2) == doctest::Approx(100.0));
+    CHECK(s.at(3) == doctest::Approx(50.0));
+    CHECK(s.total() == doctest::Approx(210.0));
+    s.add_spread(4_s, 5_s, 7.0);  // exactly one bin: nothing leaks into bin 5
+    CHECK(s.at(4) == doctest::Approx(7.0));
+    CHECK(s.bins() == 5);
+}
+
+TEST_CASE("Student-t quantiles match the tables") {
+    CHECK(student_t_975(1) == doctest::Approx(12.7062).epsilon(1e-5));
+    CHECK(student_t_975(4) == doctest::Approx(2.7764).epsilon(1e-4));
+    CHECK(student_t_975(30) == doctest::Approx(2.0423).epsilon(1e-4));
+    CHECK(student_t_975(40) == doctest::Approx(2.0211).epsilon(1e-4));   // table: 2.021075
+    CHECK(student_t_975(120) == doctest::Approx(1.9799).epsilon(1e-4));  // table: 1.979930
+    CHECK(student_t_975(100000) == doctest::Approx(1.95999).epsilon(1e-4));
+}
+
+TEST_CASE("the 95% confidence interval of five replications") {
+    const auto ci = confidence_95({1.0, 2.0, 3.0, 4.0, 5.0});
+    CHECK(ci.n == 5);
+    CHECK(ci.mean == doctest::Approx(3.0));
+    // s = sqrt(2.5) = 1.5811; t(0.975, 4) = 2.776445; half-width = 2.776445 * 1.5811 / sqrt(5)
+    CHECK(ci.half_width == doctest::Approx(1.96324).epsilon(1e-4));
+    CHECK(confidence_95({42.0}).half_width == 0.0);
+}
