@@ -1,6 +1,7 @@
 #include "cli_support.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +9,9 @@
 #include <sstream>
 
 CommandResult run_tbsim(const std::string& args) {
-    const std::string dir = scratch_dir("_cli_capture");
+    // ctest runs test cases in parallel processes: each capture gets its own folder.
+    static int calls = 0;
+    const std::string dir = scratch_dir("_capture-" + std::to_string(::getpid()) + "-" + std::to_string(calls++));
     const std::string out = dir + "/stdout", err = dir + "/stderr";
     const std::string command =
         std::string(TBSIM_BINARY_DIR) + "/apps/tbsim " + args + " > " + out + " 2> " + err + " < /dev/null";
