@@ -48,38 +48,41 @@ double Network::packet_count(const LinkParams& p, double payload) {
     return std::max(1.0, std::ceil(payload / p.segment_bytes()));
 }
 
-void Network::account(DirectionId d, TagId tag, Time start, Time end, double wire, double payload, double packets) {
+Time Network::occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag) {
+    const LinkParams& p = topology_.params(d);
+    const Time length = p.bandwidth.transmission_time(wire);
+    const Time start = dirs_[d].calendar.reserve(ready, length, sim_.now());
+    const Time end = start + length;
     DirectionStats& s = stats_[d];
     s.wire_bytes[tag] += wire;
     s.payload_bytes[tag] += payload;
     s.packets[tag] += static_cast<std::uint64_t>(packets);
-    s.busy_time += end - start;
-    if (monitored_[d]) s.series[tag].add_spread(start, end, wire);
-}
-
-Time Network::transmit(DirectionId d, double payload, double packets, TagId tag) {
-    const LinkParams& p = topology_.params(d);
-    DirectionState& state = dirs_[d];
-    const Time now = sim_.now();
-    const double wire = payload + packets * p.per_packet_overhead();
-    const Time start = std::max(now, state.busy_until);
-    const Time end = start + p.bandwidth.transmission_time(wire);
-    state.busy_until = end;
-    account(d, tag, start, end, wire, payload, packets);
-    if (monitored_[d]) stats_[d].queue_delay_s.add((start - now).seconds());
-
-    if (p.ack_every > 0) {  // delayed ACKs flow back over the opposite direction
-        const DirectionId back = Topology::opposite(d);
-        const LinkParams& q = topology_.params(back);
-        const double acks = std::ceil(packets / static_cast<double>(p.ack_every));
-        const double ack_wire = acks * q.per_packet_overhead();
-        DirectionState& back_state = dirs_[back];
-        const Time ack_start = std::max(now, back_state.busy_until);
-        const Time ack_end = ack_start + q.bandwidth.transmission_time(ack_wire);
-        back_state.busy_until = ack_end;
-        account(back, tag, ack_start, ack_end, ack_wire, 0.0, acks);
+    s.busy_time += length;
+    if (monitored_[d]) {
+        s.series[tag].add_spread(start, end, wire);
+        if (payload > 0.0) s.queue_delay_s.add((start - ready).seconds());
     }
     return end;
+}
+
+Time Network::cross(DirectionId d, Time ready, double payload, double packets, TagId tag, bool acked) {
+    const LinkParams& p = topology_.params(d);
+    for (;;) {
+        const Time end = occupy(d, ready, payload + packets * p.per_packet_overhead(), payload, packets, tag);
+        const Time arrival = end + p.latency;
+        if (acked && p.ack_every > 0) {  // delayed ACKs go back once the data has arrived
+            const DirectionId back = Topology::opposite(d);
+            const double acks = std::ceil(packets / static_cast<double>(p.ack_every));
+            occupy(back, arrival, acks * topology_.params(back).per_packet_overhead(), 0.0, acks, tag);
+        }
+        const std::uint32_t lost = draw_losses(d, static_cast<std::uint32_t>(packets));
+        if (lost == 0) return arrival;
+        // Only the lost packets go again, after the timeout, with their share of the payload.
+        stats_[d].retransmitted_packets += lost;
+        payload *= lost / packets;
+        packets = lost;
+        ready = end + p.retransmit_timeout;
+    }
 }
 
 std::uint32_t Network::draw_losses(DirectionId d, std::uint32_t packets) {
@@ -92,94 +95,35 @@ std::uint32_t Network::draw_losses(DirectionId d, std::uint32_t packets) {
     return lost;
 }
 
-void Network::send(NodeId from, NodeId to, double payload_bytes, TagId tag, Callback on_delivered) {
+void Network::record_delivery(Time sent, Time arrived) {
+    const double took = (arrived - sent).seconds();
+    ++messages_delivered_;
+    delivery_sum_s_ += took;
+    delivery_max_s_ = std::max(delivery_max_s_, took);
+}
+
+Time Network::transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart) {
     TBSIM_CHECK(payload_bytes >= 0.0, "negative message size");
     TBSIM_CHECK(tag < tag_names_.size(), "unknown protocol tag");
+    TBSIM_CHECK(depart >= sim_.now(), "a message cannot leave in the past");
     ++messages_sent_;
-    const auto& route = topology_.route(from, to);
-    // Fast path: one lossless hop and nobody waiting: pure arithmetic, no event.
-    if (route.size() == 1 && !on_delivered && !dirs_[route[0]].loss_rng) {
-        const DirectionId d = route[0];
-        const Time end = transmit(d, payload_bytes, packet_count(topology_.params(d), payload_bytes), tag);
-        const double took = (end + topology_.params(d).latency - sim_.now()).seconds();
-        ++messages_delivered_;
-        delivery_sum_s_ += took;
-        delivery_max_s_ = std::max(delivery_max_s_, took);
-        return;
-    }
-    const std::uint32_t id = allocate(InFlight{&route, std::move(on_delivered), payload_bytes, sim_.now(), 0, 0, tag, UINT32_MAX});
-    if (route.empty()) {  // same node: delivered now, through an event so callers never re-enter
-        sim_.schedule_in(Time::zero(), [this, id] {
-            deliver(in_flight_[id]);
-            release(id);
-        });
-        return;
-    }
-    advance(id);
+    Time t = depart;
+    for (const DirectionId d : topology_.route(from, to))
+        t = cross(d, t, payload_bytes, packet_count(topology_.params(d), payload_bytes), tag, true);
+    record_delivery(depart, t);
+    return t;
 }
 
-void Network::advance(std::uint32_t id) {
-    InFlight& m = in_flight_[id];
-    const DirectionId d = (*m.route)[m.hop];
-    const LinkParams& p = topology_.params(d);
-    const double all_packets = packet_count(p, m.payload_bytes);
-    double packets = all_packets;
-    double payload = m.payload_bytes;
-    if (m.lost_packets > 0) {  // a retransmission round: only the lost packets go again
-        packets = m.lost_packets;
-        payload = m.payload_bytes * packets / all_packets;
-        stats_[d].retransmitted_packets += m.lost_packets;
-    }
-    const Time end = transmit(d, payload, packets, m.tag);
-    m.lost_packets = draw_losses(d, static_cast<std::uint32_t>(packets));
-    if (m.lost_packets > 0) {
-        sim_.schedule_at(end + p.retransmit_timeout, [this, id] { advance(id); });
-        return;
-    }
-    const Time arrival = end + p.latency;
-    ++m.hop;
-    if (m.hop < m.route->size()) {
-        sim_.schedule_at(arrival, [this, id] { advance(id); });
-        return;
-    }
-    if (m.on_delivered) {
-        sim_.schedule_at(arrival, [this, id] {
-            deliver(in_flight_[id]);
-            release(id);
-        });
-        return;
-    }
-    const double took = (arrival - m.sent).seconds();
-    ++messages_delivered_;
-    delivery_sum_s_ += took;
-    delivery_max_s_ = std::max(delivery_max_s_, took);
-    release(id);
+Time Network::transfer_control(NodeId from, NodeId to, double packets, TagId tag, Time depart) {
+    TBSIM_CHECK(depart >= sim_.now(), "a packet cannot leave in the past");
+    Time t = depart;
+    for (const DirectionId d : topology_.route(from, to)) t = cross(d, t, 0.0, packets, tag, false);
+    return t;
 }
 
-void Network::deliver(InFlight& m) {
-    const double took = (sim_.now() - m.sent).seconds();
-    ++messages_delivered_;
-    delivery_sum_s_ += took;
-    delivery_max_s_ = std::max(delivery_max_s_, took);
-    Callback cb = std::move(m.on_delivered);
-    if (cb) cb();
-}
-
-std::uint32_t Network::allocate(InFlight m) {
-    if (free_head_ != UINT32_MAX) {
-        const std::uint32_t id = free_head_;
-        free_head_ = in_flight_[id].next_free;
-        in_flight_[id] = std::move(m);
-        return id;
-    }
-    in_flight_.push_back(std::move(m));
-    return static_cast<std::uint32_t>(in_flight_.size() - 1);
-}
-
-void Network::release(std::uint32_t id) {
-    in_flight_[id].on_delivered.reset();
-    in_flight_[id].next_free = free_head_;
-    free_head_ = id;
+void Network::send(NodeId from, NodeId to, double payload_bytes, TagId tag, Callback on_delivered) {
+    const Time arrival = transfer(from, to, payload_bytes, tag, sim_.now());
+    if (on_delivered) sim_.schedule_at(arrival, std::move(on_delivered));
 }
 
 void Network::close_series(Time end) {

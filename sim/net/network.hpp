@@ -1,17 +1,18 @@
 // Messages crossing the network, with per-packet byte accounting done arithmetically.
 //
-// A message is sent whole from node to node along its route. On each link direction it is cut into
-// packets (link_params.hpp) and serialised first-in first-out: it starts when the direction is
-// free, occupies it for wire_bytes * 8 / bandwidth, and arrives one latency after its last bit
-// (store-and-forward per message). Queueing therefore emerges from busy directions without one
-// event per packet. Lost packets are drawn per packet and sent again after the retransmission
-// timeout, occupying the direction again. ACKs occupy the opposite direction from the moment the
-// data is sent. Every byte is counted once per direction crossed, by protocol tag: totals always,
-// and fixed-width time series for monitored links, where bytes are spread over the interval during
-// which they occupy the wire, so that no bin ever exceeds the link's capacity.
+// A message is moved whole from node to node along its route. On each link direction it is cut
+// into packets (link_params.hpp) and takes the first idle gap of the direction's reservation
+// calendar at or after it is ready there: it occupies the wire for wire_bytes * 8 / bandwidth and
+// reaches the next node one latency after its last bit (store-and-forward per message). A busy
+// direction therefore delays what follows, with no event per packet. Lost packets are drawn per
+// packet and sent again after the retransmission timeout, occupying the wire again. Delayed ACKs
+// occupy the opposite direction when the data arrives. Every byte is counted per direction and
+// protocol tag: totals always, and fixed-width time series for monitored links, spread over the
+// interval the bytes occupy the wire, so no bin exceeds the link's capacity.
 //
-// Events: none for a one-hop message without loss or delivery callback; otherwise one per extra
-// hop, per retransmission round and per delivery.
+// transfer() computes a whole path at once and schedules nothing: a model that knows when a
+// message leaves (an RPC exchange worked out when it starts) pays no event for it. send() is
+// transfer() now plus one event at delivery.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 
 #include "sim/core/callback.hpp"
 #include "sim/core/simulation.hpp"
+#include "sim/net/reservation_calendar.hpp"
 #include "sim/net/topology.hpp"
 #include "sim/random/random_stream.hpp"
 #include "sim/stats/tally.hpp"
@@ -59,7 +61,13 @@ public:
     void monitor(std::size_t link);
     bool monitored(DirectionId d) const { return monitored_[d]; }
 
-    /// Sends `payload_bytes` from `from` to `to`; calls `on_delivered` when the last byte arrives.
+    /// Moves `payload_bytes` leaving `from` at `depart` (not before now) to `to`; returns when the
+    /// last byte arrives. Accounts every byte; schedules nothing.
+    Time transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart);
+    /// Moves `packets` header-only TCP control segments (handshake, FIN) leaving at `depart`; they
+    /// carry no payload and are not ACKed. Returns when the last one arrives.
+    Time transfer_control(NodeId from, NodeId to, double packets, TagId tag, Time depart);
+    /// transfer() leaving now; calls `on_delivered` when the last byte arrives.
     void send(NodeId from, NodeId to, double payload_bytes, TagId tag, Callback on_delivered = {});
 
     const DirectionStats& stats(DirectionId d) const { return stats_[d]; }
@@ -72,30 +80,17 @@ public:
     void close_series(Time end);
 
 private:
-    struct InFlight {
-        const std::vector<DirectionId>* route;
-        Callback on_delivered;
-        double payload_bytes;
-        Time sent;
-        std::uint32_t hop;
-        std::uint32_t lost_packets;  // > 0 while a retransmission round is pending on this hop
-        TagId tag;
-        std::uint32_t next_free;
-    };
     struct DirectionState {
-        Time busy_until;
+        ReservationCalendar calendar;
         std::optional<RandomStream> loss_rng;  // only for lossy directions
     };
 
-    /// Serialises `packets` packets carrying `payload` bytes on `d` from now; returns when the last
-    /// bit leaves. Accounts the data and its ACKs.
-    Time transmit(DirectionId d, double payload, double packets, TagId tag);
+    /// One direction: returns when the message's last byte reaches the far end.
+    Time cross(DirectionId d, Time ready, double payload, double packets, TagId tag, bool acked);
+    /// Reserves the wire for `wire` bytes from `ready`; accounts them; returns the end of transmission.
+    Time occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag);
     std::uint32_t draw_losses(DirectionId d, std::uint32_t packets);
-    void advance(std::uint32_t id);
-    void deliver(InFlight& m);
-    void account(DirectionId d, TagId tag, Time start, Time end, double wire, double payload, double packets);
-    std::uint32_t allocate(InFlight m);
-    void release(std::uint32_t id);
+    void record_delivery(Time sent, Time arrived);
     static double packet_count(const LinkParams& p, double payload);
 
     Simulation& sim_;
@@ -105,8 +100,6 @@ private:
     std::vector<DirectionStats> stats_;
     std::vector<bool> monitored_;
     std::vector<std::string> tag_names_;
-    std::vector<InFlight> in_flight_;
-    std::uint32_t free_head_ = UINT32_MAX;
     std::uint64_t messages_sent_ = 0;
     std::uint64_t messages_delivered_ = 0;
     double delivery_sum_s_ = 0.0;
