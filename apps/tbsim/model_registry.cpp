@@ -1,5 +1,6 @@
 #include "apps/tbsim/model_registry.hpp"
 
+#include "models/openstack/openstack_scenario.hpp"
 #include "models/traffic/traffic_scenario.hpp"
 
 namespace tbsim::app {
@@ -8,6 +9,8 @@ const std::vector<sim::ModelEntry>& models() {
     static const std::vector<sim::ModelEntry> entries{
         {"traffic", "message streams over a topology of links (the engine's own scenario kind)",
          models::traffic::read_traffic_scenario, models::traffic::traffic_params},
+        {"openstack", "OpenStack control traffic between compute servers and a central controller (Study B)",
+         models::openstack::read_openstack_scenario, models::openstack::openstack_params},
     };
     return entries;
 }

@@ -18,6 +18,8 @@ std::string index_path(const std::string& path, std::size_t index) { return fmt:
 ConfigNode::ConfigNode(YAML::Node node, std::string path, std::shared_ptr<ConfigDocument> doc)
     : node_(std::move(node)), path_(std::move(path)), doc_(std::move(doc)) {}
 
+const std::string& ConfigNode::source() const { return doc_->source(); }
+
 std::string ConfigNode::location() const { return doc_->location(node_, path_); }
 
 void ConfigNode::fail(std::string_view message) const {

@@ -24,6 +24,8 @@ public:
     ConfigNode(YAML::Node node, std::string path, std::shared_ptr<ConfigDocument> doc);
 
     const std::string& path() const { return path_; }
+    /// The file (or "<embedded ...>" name) the node comes from.
+    const std::string& source() const;
     bool is_map() const { return node_.IsMap(); }
     bool is_sequence() const { return node_.IsSequence(); }
     bool is_scalar() const { return node_.IsScalar(); }

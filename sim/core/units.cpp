@@ -104,14 +104,16 @@ std::optional<Fraction> parse_fraction(std::string_view text) {
 }
 
 std::string format_duration(Time t) {
+    const std::int64_t ns = t.ns();
+    if (ns == 0) return "0s";
+    constexpr std::int64_t kSecond = 1'000'000'000;
+    if (ns % (3600 * kSecond) == 0) return fmt::format("{}h", ns / (3600 * kSecond));
+    if (ns % (60 * kSecond) == 0) return fmt::format("{}min", ns / (60 * kSecond));
     const double s = t.seconds();
-    if (t.ns() == 0) return "0s";
-    if (std::abs(s) >= 3600.0 && std::fmod(s, 3600.0) == 0.0) return fmt::format("{}h", s / 3600.0);
-    if (std::abs(s) >= 60.0 && std::fmod(s, 60.0) == 0.0) return fmt::format("{}min", s / 60.0);
     if (std::abs(s) >= 1.0) return fmt::format("{}s", s);
     if (std::abs(s) >= 1e-3) return fmt::format("{}ms", s * 1e3);
     if (std::abs(s) >= 1e-6) return fmt::format("{}us", s * 1e6);
-    return fmt::format("{}ns", t.ns());
+    return fmt::format("{}ns", ns);
 }
 
 std::string format_data_size(DataSize s) { return fmt::format("{}B", s.bytes); }

@@ -32,6 +32,23 @@ void pool(const std::vector<const Json*>& nodes, Json& mean, Json& ci) {
         }
         return;
     }
+    if (first.is_array()) {  // lists of equal length (sweep points) pool element by element
+        bool same = true;
+        for (const Json* n : nodes) same = same && n->is_array() && n->size() == first.size();
+        if (same) {
+            mean = Json::array();
+            ci = Json::array();
+            for (std::size_t i = 0; i < first.size(); ++i) {
+                std::vector<const Json*> items;
+                for (const Json* n : nodes) items.push_back(&(*n)[i]);
+                Json m, c;
+                pool(items, m, c);
+                mean.push_back(m);
+                ci.push_back(c);
+            }
+            return;
+        }
+    }
     if (first.is_number() && !first.is_boolean()) {
         std::vector<double> values;
         for (const Json* n : nodes) values.push_back(n->get<double>());

@@ -111,3 +111,42 @@ TEST_CASE("the simulation destroys the frames of processes still suspended") {
     }
     CHECK(destroyed);
 }
+
+#include "sim/resources/processor_sharing.hpp"
+
+namespace {
+Process job(Simulation& sim, ProcessorSharing& cpu, double work, std::vector<double>& done) {
+    co_await cpu.run(work);
+    done.push_back(sim.now().seconds());
+}
+}  // namespace
+
+TEST_CASE("processor sharing: jobs beyond the core count share the cores equally") {
+    Simulation sim;
+    ProcessorSharing cpu(sim, 2.0);
+    std::vector<double> done;
+    // Four jobs of 1, 1, 2, 2 core-seconds on 2 cores: all run at 0.5 core until the short
+    // ones finish at 2 s; then the two long ones get a full core each and finish at 3 s.
+    for (const double w : {1.0, 1.0, 2.0, 2.0}) sim.start(job(sim, cpu, w, done));
+    sim.run();
+    REQUIRE(done.size() == 4);
+    CHECK(done[0] == doctest::Approx(2.0));
+    CHECK(done[1] == doctest::Approx(2.0));
+    CHECK(done[2] == doctest::Approx(3.0));
+    CHECK(done[3] == doctest::Approx(3.0));
+    CHECK(cpu.work_done() == doctest::Approx(6.0));
+    CHECK(cpu.utilisation() == doctest::Approx(1.0));
+}
+
+TEST_CASE("processor sharing: a single job uses at most its own share") {
+    Simulation sim;
+    ProcessorSharing cpu(sim, 4.0, 1.0);
+    std::vector<double> done;
+    sim.start(job(sim, cpu, 3.0, done));
+    sim.schedule_at(Time::from_s(1), [&] { sim.start(job(sim, cpu, 0.5, done)); });
+    sim.run();
+    REQUIRE(done.size() == 2);
+    CHECK(done[0] == doctest::Approx(1.5));  // arrives at 1 s, one full core
+    CHECK(done[1] == doctest::Approx(3.0));  // never slowed: 4 cores for 2 jobs
+    CHECK(cpu.utilisation() == doctest::Approx(3.5 / (3.0 * 4.0)));
+}

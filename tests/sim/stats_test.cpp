@@ -74,3 +74,17 @@ TEST_CASE("the 95% confidence interval of five replications") {
     CHECK(ci.half_width == doctest::Approx(1.96324).epsilon(1e-4));
     CHECK(confidence_95({42.0}).half_width == 0.0);
 }
+
+#include "sim/stats/linear_fit.hpp"
+
+TEST_CASE("a least-squares line recovers slope, intercept and R^2") {
+    const auto exact = fit_line({0, 1, 2, 3, 4}, {0.096, 15.132, 30.168, 45.204, 60.24});
+    CHECK(exact.slope == doctest::Approx(15.036));
+    CHECK(exact.intercept == doctest::Approx(0.096));
+    CHECK(exact.r_squared == doctest::Approx(1.0));
+    // y = 2x + 1 with residuals +1, -1, -1, +1: slope 2, intercept 1, R^2 = 1 - 4 / 24.
+    const auto noisy = fit_line({0, 1, 2, 3}, {2, 2, 4, 8});
+    CHECK(noisy.slope == doctest::Approx(2.0));
+    CHECK(noisy.intercept == doctest::Approx(1.0));
+    CHECK(noisy.r_squared == doctest::Approx(1.0 - 4.0 / 24.0));
+}

@@ -1,0 +1,55 @@
+#include "models/openstack/call_executor.hpp"
+
+#include <algorithm>
+
+namespace tbsim::models::openstack {
+namespace {
+// A database query as the controller's services send it: statement text and protocol header.
+constexpr double kDatabaseQueryBytes = 200.0;
+}  // namespace
+
+CallExecutor::CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes)
+    : net_(net), profile_(profile), nodes_(std::move(nodes)) {
+    for (const Protocol p : kProtocols) tags_[static_cast<std::size_t>(p)] = net_.tag(protocol_name(p));
+}
+
+sim::Time CallExecutor::database_read(double bytes, sim::Time t) {
+    if (bytes <= 0.0) return t;
+    const auto mysql = tag(Protocol::mysql);
+    const sim::Time asked = net_.transfer(nodes_.controller, nodes_.database, kDatabaseQueryBytes, mysql, t);
+    return net_.transfer(nodes_.database, nodes_.controller, bytes, mysql, asked);
+}
+
+sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double request, std::optional<double> reply,
+                             sim::Time controller_time, double database_bytes, sim::Time t) {
+    const ProtocolProfile& proto = profile_.protocols.at(protocol);
+    const auto tg = tag(protocol);
+    const auto from = nodes_.servers[server];
+    const auto to = nodes_.controller;
+    if (proto.connection_per_call) {  // SYN, SYN-ACK; the third segment of the handshake carries the request
+        t = net_.transfer_control(from, to, 1, tg, t);
+        t = net_.transfer_control(to, from, 1, tg, t);
+    }
+    const sim::Time arrived = net_.transfer(from, to, request + proto.request_framing.bytes, tg, t);
+    if (!reply) return arrived;
+    const sim::Time ready = std::max(arrived + controller_time, database_read(database_bytes, arrived));
+    sim::Time back = net_.transfer(to, from, *reply + proto.reply_framing.bytes, tg, ready);
+    if (proto.connection_per_call) {  // FIN and ACK each way
+        net_.transfer_control(to, from, 1, tg, ready);
+        back = std::max(back, net_.transfer_control(from, to, 2, tg, back));
+        net_.transfer_control(to, from, 1, tg, back);
+    }
+    return back;
+}
+
+sim::Time CallExecutor::reply_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
+    const ProtocolProfile& proto = profile_.protocols.at(protocol);
+    return net_.transfer(nodes_.controller, nodes_.servers[server], payload + proto.reply_framing.bytes, tag(protocol), t);
+}
+
+sim::Time CallExecutor::cast_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
+    const ProtocolProfile& proto = profile_.protocols.at(protocol);
+    return net_.transfer(nodes_.controller, nodes_.servers[server], payload + proto.request_framing.bytes, tag(protocol), t);
+}
+
+}  // namespace tbsim::models::openstack

@@ -1,0 +1,47 @@
+// How one call between a compute server and the controller crosses the network: the protocol's
+// framing around the payload, a TCP handshake and close when the protocol opens a connection per
+// call, the controller's processing and its own database reads, and the reply. A call is worked
+// out arithmetically when it starts (Network::transfer), so a whole sequence of calls costs no event.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "models/openstack/release_profile.hpp"
+#include "sim/net/network.hpp"
+
+namespace tbsim::models::openstack {
+
+struct CloudNodes {
+    sim::net::NodeId controller = 0;
+    sim::net::NodeId database = 0;
+    std::vector<sim::net::NodeId> servers;
+};
+
+class CallExecutor {
+public:
+    CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes);
+
+    /// A call from server `server` leaving at `t`: request, processing, optional reply. Returns when
+    /// the server has the reply (or, for a cast, when the request reached the controller).
+    sim::Time call(std::size_t server, Protocol protocol, double request, std::optional<double> reply,
+                   sim::Time controller_time, double database_bytes, sim::Time t);
+    /// The controller's reply to a call of server `server`, leaving at `t`; returns its arrival.
+    sim::Time reply_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t);
+    /// A one-way message from the controller to a server; returns its arrival.
+    sim::Time cast_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t);
+    /// The controller reads `bytes` from its database (internal traffic); returns when it has them.
+    sim::Time database_read(double bytes, sim::Time t);
+
+    const CloudNodes& nodes() const { return nodes_; }
+    sim::net::TagId tag(Protocol p) const { return tags_[static_cast<std::size_t>(p)]; }
+
+private:
+    sim::net::Network& net_;
+    const ReleaseProfile& profile_;
+    CloudNodes nodes_;
+    sim::net::TagId tags_[3];
+};
+
+}  // namespace tbsim::models::openstack

@@ -1,0 +1,60 @@
+// The shape of a collaborative cloud (Study B): one central controller (API services, conductor,
+// schedulers, RabbitMQ, MySQL) and compute servers at sites, each site joined to the controller by a
+// VPN tunnel over a WAN link.
+//
+// Topology (node names in quotes):
+//   "server-<i>" --lan-- "site-<k>" --wan-- "hub" --uplink-- "controller" --internal-- "controller-db"
+// The uplink is the controller's WAN (VPN) interface, where Study B captured: its forward direction
+// (hub -> controller) is traffic to the controller. The internal link carries the controller's own
+// database traffic, which never crosses the WAN. Server i is at site i mod sites.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/config/config_node.hpp"
+#include "sim/net/topology.hpp"
+
+namespace tbsim::models::openstack {
+
+/// A compute server's hypervisor and hardware, for VM boots.
+struct ServerHardware {
+    double cores = 6.0;                                  // cores available to VM builds
+    sim::Time spawn_work = sim::Time::from_ms(1500);     // CPU time of one spawn on one core
+    sim::Time spawn_time = sim::Time::from_ms(1000);     // spawn time that is not CPU (disk, libvirt)
+    sim::Time destroy_time = sim::Time::from_ms(500);    // hypervisor teardown of a VM
+    double agent_cores = 1.0;                            // nova-compute is one Python process: one core
+};
+
+/// The controller's processors, shared by API, scheduler and conductor work of VM operations.
+struct ControllerHardware {
+    double cores = 4.0;
+};
+
+struct Deployment {
+    std::int64_t servers = 1;
+    std::int64_t sites = 1;
+    std::int64_t vms_per_server = 0;  // idle VMs present from the start
+    ServerHardware hardware;
+    ControllerHardware controller;
+    sim::net::LinkParams lan;       // server <-> its site's router
+    sim::net::LinkParams wan;       // site router <-> hub, through the VPN
+    sim::net::LinkParams uplink;    // hub <-> controller: the controller's WAN interface
+    sim::net::LinkParams internal;  // controller <-> its database
+
+    Deployment();
+};
+
+/// Reads `deployment:`; absent keys keep the defaults above.
+void read_deployment(const sim::ConfigNode& node, Deployment& d);
+
+/// The topology; link 0 is the uplink, link 1 the internal link.
+sim::net::TopologySpec build_topology(const Deployment& d);
+
+std::string server_name(std::int64_t i);
+inline constexpr std::size_t kUplinkLink = 0;
+inline constexpr std::size_t kInternalLink = 1;
+
+std::string describe_deployment_keys();
+
+}  // namespace tbsim::models::openstack

@@ -1,0 +1,27 @@
+#include "models/openstack/rally.hpp"
+
+namespace tbsim::models::openstack {
+
+RallyRun::RallyRun(sim::Simulation& sim, VmLifecycle& lifecycle, RallySpec spec) : sim_(sim), lifecycle_(lifecycle), spec_(spec) {}
+
+void RallyRun::start() {
+    if (spec_.times <= 0) return;
+    for (std::int64_t u = 0; u < spec_.concurrency; ++u)
+        sim_.schedule_at(spec_.start, [this] { sim_.start(user()); });
+}
+
+sim::Process RallyRun::user() {
+    while (created_ < spec_.times) {
+        ++created_;
+        Vm& vm = vms_.emplace_back();  // deque: references stay valid
+        sim_.start(lifecycle_.create(vm));
+        co_await sim_.timeout(spec_.prepoll_delay);
+        while (!vm.is_active) co_await sim_.timeout(spec_.poll_interval);
+        sim_.start(lifecycle_.remove(vm));
+        do co_await sim_.timeout(spec_.delete_poll_interval);
+        while (!vm.is_gone);
+    }
+    if (++users_done_ == spec_.concurrency) end_ = sim_.now();
+}
+
+}  // namespace tbsim::models::openstack

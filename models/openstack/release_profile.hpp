@@ -1,0 +1,110 @@
+// An OpenStack release profile: what the control plane of one release sends between a compute
+// server and the central controller, as data (scenarios/profiles/openstack-<release>.yaml).
+//
+// Real system: each compute server runs services (nova-compute, nova-network or a neutron agent,
+// cinder-volume) whose periodic tasks (a state report every 10 s, resource and instance updates
+// every 60 s, ...) make calls to the controller: RPCs through RabbitMQ (AMQP), direct MySQL queries,
+// or HTTP requests to an API. A call has a request and usually a reply whose sizes grow with the
+// number of VMs on the server (base + per_vm x vms), may be repeated per VM, and may cause database
+// work inside the controller. VM creation and deletion are sequences of steps. The code holds the
+// mechanism; every number is in the profile, with its source.
+//
+// Units: sizes in bytes (application payload, before protocol framing), times in simulated time.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/config_node.hpp"
+#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
+#include "sim/random/value_distribution.hpp"
+
+namespace tbsim::models::openstack {
+
+/// Wire protocols a compute server speaks to the controller (also the protocol tags of results).
+enum class Protocol { rabbitmq, mysql, http };
+inline constexpr Protocol kProtocols[] = {Protocol::rabbitmq, Protocol::mysql, Protocol::http};
+const char* protocol_name(Protocol p);
+
+/// What a protocol adds around a call's payload.
+struct ProtocolProfile {
+    sim::DataSize request_framing{0};  // e.g. AMQP method + header frames, HTTP request line and headers
+    sim::DataSize reply_framing{0};
+    bool connection_per_call = false;  // a TCP handshake and close around every call (HTTP with Connection: close)
+};
+
+/// A quantity that grows with the number of VMs on the server: base + per_vm x vms.
+struct PerVmLaw {
+    double base = 0.0;
+    double per_vm = 0.0;
+    double at(double vms) const { return base + per_vm * vms; }
+};
+
+/// One kind of call a task makes.
+struct CallSpec {
+    std::string name;
+    Protocol protocol = Protocol::rabbitmq;
+    PerVmLaw request;                      // payload bytes
+    std::optional<PerVmLaw> reply;         // none: a cast (one-way)
+    PerVmLaw count{1.0, 0.0};              // calls per run (e.g. one per VM), rounded to nearest
+    bool only_with_vms = false;            // skipped when the server has no VM
+    sim::Fraction size_spread{0.0};        // each size x (1 + U(-spread, spread)): run-to-run variation
+    sim::Time controller_time;             // processing at the controller before the reply
+    PerVmLaw database;                     // bytes the controller reads from its own database for the call
+};
+
+/// A periodic task of a service: every `period`, the calls run one after the other.
+struct TaskSpec {
+    std::string name;
+    sim::Time period = sim::Time::from_s(60);
+    sim::ValueDistribution phase = sim::ValueDistribution::uniform(0.0, 60.0);  // seconds to the first run
+    sim::Fraction jitter{0.0};            // each period x (1 + U(0, jitter))
+    sim::Time gap;                        // work on the server between consecutive calls
+    std::vector<CallSpec> calls;
+};
+
+struct ServiceSpec {
+    std::string name;
+    std::vector<TaskSpec> tasks;
+};
+
+/// One step of a VM create or delete.
+struct LifecycleStep {
+    enum class Kind { controller_work, server_work, cast_to_server, cast_to_controller, rpc_from_server, spawn, destroy };
+    std::string name;
+    Kind kind = Kind::controller_work;
+    sim::ValueDistribution work = sim::ValueDistribution::constant(0.0);  // controller_work, server_work: core-seconds
+    sim::DataSize database{0};   // controller_work: bytes read from the controller's database
+    std::int64_t messages = 1;   // casts and rpc calls in the step
+    sim::Time agent_work;        // rpc: nova-compute CPU time before each call (core-seconds)
+    sim::Time controller_work;   // rpc: controller CPU time before each reply (core-seconds)
+};
+
+struct LifecycleSpec {
+    sim::ValueDistribution message_size = sim::ValueDistribution::constant(3000);  // payload of each RPC message
+    Protocol protocol = Protocol::rabbitmq;
+    std::int64_t max_concurrent_builds = 10;  // nova's per-server limit of builds in progress
+    std::vector<LifecycleStep> create;
+    std::vector<LifecycleStep> remove;
+};
+
+struct ReleaseProfile {
+    std::string release;
+    std::map<Protocol, ProtocolProfile> protocols;
+    std::vector<ServiceSpec> services;
+    LifecycleSpec lifecycle;
+};
+
+/// Reads a profile from its mapping (strictly: unknown keys are errors).
+ReleaseProfile read_release_profile(const sim::ConfigNode& node);
+
+/// Loads a profile: "juno" (embedded), or a YAML file path, resolved against `base_dir` if relative.
+ReleaseProfile load_release_profile(const std::string& name_or_path, const std::string& base_dir, const sim::ConfigNode& where);
+
+/// The keys of a profile, for `tbsim params openstack`.
+std::string describe_profile_keys();
+
+}  // namespace tbsim::models::openstack
