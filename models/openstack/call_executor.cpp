@@ -26,15 +26,16 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
     const auto tg = tag(protocol);
     const auto from = nodes_.servers[server];
     const auto to = nodes_.controller;
-    if (proto.connection_per_call) {  // SYN, SYN-ACK; the third segment of the handshake carries the request
+    if (proto.connection_per_call) {  // handshake: SYN, SYN-ACK, ACK (the request follows the ACK)
         t = net_.transfer_control(from, to, 1, tg, t);
         t = net_.transfer_control(to, from, 1, tg, t);
+        net_.transfer_control(from, to, 1, tg, t);
     }
     const sim::Time arrived = net_.transfer(from, to, request + proto.request_framing.bytes, tg, t);
     if (!reply) return arrived;
     const sim::Time ready = std::max(arrived + controller_time, database_read(database_bytes, arrived));
     sim::Time back = net_.transfer(to, from, *reply + proto.reply_framing.bytes, tg, ready);
-    if (proto.connection_per_call) {  // FIN and ACK each way
+    if (proto.connection_per_call) {  // the server closes: FIN, ACK + FIN back, last ACK
         net_.transfer_control(to, from, 1, tg, ready);
         back = std::max(back, net_.transfer_control(from, to, 2, tg, back));
         net_.transfer_control(to, from, 1, tg, back);

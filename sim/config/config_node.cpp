@@ -61,6 +61,7 @@ std::vector<ConfigNode> ConfigNode::items(bool allow_scalar) const {
         for (std::size_t i = 0; i < node_.size(); ++i) out.emplace_back(node_[i], index_path(path_, i), doc_);
         return out;
     }
+    if (is_null()) return out;  // `key: null` (or `--set key=null`) is an empty list
     if (allow_scalar && node_.IsScalar()) {
         out.push_back(*this);
         return out;

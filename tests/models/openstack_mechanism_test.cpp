@@ -1,0 +1,123 @@
+// The OpenStack model's mechanisms on tiny set-ups built in code, with numbers worked out by hand.
+#include <doctest/doctest.h>
+
+#include "models/openstack/openstack_scenario.hpp"
+#include "sim/config/config_document.hpp"
+
+using namespace tbsim;
+using namespace tbsim::models::openstack;
+
+namespace {
+
+ReleaseProfile profile_from(const std::string& yaml) {
+    auto doc = sim::ConfigDocument::from_text(yaml, "profile.yaml");
+    auto p = read_release_profile(doc->root());
+    doc->check_unknown_keys();
+    return p;
+}
+
+OpenStackSpec spec_with(const std::string& profile_yaml, std::int64_t servers = 1) {
+    OpenStackSpec spec;
+    spec.header.name = "t";
+    spec.header.seed = 1;
+    spec.header.duration = sim::Time::from_s(60);
+    spec.profile = profile_from(profile_yaml);
+    spec.deployment.servers = servers;
+    return spec;
+}
+
+const std::string kOneCall = R"(release: test
+protocols:
+  rabbitmq: {request_framing: 100B, reply_framing: 200B}
+services:
+  - name: svc
+    tasks:
+      - name: report
+        period: 10s
+        phase: 0s
+        calls:
+          - {name: call, protocol: rabbitmq, request: 1000B, reply: 500B, database: 4000B}
+)";
+
+}  // namespace
+
+TEST_CASE("a call's wire bytes are payload, framing, IP/TCP headers, tunnel overhead and ACKs") {
+    const auto f = simulate_point(spec_with(kOneCall), 0).figures;
+    // Six calls in 60 s (t = 0, 10, ..., 50 s). Each packet carries 52 B of headers and 41 B of VPN
+    // encapsulation (the deployment's defaults). Request 1000 + 100 B in one packet + one ACK back;
+    // reply 500 + 200 B in one packet + one ACK.
+    const double to_controller = 6 * ((1000 + 100 + 93) + 93);
+    const double from_controller = 6 * ((500 + 200 + 93) + 93);
+    CHECK(f["by_direction"]["to_controller"]["bytes"].get<double>() == doctest::Approx(to_controller));
+    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(from_controller));
+    CHECK(f["mean_kbps"].get<double>() == doctest::Approx((to_controller + from_controller) * 8 / 60 / 1000));
+    // The controller's own database reads stay inside it: 6 x (200 B query + 4000 B reply), with
+    // headers (52 B per packet, 3 packets for 4000 B) and ACKs, never on the WAN interface.
+    CHECK(f["internal_database"]["bytes"].get<double>() == doctest::Approx(6 * ((200 + 52 + 52) + (4000 + 3 * 52 + 2 * 52))));
+    CHECK(f["by_protocol"]["mysql"]["bytes"].get<double>() == 0.0);
+}
+
+TEST_CASE("HTTP with a connection per call adds the TCP handshake and close") {
+    std::string yaml = kOneCall;
+    const std::string rabbit = "rabbitmq: {request_framing: 100B, reply_framing: 200B}";
+    yaml.replace(yaml.find(rabbit), rabbit.size(), "http: {request_framing: 100B, reply_framing: 200B, connection_per_call: true}");
+    const std::string proto = "protocol: rabbitmq";
+    yaml.replace(yaml.find(proto), proto.size(), "protocol: http");
+    const auto f = simulate_point(spec_with(yaml), 0).figures;
+    // Per call, beyond the rabbitmq case, 7 header-only packets of 93 B: SYN, ACK, then ACK and FIN
+    // of the close go to the controller (4); SYN-ACK, the controller's FIN and the last ACK come
+    // from it (3).
+    const double to_controller = 6 * ((1000 + 100 + 93) + 93 + 4 * 93);
+    const double from_controller = 6 * ((500 + 200 + 93) + 93 + 3 * 93);
+    CHECK(f["by_protocol"]["http"]["bytes"].get<double>() == doctest::Approx(to_controller + from_controller));
+    CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == 0.0);
+}
+
+TEST_CASE("sizes and counts grow with the VMs on the server") {
+    std::string yaml = kOneCall;
+    yaml.replace(yaml.find("request: 1000B, reply: 500B"), 27, "request: 1000B, reply: {base: 500B, per_vm: 100B}, count: {base: 1, per_vm: 0.5}");
+    auto spec = spec_with(yaml);
+    spec.deployment.vms_per_server = 4;
+    const auto f = simulate_point(spec, 0).figures;
+    // 3 calls per run (1 + 0.5 x 4); replies 500 + 400 = 900 B payload, in one packet.
+    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(6 * 3 * ((900 + 200 + 93) + 93)));
+}
+
+TEST_CASE("servers add up: ten servers send ten times one server's bytes") {
+    const auto one = simulate_point(spec_with(kOneCall, 1), 0).figures;
+    const auto ten = simulate_point(spec_with(kOneCall, 10), 0).figures;
+    CHECK(ten["bytes"].get<double>() == doctest::Approx(10 * one["bytes"].get<double>()));
+}
+
+TEST_CASE("a saturated uplink queues control messages and its bins never exceed its capacity") {
+    auto spec = spec_with(kOneCall, 400);  // 400 calls at t = 0 (phase 0 s) onto a 1 Mb/s uplink
+    spec.deployment.uplink.bandwidth = sim::DataRate{1e6};
+    const auto f = simulate_point(spec, 0).figures;
+    CHECK(f["by_direction"]["to_controller"]["max_kbps"].get<double>() <= 1000.0 + 1e-6);
+    CHECK(f["queue_delay_ms"]["p99"].get<double>() > 100.0);
+    CHECK(f["utilisation"].get<double>() > 0.2);
+}
+
+TEST_CASE("a server builds no more VMs at once than nova allows, and spawns share its cores") {
+    const std::string yaml = kOneCall + R"(lifecycle:
+  message_size: 1000B
+  max_concurrent_builds: 1
+  create:
+    - {name: build, kind: cast_to_server, messages: 1}
+    - {name: spawn, kind: spawn}
+  delete:
+    - {name: destroy, kind: destroy}
+)";
+    auto spec = spec_with(yaml);
+    spec.deployment.hardware.spawn_time = sim::Time::zero();
+    spec.deployment.hardware.spawn_work = sim::Time::from_s(2);
+    spec.operations = {{sim::Time::from_s(1), std::nullopt}, {sim::Time::from_s(1), std::nullopt}};
+    const auto serial = simulate_point(spec, 0).figures;
+    // One build at a time: the second waits for the first: 2 s and 4 s (plus a few ms of network).
+    CHECK(serial["lifecycle"]["create_s"]["mean"].get<double>() == doctest::Approx(3.0).epsilon(0.01));
+    // Two builds at once on one core: each gets half the core and both take 4 s.
+    spec.profile.lifecycle.max_concurrent_builds = 2;
+    spec.deployment.hardware.cores = 1;
+    const auto shared = simulate_point(spec, 0).figures;
+    CHECK(shared["lifecycle"]["create_s"]["mean"].get<double>() == doctest::Approx(4.0).epsilon(0.01));
+}
