@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "apps/tbsim/model_registry.hpp"
+#include "apps/tbsim/plan_command.hpp"
 #include "apps/tbsim/run_command.hpp"
 #include "apps/tbsim/scenario_loader.hpp"
 #include "bench/hold_model.hpp"
@@ -58,6 +59,25 @@ int main(int argc, char** argv) {
     auto* params = app.add_subcommand("params", "print the parameters a model reads, with units and defaults");
     params->add_option("model", params_model, "model name (default: all models)");
 
+    // tbsim plan
+    tbsim::app::PlanRequest plan_request;
+    bool plan_json = false;
+    auto* plan = app.add_subcommand("plan", "controller WAN bandwidth for S servers with V VMs each (OpenStack control traffic)");
+    plan->add_option("--servers", plan_request.servers, "compute servers");
+    plan->add_option("--vms-per-server", plan_request.vms_per_server, "idle VMs on each server")->capture_default_str();
+    plan->add_option("--sites", plan_request.sites, "sites, each joined to the controller by its own WAN link")->capture_default_str();
+    plan->add_option("--wan-latency", plan_request.wan_latency, "one-way latency of each site's WAN link")->capture_default_str();
+    plan->add_option("--wan-loss", plan_request.wan_loss, "packet loss of each site's WAN link, e.g. 0.1%")->capture_default_str();
+    plan->add_option("--wan-capacity", plan_request.wan_capacity, "bandwidth of the controller's WAN interface, e.g. 10Mbps");
+    plan->add_option("--rally-times", plan_request.rally_times, "VMs created and deleted by a Rally boot-and-delete run");
+    plan->add_option("--rally-concurrency", plan_request.rally_concurrency, "Rally users in parallel")->capture_default_str();
+    plan->add_option("--duration", plan_request.duration, "simulated time")->capture_default_str();
+    plan->add_option("--profile", plan_request.profile, "release profile: juno (embedded) or a YAML file")->capture_default_str();
+    plan->add_option("--seed", plan_request.seed, "master seed")->capture_default_str();
+    plan->add_option("--max-servers-for", plan_request.max_servers_for,
+                     "find the most servers whose p99 of 1 s bins stays under this rate, e.g. 10Mbps");
+    plan->add_flag("--json", plan_json, "print the figures as JSON (stable keys, see docs/outputs.md)");
+
     // tbsim bench engine
     auto* bench = app.add_subcommand("bench", "measure tbsim itself");
     bench->require_subcommand(1);
@@ -91,6 +111,10 @@ int main(int argc, char** argv) {
             } else {
                 fmt::print("{}", tbsim::app::describe_outcome(*scenario, outcome));
             }
+        } else if (*plan) {
+            const auto outcome = tbsim::app::run_plan(plan_request);
+            if (plan_json) fmt::print("{}\n", outcome.figures.dump(2));
+            else fmt::print("{}", outcome.text);
         } else if (*check) {
             if (!check_file.empty()) check_load.file = check_file;
             const auto scenario = tbsim::app::load_scenario(check_load);

@@ -11,6 +11,10 @@ constexpr double kDatabaseQueryBytes = 200.0;
 CallExecutor::CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes)
     : net_(net), profile_(profile), nodes_(std::move(nodes)) {
     for (const Protocol p : kProtocols) tags_[static_cast<std::size_t>(p)] = net_.tag(protocol_name(p));
+    for (const auto s : nodes_.servers) {
+        up_.push_back(&net_.topology().route(s, nodes_.controller));
+        down_.push_back(&net_.topology().route(nodes_.controller, s));
+    }
 }
 
 sim::Time CallExecutor::database_read(double bytes, sim::Time t) {
@@ -31,10 +35,10 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
         t = net_.transfer_control(to, from, 1, tg, t);
         net_.transfer_control(from, to, 1, tg, t);
     }
-    const sim::Time arrived = net_.transfer(from, to, request + proto.request_framing.bytes, tg, t);
+    const sim::Time arrived = net_.transfer_along(*up_[server], request + proto.request_framing.bytes, tg, t);
     if (!reply) return arrived;
     const sim::Time ready = std::max(arrived + controller_time, database_read(database_bytes, arrived));
-    sim::Time back = net_.transfer(to, from, *reply + proto.reply_framing.bytes, tg, ready);
+    sim::Time back = net_.transfer_along(*down_[server], *reply + proto.reply_framing.bytes, tg, ready);
     if (proto.connection_per_call) {  // the server closes: FIN, ACK + FIN back, last ACK
         net_.transfer_control(to, from, 1, tg, ready);
         back = std::max(back, net_.transfer_control(from, to, 2, tg, back));
@@ -45,12 +49,12 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
 
 sim::Time CallExecutor::reply_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
     const ProtocolProfile& proto = profile_.protocols.at(protocol);
-    return net_.transfer(nodes_.controller, nodes_.servers[server], payload + proto.reply_framing.bytes, tag(protocol), t);
+    return net_.transfer_along(*down_[server], payload + proto.reply_framing.bytes, tag(protocol), t);
 }
 
 sim::Time CallExecutor::cast_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
     const ProtocolProfile& proto = profile_.protocols.at(protocol);
-    return net_.transfer(nodes_.controller, nodes_.servers[server], payload + proto.request_framing.bytes, tag(protocol), t);
+    return net_.transfer_along(*down_[server], payload + proto.request_framing.bytes, tag(protocol), t);
 }
 
 }  // namespace tbsim::models::openstack

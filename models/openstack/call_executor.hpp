@@ -42,6 +42,9 @@ private:
     const ReleaseProfile& profile_;
     CloudNodes nodes_;
     sim::net::TagId tags_[3];
+    // Routes looked up once: server -> controller and controller -> server, per server.
+    std::vector<const std::vector<sim::net::DirectionId>*> up_;
+    std::vector<const std::vector<sim::net::DirectionId>*> down_;
 };
 
 }  // namespace tbsim::models::openstack

@@ -15,7 +15,7 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
         for (const auto& service : profile.services) {
             for (const auto& task : service.tasks) {
                 const std::string key = fmt::format("{}.{}", service.name, task.name);
-                Runner r{&task, static_cast<std::uint32_t>(s), sim.rng(fmt::format("openstack/{}/{}", server_name(s), key)), {}};
+                Runner r{&task, static_cast<std::uint32_t>(s), sim.rng(fmt::format("openstack/{}/{}", server_name(s), key)), {}, {}, {}};
                 const auto pinned = pinned_phases.find(key);
                 r.first = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(task.phase.draw(r.rng));
                 runners_.push_back(std::move(r));
@@ -25,10 +25,19 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
 }
 
 void ControlPlane::start() {
-    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_at(runners_[i].first, [this, i] { run(i); });
+    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_at(runners_[i].first, [this, i] { start_run(i); });
 }
 
-void ControlPlane::run(std::size_t index) {
+void ControlPlane::start_run(std::size_t index) {
+    Runner& r = runners_[index];
+    r.started = sim_.now();
+    r.next_call = sim_.now();
+    r.call = 0;
+    r.repeat = 0;
+    continue_run(index);
+}
+
+void ControlPlane::continue_run(std::size_t index) {
     Runner& r = runners_[index];
     const TaskSpec& task = *r.task;
     const auto vms = static_cast<double>(vms_[r.server]);
@@ -36,23 +45,28 @@ void ControlPlane::run(std::size_t index) {
         const double v = law.at(vms);
         return spread.value > 0 ? v * (1.0 + sim::draw_uniform(r.rng, -spread.value, spread.value)) : v;
     };
-    sim::Time t = sim_.now();
-    bool first_call = true;
-    for (const CallSpec& call : task.calls) {
+    const sim::Time horizon = sim_.now() + kLookahead;
+    for (; r.call < task.calls.size(); ++r.call, r.repeat = 0) {
+        const CallSpec& call = task.calls[r.call];
         if (call.only_with_vms && vms <= 0) continue;
         const auto count = static_cast<std::int64_t>(std::llround(call.count.at(vms)));
-        for (std::int64_t k = 0; k < count; ++k) {
-            if (!first_call) t += task.gap;
-            first_call = false;
+        for (; r.repeat < count; ++r.repeat) {
+            if (r.next_call > horizon) {  // too far ahead: continue when the clock gets there
+                sim_.schedule_at(r.next_call, [this, index] { continue_run(index); });
+                return;
+            }
             const double request = sized(call.request, call.size_spread);
             const std::optional<double> reply = call.reply ? std::optional<double>(sized(*call.reply, call.size_spread)) : std::nullopt;
-            t = calls_.call(r.server, call.protocol, request, reply, call.controller_time, call.database.at(vms), t);
+            const sim::Time done = calls_.call(r.server, call.protocol, request, reply, call.controller_time, call.database.at(vms), r.next_call);
+            r.next_call = done + task.gap;
         }
     }
+    // The run is over (its last call returns at next_call - gap): schedule the next one.
     ++task_runs_;
     const double j = task.jitter.value;
-    const sim::Time next = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
-    sim_.schedule_in(next, [this, index] { run(index); });
+    const sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
+    const sim::Time next = std::max(r.started + period, r.next_call - task.gap);
+    sim_.schedule_at(std::max(next, sim_.now()), [this, index] { start_run(index); });
 }
 
 }  // namespace tbsim::models::openstack

@@ -1,7 +1,10 @@
 // The periodic control traffic of every compute server: each task of each service of the release
 // profile runs on every server at its period, from a first run drawn from the task's phase
-// distribution (each server and task with its own random stream). One run of a task is one event:
-// its calls, one after the other, are worked out arithmetically through the CallExecutor.
+// distribution (each server and task with its own random stream). A run's calls, one after the
+// other, are worked out arithmetically through the CallExecutor, up to kLookahead ahead of the
+// clock; past that the run continues in a new event. So a short task (a state report) costs one
+// event, and no link's reservation calendar holds more than about a lookahead of traffic booked
+// ahead. A run that outlasts its period delays the next one, as oslo's periodic task loop does.
 #pragma once
 
 #include <cstdint>
@@ -29,14 +32,23 @@ public:
     void change_vms(std::size_t server, std::int64_t delta) { vms_[server] += delta; }
     std::uint64_t task_runs() const { return task_runs_; }
 
+    /// How far ahead of the clock a run's calls are worked out before it continues in a new event.
+    static constexpr sim::Time kLookahead = sim::Time::from_ms(50);
+
 private:
     struct Runner {
         const TaskSpec* task;
         std::uint32_t server;
         sim::RandomStream rng;
         sim::Time first;
+        // Progress of the run in course.
+        sim::Time started;
+        sim::Time next_call;      // when the next call leaves
+        std::uint32_t call = 0;   // index in task->calls
+        std::int64_t repeat = 0;  // calls of that kind already made
     };
-    void run(std::size_t runner);
+    void start_run(std::size_t runner);
+    void continue_run(std::size_t runner);
 
     sim::Simulation& sim_;
     CallExecutor& calls_;

@@ -38,8 +38,6 @@ std::int64_t positive_count(const sim::ConfigNode& n, bool allow_zero) {
 }  // namespace
 
 Deployment::Deployment() {
-    lan.latency = sim::Time::from_us(100);
-    lan.bandwidth = sim::DataRate{1e9};
     // Study B: all sites on one LAN, still through the VPN: a few ms, 100 Mb/s, OpenVPN-like
     // encapsulation (outer IPv4 20 + UDP 8 + OpenVPN header and HMAC about 13 B = 41 B per packet).
     wan.latency = sim::Time::from_ms(2);
@@ -59,7 +57,6 @@ void read_deployment(const sim::ConfigNode& node, Deployment& d) {
     if (auto n = node.child("server")) hardware_table().read(*n, d.hardware);
     if (auto n = node.child("controller")) controller_table().read(*n, d.controller);
     const auto& links = sim::net::link_param_table();
-    if (auto n = node.child("lan")) links.read(*n, d.lan);
     if (auto n = node.child("wan")) links.read(*n, d.wan);
     if (auto n = node.child("uplink")) links.read(*n, d.uplink);
     if (auto n = node.child("internal")) links.read(*n, d.internal);
@@ -77,19 +74,17 @@ sim::net::TopologySpec build_topology(const Deployment& d) {
         t.add_node(site);
         t.add_link(fmt::format("wan-{}", k), site, "hub", d.wan);
     }
-    for (std::int64_t i = 0; i < d.servers; ++i) {
-        t.add_node(server_name(i));
-        t.add_link(fmt::format("lan-{}", i), server_name(i), fmt::format("site-{}", i % d.sites), d.lan);
-    }
     return t;
 }
+
+std::string server_site(const Deployment& d, std::int64_t i) { return fmt::format("site-{}", i % d.sites); }
 
 std::string describe_deployment_keys() {
     return "deployment\n"
            "  servers                  count       1            compute servers\n"
            "  sites                    count       1            sites; server i is at site i mod sites\n"
            "  vms_per_server           count       0            idle VMs on each server from the start\n"
-           "  lan, wan, uplink, internal  link     (see link)   server-site, site-hub (VPN), hub-controller (the\n"
+           "  wan, uplink, internal    link        (see link)   site-hub (VPN, one per site), hub-controller (the\n"
            "                                                    controller's WAN interface), controller-database\n"
            "                                                    defaults: wan 2ms 100Mbps 41B tunnel; uplink 0.1ms 100Mbps 41B tunnel\n\n" +
            hardware_table().describe() + "\n" + controller_table().describe();

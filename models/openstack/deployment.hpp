@@ -3,10 +3,12 @@
 // VPN tunnel over a WAN link.
 //
 // Topology (node names in quotes):
-//   "server-<i>" --lan-- "site-<k>" --wan-- "hub" --uplink-- "controller" --internal-- "controller-db"
+//   "site-<k>" --wan-<k>-- "hub" --uplink-- "controller" --internal-- "controller-db"
 // The uplink is the controller's WAN (VPN) interface, where Study B captured: its forward direction
 // (hub -> controller) is traffic to the controller. The internal link carries the controller's own
-// database traffic, which never crosses the WAN. Server i is at site i mod sites.
+// database traffic, which never crosses the WAN. Server i is at site i mod sites and sends from the
+// site's router: the LAN inside a site (gigabit, a fraction of a millisecond) never limits control
+// traffic, so it is not modelled, which keeps the network's size independent of the servers.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +39,6 @@ struct Deployment {
     std::int64_t vms_per_server = 0;  // idle VMs present from the start
     ServerHardware hardware;
     ControllerHardware controller;
-    sim::net::LinkParams lan;       // server <-> its site's router
     sim::net::LinkParams wan;       // site router <-> hub, through the VPN
     sim::net::LinkParams uplink;    // hub <-> controller: the controller's WAN interface
     sim::net::LinkParams internal;  // controller <-> its database
@@ -52,6 +53,8 @@ void read_deployment(const sim::ConfigNode& node, Deployment& d);
 sim::net::TopologySpec build_topology(const Deployment& d);
 
 std::string server_name(std::int64_t i);
+/// The node server i sends from: its site's router.
+std::string server_site(const Deployment& d, std::int64_t i);
 inline constexpr std::size_t kUplinkLink = 0;
 inline constexpr std::size_t kInternalLink = 1;
 

@@ -54,7 +54,7 @@ PointFigures simulate_point(const OpenStackSpec& spec, std::uint64_t replication
     net.monitor(kUplinkLink);
     net.monitor(kInternalLink);
     CloudNodes nodes{net.node("controller"), net.node("controller-db"), {}};
-    for (std::int64_t i = 0; i < spec.deployment.servers; ++i) nodes.servers.push_back(net.node(server_name(i)));
+    for (std::int64_t i = 0; i < spec.deployment.servers; ++i) nodes.servers.push_back(net.node(server_site(spec.deployment, i)));
     CallExecutor calls(net, spec.profile, nodes);
     ControlPlane plane(sim, calls, spec.profile, spec.deployment, spec.phases);
     plane.start();
@@ -106,7 +106,7 @@ PointFigures simulate_point(const OpenStackSpec& spec, std::uint64_t replication
         f["internal_database"] = sim::net::rate_figures(sim::net::sum_series(internal, h.duration), spec.bin, h.duration);
     }
     f["utilisation"] = std::max(up.busy_time.seconds(), down.busy_time.seconds()) / h.duration.seconds();
-    sim::Tally delays = up.queue_delay_s;
+    sim::LogHistogram delays = up.queue_delay_s;
     delays.merge(down.queue_delay_s);
     f["queue_delay_ms"] = {{"mean", delays.mean() * 1e3}, {"p99", delays.percentile(0.99) * 1e3}, {"max", delays.max() * 1e3}};
     f["queue_delay_p99_ms"] = delays.percentile(0.99) * 1e3;

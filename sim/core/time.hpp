@@ -21,7 +21,10 @@ public:
     static constexpr Time from_ms(std::int64_t ms) { return Time{ms * 1'000'000}; }
     static constexpr Time from_s(std::int64_t s) { return Time{s * 1'000'000'000}; }
     /// Rounds a duration in seconds to the nearest nanosecond (the one place doubles become time).
-    static Time from_seconds(double s) { return Time{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
+    static Time from_seconds(double s) {
+        const double ns = s * 1e9;  // round half away from zero, as llround, without the libm call
+        return Time{static_cast<std::int64_t>(ns >= 0 ? ns + 0.5 : ns - 0.5)};
+    }
     static constexpr Time max() { return Time{std::numeric_limits<std::int64_t>::max()}; }
     static constexpr Time zero() { return Time{0}; }
 

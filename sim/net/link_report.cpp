@@ -54,11 +54,11 @@ Json direction_report(const Network& net, DirectionId d, Time duration) {
     Json by_tag = Json::object();
     std::uint64_t packets = 0;
     for (TagId t = 0; t < net.tag_count(); ++t) {
-        packets += s.packets[t];
-        if (s.wire_bytes[t] == 0.0) continue;
+        packets += s.by_tag[t].packets;
+        if (s.by_tag[t].wire_bytes == 0.0) continue;
         Json tag = rate_figures(sum_series({&s.series[t]}, duration), width, duration);
-        tag["payload_bytes"] = s.payload_bytes[t];
-        tag["packets"] = s.packets[t];
+        tag["payload_bytes"] = s.by_tag[t].payload_bytes;
+        tag["packets"] = s.by_tag[t].packets;
         by_tag[net.tag_name(t)] = tag;
     }
     j["by_tag"] = by_tag;

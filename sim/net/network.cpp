@@ -12,9 +12,17 @@ Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width)
     const std::size_t n = topology_.direction_count();
     dirs_.resize(n);
     stats_.resize(n);
-    monitored_.assign(n, false);
     for (DirectionId d = 0; d < n; ++d) {
-        if (topology_.params(d).loss.value > 0.0) {
+        const LinkParams& p = topology_.params(d);
+        DirectionState& s = dirs_[d];
+        s.ns_per_byte = 8e9 / p.bandwidth.bits_per_second;
+        s.overhead = p.per_packet_overhead();
+        s.per_segment = 1.0 / p.segment_bytes();
+        s.acks_per_packet = p.ack_every > 0 ? 1.0 / static_cast<double>(p.ack_every) : 0.0;
+        s.ack_overhead = topology_.params(Topology::opposite(d)).per_packet_overhead();
+        s.latency = p.latency;
+        s.retransmit_timeout = p.retransmit_timeout;
+        if (p.loss.value > 0.0) {
             const auto& link = topology_.link(d / 2);
             dirs_[d].loss_rng.emplace(sim.rng(fmt::format("net.loss/{}/{}", link.name, d % 2 == 0 ? "forward" : "reverse")));
         }
@@ -29,36 +37,35 @@ TagId Network::tag(std::string_view name) {
     const std::size_t count = tag_names_.size();
     for (DirectionId d = 0; d < stats_.size(); ++d) {
         auto& s = stats_[d];
-        s.wire_bytes.resize(count, 0.0);
-        s.payload_bytes.resize(count, 0.0);
-        s.packets.resize(count, 0);
-        if (monitored_[d]) s.series.resize(count, TimeSeries(bin_width_));
+        s.by_tag.resize(count);
+        if (dirs_[d].monitored) s.series.resize(count, TimeSeries(bin_width_));
     }
     return static_cast<TagId>(count - 1);
 }
 
 void Network::monitor(std::size_t link) {
     for (const DirectionId d : {static_cast<DirectionId>(2 * link), static_cast<DirectionId>(2 * link + 1)}) {
-        monitored_[d] = true;
+        dirs_[d].monitored = true;
         stats_[d].series.resize(tag_names_.size(), TimeSeries(bin_width_));
     }
 }
 
-double Network::packet_count(const LinkParams& p, double payload) {
-    return std::max(1.0, std::ceil(payload / p.segment_bytes()));
+double Network::packet_count(const DirectionState& d, double payload) {
+    return std::max(1.0, std::ceil(payload * d.per_segment - 1e-9));
 }
 
 Time Network::occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag) {
-    const LinkParams& p = topology_.params(d);
-    const Time length = p.bandwidth.transmission_time(wire);
-    const Time start = dirs_[d].calendar.reserve(ready, length, sim_.now());
+    DirectionState& state = dirs_[d];
+    const Time length = Time::from_ns(static_cast<std::int64_t>(wire * state.ns_per_byte + 0.5));
+    const Time start = state.calendar.reserve(ready, length, sim_.now());
     const Time end = start + length;
     DirectionStats& s = stats_[d];
-    s.wire_bytes[tag] += wire;
-    s.payload_bytes[tag] += payload;
-    s.packets[tag] += static_cast<std::uint64_t>(packets);
+    TagTotals& totals = s.by_tag[tag];
+    totals.wire_bytes += wire;
+    totals.payload_bytes += payload;
+    totals.packets += static_cast<std::uint64_t>(packets);
     s.busy_time += length;
-    if (monitored_[d]) {
+    if (state.monitored) {
         s.series[tag].add_spread(start, end, wire);
         if (payload > 0.0) s.queue_delay_s.add((start - ready).seconds());
     }
@@ -66,22 +73,22 @@ Time Network::occupy(DirectionId d, Time ready, double wire, double payload, dou
 }
 
 Time Network::cross(DirectionId d, Time ready, double payload, double packets, TagId tag, bool acked) {
-    const LinkParams& p = topology_.params(d);
+    const DirectionState& state = dirs_[d];
     for (;;) {
-        const Time end = occupy(d, ready, payload + packets * p.per_packet_overhead(), payload, packets, tag);
-        const Time arrival = end + p.latency;
-        if (acked && p.ack_every > 0) {  // delayed ACKs go back once the data has arrived
-            const DirectionId back = Topology::opposite(d);
-            const double acks = std::ceil(packets / static_cast<double>(p.ack_every));
-            occupy(back, arrival, acks * topology_.params(back).per_packet_overhead(), 0.0, acks, tag);
+        const Time end = occupy(d, ready, payload + packets * state.overhead, payload, packets, tag);
+        const Time arrival = end + state.latency;
+        if (acked && state.acks_per_packet > 0) {  // delayed ACKs go back once the data has arrived
+            const double acks = std::ceil(packets * state.acks_per_packet - 1e-9);
+            occupy(Topology::opposite(d), arrival, acks * state.ack_overhead, 0.0, acks, tag);
         }
+        if (!state.loss_rng) return arrival;
         const std::uint32_t lost = draw_losses(d, static_cast<std::uint32_t>(packets));
         if (lost == 0) return arrival;
         // Only the lost packets go again, after the timeout, with their share of the payload.
         stats_[d].retransmitted_packets += lost;
         payload *= lost / packets;
         packets = lost;
-        ready = end + p.retransmit_timeout;
+        ready = end + state.retransmit_timeout;
     }
 }
 
@@ -102,14 +109,13 @@ void Network::record_delivery(Time sent, Time arrived) {
     delivery_max_s_ = std::max(delivery_max_s_, took);
 }
 
-Time Network::transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart) {
+Time Network::transfer_along(const std::vector<DirectionId>& route, double payload_bytes, TagId tag, Time depart) {
     TBSIM_CHECK(payload_bytes >= 0.0, "negative message size");
     TBSIM_CHECK(tag < tag_names_.size(), "unknown protocol tag");
     TBSIM_CHECK(depart >= sim_.now(), "a message cannot leave in the past");
     ++messages_sent_;
     Time t = depart;
-    for (const DirectionId d : topology_.route(from, to))
-        t = cross(d, t, payload_bytes, packet_count(topology_.params(d), payload_bytes), tag, true);
+    for (const DirectionId d : route) t = cross(d, t, payload_bytes, packet_count(dirs_[d], payload_bytes), tag, true);
     record_delivery(depart, t);
     return t;
 }

@@ -25,6 +25,7 @@
 #include "sim/net/reservation_calendar.hpp"
 #include "sim/net/topology.hpp"
 #include "sim/random/random_stream.hpp"
+#include "sim/stats/log_histogram.hpp"
 #include "sim/stats/tally.hpp"
 #include "sim/stats/time_series.hpp"
 
@@ -32,15 +33,20 @@ namespace tbsim::sim::net {
 
 using TagId = std::uint16_t;
 
-/// What one link direction carried, per protocol tag.
+/// What one link direction carried for one protocol tag.
+struct TagTotals {
+    double wire_bytes = 0.0;     // payload + headers + tunnel overhead (+ ACKs)
+    double payload_bytes = 0.0;  // application bytes only
+    std::uint64_t packets = 0;   // ACKs and retransmissions included
+};
+
+/// What one link direction carried.
 struct DirectionStats {
-    std::vector<double> wire_bytes;     // per tag: payload + headers + tunnel overhead (+ ACKs)
-    std::vector<double> payload_bytes;  // per tag: application bytes only
-    std::vector<std::uint64_t> packets; // per tag, ACKs and retransmissions included
+    std::vector<TagTotals> by_tag;      // indexed by TagId
     std::uint64_t retransmitted_packets = 0;
     Time busy_time;                     // total time the direction spent transmitting
     std::vector<TimeSeries> series;     // per tag, monitored directions only
-    Tally queue_delay_s;                // per message, monitored directions only
+    LogHistogram queue_delay_s;         // per message, monitored directions only
 };
 
 class Network {
@@ -59,11 +65,15 @@ public:
 
     /// Records per-bin time series (and queueing delays) for both directions of link `link`.
     void monitor(std::size_t link);
-    bool monitored(DirectionId d) const { return monitored_[d]; }
+    bool monitored(DirectionId d) const { return dirs_[d].monitored; }
 
     /// Moves `payload_bytes` leaving `from` at `depart` (not before now) to `to`; returns when the
     /// last byte arrives. Accounts every byte; schedules nothing.
-    Time transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart);
+    Time transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart) {
+        return transfer_along(topology_.route(from, to), payload_bytes, tag, depart);
+    }
+    /// transfer() along a route from topology().route(), which a caller sending often may keep.
+    Time transfer_along(const std::vector<DirectionId>& route, double payload_bytes, TagId tag, Time depart);
     /// Moves `packets` header-only TCP control segments (handshake, FIN) leaving at `depart`; they
     /// carry no payload and are not ACKed. Returns when the last one arrives.
     Time transfer_control(NodeId from, NodeId to, double packets, TagId tag, Time depart);
@@ -80,7 +90,16 @@ public:
     void close_series(Time end);
 
 private:
+    // What crossing a direction needs, precomputed and kept together (one cache line or two).
     struct DirectionState {
+        double ns_per_byte;       // 8e9 / bandwidth
+        double overhead;          // header + tunnel bytes per packet
+        double per_segment;       // 1 / payload bytes per packet
+        double acks_per_packet;   // 1 / ack_every, or 0
+        double ack_overhead;      // bytes of one ACK on the opposite direction
+        Time latency;
+        Time retransmit_timeout;
+        bool monitored = false;
         ReservationCalendar calendar;
         std::optional<RandomStream> loss_rng;  // only for lossy directions
     };
@@ -91,14 +110,13 @@ private:
     Time occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag);
     std::uint32_t draw_losses(DirectionId d, std::uint32_t packets);
     void record_delivery(Time sent, Time arrived);
-    static double packet_count(const LinkParams& p, double payload);
+    static double packet_count(const DirectionState& d, double payload);
 
     Simulation& sim_;
     Topology topology_;
     Time bin_width_;
     std::vector<DirectionState> dirs_;
     std::vector<DirectionStats> stats_;
-    std::vector<bool> monitored_;
     std::vector<std::string> tag_names_;
     std::uint64_t messages_sent_ = 0;
     std::uint64_t messages_delivered_ = 0;

@@ -1,6 +1,12 @@
 // The OpenStack model's mechanisms on tiny set-ups built in code, with numbers worked out by hand.
 #include <doctest/doctest.h>
 
+// GCC 12 reports a false -Wrestrict inside std::string when assigning a literal to a member of a
+// freshly built struct at -O2 (GCC bug 105329); nothing here overlaps.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 #include "models/openstack/openstack_scenario.hpp"
 #include "sim/config/config_document.hpp"
 
@@ -8,6 +14,14 @@ using namespace tbsim;
 using namespace tbsim::models::openstack;
 
 namespace {
+
+// The text with the first `from` replaced by `to` (concatenation rather than std::string::replace,
+// which trips GCC 12's -Wrestrict false positive when inlined).
+std::string with(const std::string& text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.substr(0, at) + to + text.substr(at + from.size());
+}
 
 ReleaseProfile profile_from(const std::string& yaml) {
     auto doc = sim::ConfigDocument::from_text(yaml, "profile.yaml");
@@ -58,11 +72,9 @@ TEST_CASE("a call's wire bytes are payload, framing, IP/TCP headers, tunnel over
 }
 
 TEST_CASE("HTTP with a connection per call adds the TCP handshake and close") {
-    std::string yaml = kOneCall;
-    const std::string rabbit = "rabbitmq: {request_framing: 100B, reply_framing: 200B}";
-    yaml.replace(yaml.find(rabbit), rabbit.size(), "http: {request_framing: 100B, reply_framing: 200B, connection_per_call: true}");
-    const std::string proto = "protocol: rabbitmq";
-    yaml.replace(yaml.find(proto), proto.size(), "protocol: http");
+    const std::string yaml = with(with(kOneCall, "rabbitmq: {request_framing: 100B, reply_framing: 200B}",
+                                       "http: {request_framing: 100B, reply_framing: 200B, connection_per_call: true}"),
+                                  "protocol: rabbitmq", "protocol: http");
     const auto f = simulate_point(spec_with(yaml), 0).figures;
     // Per call, beyond the rabbitmq case, 7 header-only packets of 93 B: SYN, ACK, then ACK and FIN
     // of the close go to the controller (4); SYN-ACK, the controller's FIN and the last ACK come
@@ -74,8 +86,8 @@ TEST_CASE("HTTP with a connection per call adds the TCP handshake and close") {
 }
 
 TEST_CASE("sizes and counts grow with the VMs on the server") {
-    std::string yaml = kOneCall;
-    yaml.replace(yaml.find("request: 1000B, reply: 500B"), 27, "request: 1000B, reply: {base: 500B, per_vm: 100B}, count: {base: 1, per_vm: 0.5}");
+    const std::string yaml = with(kOneCall, "request: 1000B, reply: 500B",
+                                  "request: 1000B, reply: {base: 500B, per_vm: 100B}, count: {base: 1, per_vm: 0.5}");
     auto spec = spec_with(yaml);
     spec.deployment.vms_per_server = 4;
     const auto f = simulate_point(spec, 0).figures;

@@ -36,8 +36,8 @@ TEST_CASE("a message pays serialisation and propagation delay") {
     sim.run();
     // 1000 B + 52 B of IP/TCP headers = 1052 B at 8 Mb/s = 1.052 ms, plus 10 ms.
     CHECK(delivered == Time::from_us(11052));
-    CHECK(net.stats(0).wire_bytes[tag] == doctest::Approx(1052.0));
-    CHECK(net.stats(0).payload_bytes[tag] == doctest::Approx(1000.0));
+    CHECK(net.stats(0).by_tag[tag].wire_bytes == doctest::Approx(1052.0));
+    CHECK(net.stats(0).by_tag[tag].payload_bytes == doctest::Approx(1000.0));
 }
 
 TEST_CASE("a large message is cut into MTU-sized packets, each with its headers, and ACKed") {
@@ -48,12 +48,12 @@ TEST_CASE("a large message is cut into MTU-sized packets, each with its headers,
     net.send(net.node("a"), net.node("b"), 10000.0, tag, [&] { delivered = sim.now(); });
     sim.run();
     // MSS = 1500 - 52 = 1448 B: 7 packets; wire = 10000 + 7 * 52 = 10364 B -> 10.364 ms.
-    CHECK(net.stats(0).packets[tag] == 7);
-    CHECK(net.stats(0).wire_bytes[tag] == doctest::Approx(10364.0));
+    CHECK(net.stats(0).by_tag[tag].packets == 7);
+    CHECK(net.stats(0).by_tag[tag].wire_bytes == doctest::Approx(10364.0));
     CHECK(delivered == Time::from_us(20364));
     // Delayed ACKs, one per two segments: 4 header-only packets back.
-    CHECK(net.stats(1).packets[tag] == 4);
-    CHECK(net.stats(1).wire_bytes[tag] == doctest::Approx(4 * 52.0));
+    CHECK(net.stats(1).by_tag[tag].packets == 4);
+    CHECK(net.stats(1).by_tag[tag].wire_bytes == doctest::Approx(4 * 52.0));
 }
 
 TEST_CASE("a busy link direction queues messages first in, first out") {
@@ -82,8 +82,8 @@ TEST_CASE("tunnel overhead is added to every packet") {
     const TagId tag = net.tag("amqp");
     net.send(net.node("a"), net.node("b"), 3000.0, tag);  // 3 packets
     sim.run();
-    CHECK(net.stats(0).wire_bytes[tag] == doctest::Approx(3000.0 + 3 * (52.0 + 57.0)));
-    CHECK(net.stats(1).wire_bytes[tag] == 0.0);
+    CHECK(net.stats(0).by_tag[tag].wire_bytes == doctest::Approx(3000.0 + 3 * (52.0 + 57.0)));
+    CHECK(net.stats(1).by_tag[tag].wire_bytes == 0.0);
 }
 
 TEST_CASE("lost packets are sent again after the timeout and their bytes count twice") {
@@ -105,8 +105,8 @@ TEST_CASE("lost packets are sent again after the timeout and their bytes count t
     // Each message needs a geometric number of tries: 200 * 0.2 / 0.8 = 50 resends expected.
     CHECK(resent >= 25);
     CHECK(resent <= 80);
-    CHECK(s.packets[tag] == 200 + resent);
-    CHECK(s.wire_bytes[tag] == doctest::Approx((200.0 + static_cast<double>(resent)) * 1052.0));
+    CHECK(s.by_tag[tag].packets == 200 + resent);
+    CHECK(s.by_tag[tag].wire_bytes == doctest::Approx((200.0 + static_cast<double>(resent)) * 1052.0));
     // A message that lost its packet once took at least 1.052 + 200 + 1.052 + 10 ms.
     CHECK(slowest >= Time::from_us(212104));
     CHECK(net.messages_delivered() == 200);
@@ -125,7 +125,7 @@ TEST_CASE("bytes are conserved: no bin of a saturated link exceeds its capacity"
         CHECK(series.at(i) <= 125000.0 * (1 + 1e-9));
         total += series.at(i);
     }
-    CHECK(total == doctest::Approx(net.stats(0).wire_bytes[tag]));
+    CHECK(total == doctest::Approx(net.stats(0).by_tag[tag].wire_bytes));
     // Full bins while the backlog lasts: 100 x (20000 + 14 x 52) = 2,072,800 wire bytes take 16.58 s.
     CHECK(series.at(0) == doctest::Approx(125000.0));
     CHECK(series.at(15) == doctest::Approx(125000.0));
@@ -198,4 +198,30 @@ TEST_CASE("a message computed ahead does not queue a message that reaches a shar
     CHECK(near == Time::from_us(3008));
     CHECK(far == Time::from_us(52008));
     CHECK(net.stats(4).queue_delay_s.max() == 0.0);
+}
+
+TEST_CASE("a calendar with thousands of bookings agrees with a brute-force reference") {
+    // Random bookings ahead of a moving clock, checked against a plain list of intervals.
+    ReservationCalendar c;
+    std::vector<std::pair<std::int64_t, std::int64_t>> reference;
+    RandomStream rs(17, "calendar");
+    std::int64_t now = 0;
+    for (int i = 0; i < 20000; ++i) {
+        now += static_cast<std::int64_t>(rs.below(20));
+        const std::int64_t ready = now + static_cast<std::int64_t>(rs.below(5000));
+        const std::int64_t length = 1 + static_cast<std::int64_t>(rs.below(30));
+        // Reference: earliest start >= ready that overlaps no booked interval.
+        std::int64_t start = ready;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (const auto& [s, e] : reference)
+                if (start < e && start + length > s) {
+                    start = e;
+                    moved = true;
+                }
+        }
+        reference.emplace_back(start, start + length);
+        std::erase_if(reference, [now](const auto& iv) { return iv.second <= now; });
+        REQUIRE(c.reserve(Time::from_ns(ready), Time::from_ns(length), Time::from_ns(now)).ns() == start);
+    }
 }

@@ -88,3 +88,22 @@ TEST_CASE("a least-squares line recovers slope, intercept and R^2") {
     CHECK(noisy.intercept == doctest::Approx(1.0));
     CHECK(noisy.r_squared == doctest::Approx(1.0 - 4.0 / 24.0));
 }
+
+#include "sim/stats/log_histogram.hpp"
+
+TEST_CASE("a log histogram gives percentiles within 0.5% in fixed memory") {
+    LogHistogram h;
+    Tally exact;
+    for (int i = 1; i <= 100000; ++i) {
+        const double x = 1e-4 * i;  // 0.1 ms to 10 s
+        h.add(x);
+        exact.add(x);
+    }
+    h.add(0.0);
+    exact.add(0.0);
+    for (const double q : {0.5, 0.95, 0.99}) CHECK(h.percentile(q) == doctest::Approx(exact.percentile(q)).epsilon(0.006));
+    CHECK(h.percentile(0.0) == 0.0);
+    CHECK(h.max() == 10.0);
+    CHECK(h.mean() == doctest::Approx(exact.mean()));
+    CHECK(h.count() == 100001);
+}
