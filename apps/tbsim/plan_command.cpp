@@ -24,12 +24,16 @@ T parse_or_fail(const std::string& option, const std::string& text, std::optiona
     return *v;
 }
 
-OpenStackSpec build_spec(const PlanRequest& r) {
+void check_counts(const PlanRequest& r) {
     if (r.servers < 0) bad("--servers", "must not be negative");
     if (r.vms_per_server < 0) bad("--vms-per-server", "must not be negative");
     if (r.sites < 1) bad("--sites", "must be at least 1");
     if (r.rally_times < 0) bad("--rally-times", "must not be negative");
     if (r.rally_concurrency < 1) bad("--rally-concurrency", "must be at least 1");
+}
+
+OpenStackSpec build_spec(const PlanRequest& r) {
+    check_counts(r);
     OpenStackSpec spec;
     spec.header.name = "plan";
     spec.header.model = "openstack";
@@ -43,6 +47,10 @@ OpenStackSpec build_spec(const PlanRequest& r) {
     spec.deployment.servers = r.servers;
     spec.deployment.vms_per_server = r.vms_per_server;
     spec.deployment.sites = r.sites;
+    // The planner asks about the controller's interface: the sites' own links never limit here,
+    // so they carry bytes and latency without queueing (the uplink queues).
+    spec.deployment.wan.bandwidth = sim::DataRate{10e9};
+    spec.deployment.wan.queueing = false;
     spec.deployment.wan.latency = parse_or_fail<sim::Time>("--wan-latency", r.wan_latency, sim::parse_duration, "30ms");
     if (spec.deployment.wan.latency < sim::Time::zero()) bad("--wan-latency", "must not be negative");
     const auto loss = parse_or_fail<sim::Fraction>("--wan-loss", r.wan_loss, sim::parse_fraction, "0.1%");
@@ -58,6 +66,7 @@ OpenStackSpec build_spec(const PlanRequest& r) {
     spec.rally.times = r.rally_times;
     spec.rally.concurrency = r.rally_concurrency;
     spec.rally.start = sim::Time::from_s(10);
+    spec.internal_database = false;  // the planner reports the WAN interface only
     return spec;
 }
 
@@ -110,9 +119,11 @@ std::string table(const PlanRequest& r, const OpenStackSpec& spec, const sim::Js
 
 PlanOutcome run_plan(const PlanRequest& request) {
     PlanRequest r = request;
+    check_counts(r);
     std::optional<sim::DataRate> bound;
     if (r.max_servers_for) bound = parse_or_fail<sim::DataRate>("--max-servers-for", *r.max_servers_for, sim::parse_data_rate, "10Mbps");
     if (!bound && r.servers < 1) bad("--servers", "must be at least 1 (or ask --max-servers-for a bound)");
+    build_spec(r);  // every other option is checked before the first simulation
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t events = 0;
     auto evaluate = [&](std::int64_t servers) {

@@ -21,7 +21,9 @@ struct CloudNodes {
 
 class CallExecutor {
 public:
-    CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes);
+    /// `model_database`: whether the controller's own database reads are simulated (they never
+    /// cross the WAN; the planner, which reports the WAN only, leaves them out).
+    CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes, bool model_database = true);
 
     /// A call from server `server` leaving at `t`: request, processing, optional reply. Returns when
     /// the server has the reply (or, for a cast, when the request reached the controller).
@@ -42,6 +44,7 @@ private:
     const ReleaseProfile& profile_;
     CloudNodes nodes_;
     sim::net::TagId tags_[3];
+    bool model_database_;
     // Routes looked up once: server -> controller and controller -> server, per server.
     std::vector<const std::vector<sim::net::DirectionId>*> up_;
     std::vector<const std::vector<sim::net::DirectionId>*> down_;

@@ -49,7 +49,7 @@ void ControlPlane::continue_run(std::size_t index) {
     for (; r.call < task.calls.size(); ++r.call, r.repeat = 0) {
         const CallSpec& call = task.calls[r.call];
         if (call.only_with_vms && vms <= 0) continue;
-        const auto count = static_cast<std::int64_t>(std::llround(call.count.at(vms)));
+        const auto count = static_cast<std::int64_t>(call.count.at(vms) + 0.5);  // nearest whole number of calls
         for (; r.repeat < count; ++r.repeat) {
             if (r.next_call > horizon) {  // too far ahead: continue when the clock gets there
                 sim_.schedule_at(r.next_call, [this, index] { continue_run(index); });

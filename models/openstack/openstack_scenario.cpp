@@ -55,7 +55,7 @@ PointFigures simulate_point(const OpenStackSpec& spec, std::uint64_t replication
     net.monitor(kInternalLink);
     CloudNodes nodes{net.node("controller"), net.node("controller-db"), {}};
     for (std::int64_t i = 0; i < spec.deployment.servers; ++i) nodes.servers.push_back(net.node(server_site(spec.deployment, i)));
-    CallExecutor calls(net, spec.profile, nodes);
+    CallExecutor calls(net, spec.profile, nodes, spec.internal_database);
     ControlPlane plane(sim, calls, spec.profile, spec.deployment, spec.phases);
     plane.start();
 
@@ -324,6 +324,7 @@ std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::Config
             spec.bin = b->duration();
             if (spec.bin <= sim::Time::zero()) b->fail("must be greater than zero");
         }
+        if (auto db = o->child("internal_database")) spec.internal_database = db->boolean();
     }
     return make_openstack_scenario(std::move(spec));
 }
@@ -332,7 +333,8 @@ std::string openstack_params() {
     return describe_deployment_keys() + "\n" + sim::net::link_param_table().describe() + "\n" + describe_profile_keys() +
            "\nscenario keys: profile, deployment, phases, operations[{create_at, delete_after}], rally{times, concurrency, start,\n"
            "               prepoll_delay, poll_interval, delete_poll_interval},\n"
-           "               sweep[{parameter: servers|vms_per_server|rally.times|rally.concurrency, values}], outputs{bin}\n";
+           "               sweep[{parameter: servers|vms_per_server|rally.times|rally.concurrency, values}],\n"
+           "               outputs{bin, internal_database (boolean: simulate the controller's own database traffic)}\n";
 }
 
 }  // namespace tbsim::models::openstack

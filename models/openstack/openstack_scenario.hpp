@@ -42,6 +42,7 @@ struct OpenStackSpec {
     RallySpec rally;
     std::vector<SweepAxis> sweep;
     sim::Time bin = sim::Time::from_s(1);
+    bool internal_database = true;  // simulate the controller's own database traffic (outputs.internal_database)
 };
 
 /// Figures at the controller's WAN interface for one simulated point (see docs/outputs.md).

@@ -121,15 +121,15 @@ ReleaseProfile read_release_profile(const sim::ConfigNode& node) {
     ReleaseProfile p;
     p.release = node.required("release").text();
     if (auto s = node.child("source")) (void)s->text();
-    for (const Protocol proto : kProtocols) p.protocols[proto] = ProtocolProfile{};
     if (auto protocols = node.child("protocols")) {
         for (const Protocol proto : kProtocols) {
             auto e = protocols->child(protocol_name(proto));
             if (!e) continue;
-            ProtocolProfile& pp = p.protocols[proto];
+            ProtocolProfile& pp = p.protocols[static_cast<std::size_t>(proto)];
             if (auto f = e->child("request_framing")) pp.request_framing = f->data_size();
             if (auto f = e->child("reply_framing")) pp.reply_framing = f->data_size();
             if (auto c = e->child("connection_per_call")) pp.connection_per_call = c->boolean();
+            if (auto c = e->child("reply_on_same_connection")) pp.reply_on_same_connection = c->boolean();
         }
     }
     for (const auto& s : node.required("services").items()) {
@@ -171,7 +171,8 @@ ReleaseProfile load_release_profile(const std::string& name_or_path, const std::
 std::string describe_profile_keys() {
     return "release profile (scenarios/profiles/openstack-<release>.yaml)\n"
            "  release, source                      strings: the release and where its numbers come from\n"
-           "  protocols.<rabbitmq|mysql|http>       request_framing, reply_framing (data size), connection_per_call (boolean)\n"
+           "  protocols.<rabbitmq|mysql|http>       request_framing, reply_framing (data size), connection_per_call,\n"
+           "                                        reply_on_same_connection (booleans)\n"
            "  services[].name, services[].tasks[]   a service and its periodic tasks\n"
            "  tasks[].name, period, phase           period (duration); phase: first run, duration or distribution (default U(0, period))\n"
            "  tasks[].jitter, gap                   each period x (1 + U(0, jitter)); server work between calls (duration)\n"

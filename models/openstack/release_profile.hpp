@@ -12,6 +12,7 @@
 // Units: sizes in bytes (application payload, before protocol framing), times in simulated time.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,7 +35,14 @@ struct ProtocolProfile {
     sim::DataSize request_framing{0};  // e.g. AMQP method + header frames, HTTP request line and headers
     sim::DataSize reply_framing{0};
     bool connection_per_call = false;  // a TCP handshake and close around every call (HTTP with Connection: close)
+    // The reply comes back on the request's own TCP connection (MySQL, HTTP), so the request's ACK
+    // rides on it when it leaves within the delayed-ACK timeout. AMQP replies come through the
+    // broker on another connection: the request is acknowledged on its own.
+    bool reply_on_same_connection = false;
 };
+
+/// Linux's minimum delayed-ACK timeout: an ACK waits this long for data to ride on.
+inline constexpr sim::Time kDelayedAckTimeout = sim::Time::from_ms(40);
 
 /// A quantity that grows with the number of VMs on the server: base + per_vm x vms.
 struct PerVmLaw {
@@ -93,7 +101,8 @@ struct LifecycleSpec {
 
 struct ReleaseProfile {
     std::string release;
-    std::map<Protocol, ProtocolProfile> protocols;
+    std::array<ProtocolProfile, 3> protocols{};  // indexed by Protocol
+    const ProtocolProfile& protocol(Protocol p) const { return protocols[static_cast<std::size_t>(p)]; }
     std::vector<ServiceSpec> services;
     LifecycleSpec lifecycle;
 };

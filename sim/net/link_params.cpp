@@ -17,6 +17,8 @@ const ParamTable<LinkParams>& link_param_table() {
                   Check::positive),
             param("ack_every", &LinkParams::ack_every, "data packets per ACK in the other direction (0: none)",
                   Check::non_negative),
+            param("queueing", &LinkParams::queueing,
+                  "false for a link far above its load: no waiting between transmissions (bytes still counted)"),
         }};
     return table;
 }

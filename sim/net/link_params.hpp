@@ -24,6 +24,8 @@ struct LinkParams {
     DataSize tunnel_overhead{0};                 // per-packet outer headers of a tunnel
     Time retransmit_timeout = Time::from_ms(200);  // Linux's minimum TCP RTO
     std::int64_t ack_every = 2;                  // delayed ACK: one per two segments (0: no ACKs)
+    bool queueing = true;                        // false: an over-provisioned link whose transmissions never
+                                                 // wait for each other (latency and bytes only, faster)
 
     /// Payload bytes per packet (the TCP maximum segment size).
     double segment_bytes() const { return mtu.bytes - header.bytes; }

@@ -22,6 +22,7 @@ Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width)
         s.ack_overhead = topology_.params(Topology::opposite(d)).per_packet_overhead();
         s.latency = p.latency;
         s.retransmit_timeout = p.retransmit_timeout;
+        s.queueing = p.queueing;
         if (p.loss.value > 0.0) {
             const auto& link = topology_.link(d / 2);
             dirs_[d].loss_rng.emplace(sim.rng(fmt::format("net.loss/{}/{}", link.name, d % 2 == 0 ? "forward" : "reverse")));
@@ -57,7 +58,7 @@ double Network::packet_count(const DirectionState& d, double payload) {
 Time Network::occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag) {
     DirectionState& state = dirs_[d];
     const Time length = Time::from_ns(static_cast<std::int64_t>(wire * state.ns_per_byte + 0.5));
-    const Time start = state.calendar.reserve(ready, length, sim_.now());
+    const Time start = state.queueing ? state.calendar.reserve(ready, length, sim_.now()) : ready;
     const Time end = start + length;
     DirectionStats& s = stats_[d];
     TagTotals& totals = s.by_tag[tag];
@@ -109,13 +110,14 @@ void Network::record_delivery(Time sent, Time arrived) {
     delivery_max_s_ = std::max(delivery_max_s_, took);
 }
 
-Time Network::transfer_along(const std::vector<DirectionId>& route, double payload_bytes, TagId tag, Time depart) {
+Time Network::transfer_along(const std::vector<DirectionId>& route, double payload_bytes, TagId tag, Time depart, Acks acks) {
     TBSIM_CHECK(payload_bytes >= 0.0, "negative message size");
     TBSIM_CHECK(tag < tag_names_.size(), "unknown protocol tag");
     TBSIM_CHECK(depart >= sim_.now(), "a message cannot leave in the past");
     ++messages_sent_;
     Time t = depart;
-    for (const DirectionId d : route) t = cross(d, t, payload_bytes, packet_count(dirs_[d], payload_bytes), tag, true);
+    const bool acked = acks == Acks::separate;
+    for (const DirectionId d : route) t = cross(d, t, payload_bytes, packet_count(dirs_[d], payload_bytes), tag, acked);
     record_delivery(depart, t);
     return t;
 }

@@ -33,6 +33,10 @@ namespace tbsim::sim::net {
 
 using TagId = std::uint16_t;
 
+/// How the receiver acknowledges a message: with its own delayed ACKs, or inside data it sends
+/// back on the same connection within the delayed-ACK timeout (a reply: the ACK rides on it).
+enum class Acks { separate, piggybacked };
+
 /// What one link direction carried for one protocol tag.
 struct TagTotals {
     double wire_bytes = 0.0;     // payload + headers + tunnel overhead (+ ACKs)
@@ -69,11 +73,12 @@ public:
 
     /// Moves `payload_bytes` leaving `from` at `depart` (not before now) to `to`; returns when the
     /// last byte arrives. Accounts every byte; schedules nothing.
-    Time transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart) {
-        return transfer_along(topology_.route(from, to), payload_bytes, tag, depart);
+    Time transfer(NodeId from, NodeId to, double payload_bytes, TagId tag, Time depart, Acks acks = Acks::separate) {
+        return transfer_along(topology_.route(from, to), payload_bytes, tag, depart, acks);
     }
     /// transfer() along a route from topology().route(), which a caller sending often may keep.
-    Time transfer_along(const std::vector<DirectionId>& route, double payload_bytes, TagId tag, Time depart);
+    Time transfer_along(const std::vector<DirectionId>& route, double payload_bytes, TagId tag, Time depart,
+                        Acks acks = Acks::separate);
     /// Moves `packets` header-only TCP control segments (handshake, FIN) leaving at `depart`; they
     /// carry no payload and are not ACKed. Returns when the last one arrives.
     Time transfer_control(NodeId from, NodeId to, double packets, TagId tag, Time depart);
@@ -100,6 +105,7 @@ private:
         Time latency;
         Time retransmit_timeout;
         bool monitored = false;
+        bool queueing = true;
         ReservationCalendar calendar;
         std::optional<RandomStream> loss_rng;  // only for lossy directions
     };

@@ -3,6 +3,24 @@
 #include <algorithm>
 
 namespace tbsim::sim::net {
+namespace {
+
+// The first of `n` elements from `first` for which `before(element)` is false, the elements being
+// partitioned (all `before` first). Branch-free halving: the search's comparisons are unpredictable,
+// and a conditional move costs less than a mispredicted branch.
+template <class T, class Before>
+std::size_t partition_point_branchless(const T* first, std::size_t n, Before before) {
+    if (n == 0) return 0;
+    const T* base = first;
+    while (n > 1) {
+        const std::size_t half = n / 2;
+        base = before(base[half]) ? base + half : base;
+        n -= half;
+    }
+    return static_cast<std::size_t>(base - first) + (before(*base) ? 1 : 0);
+}
+
+}  // namespace
 
 std::size_t ReservationCalendar::intervals() const {
     std::size_t n = 0;
@@ -11,10 +29,13 @@ std::size_t ReservationCalendar::intervals() const {
 }
 
 void ReservationCalendar::forget_before(std::int64_t now) {
+    if (now == forgotten_until_) return;
+    forgotten_until_ = now;
     while (!runs_.empty()) {
         Run& first = runs_.front();
-        if (first.back().end <= now) {  // the whole run is over
+        if (run_end_.front() <= now) {  // the whole run is over
             runs_.erase(runs_.begin());
+            run_end_.erase(run_end_.begin());
             head_ = 0;
             continue;
         }
@@ -30,10 +51,14 @@ void ReservationCalendar::forget_before(std::int64_t now) {
 void ReservationCalendar::insert(std::size_t run, std::size_t at, Interval iv) {
     Run& r = runs_[run];
     r.insert(r.begin() + static_cast<std::ptrdiff_t>(at), iv);
+    sync_end(run);
     if (r.size() > 2 * kRunSize) {  // split a run that grew too long
         Run upper(r.begin() + static_cast<std::ptrdiff_t>(kRunSize), r.end());
         r.resize(kRunSize);
         runs_.insert(runs_.begin() + static_cast<std::ptrdiff_t>(run) + 1, std::move(upper));
+        run_end_.insert(run_end_.begin() + static_cast<std::ptrdiff_t>(run) + 1, 0);
+        sync_end(run);
+        sync_end(run + 1);
     }
 }
 
@@ -46,6 +71,7 @@ Time ReservationCalendar::reserve(Time ready_time, Time duration_time, Time now)
         head_ = 0;
         runs_.push_back(Run{{ready, ready + length}});
         runs_.back().reserve(kRunSize);
+        run_end_.push_back(ready + length);
         return ready_time;
     }
     Interval& last = runs_.back().back();
@@ -53,21 +79,19 @@ Time ReservationCalendar::reserve(Time ready_time, Time duration_time, Time now)
         if (ready <= last.end) {
             const std::int64_t start = last.end;
             last.end = start + length;
+            run_end_.back() = last.end;
             return Time::from_ns(start);
         }
         insert(runs_.size() - 1, runs_.back().size(), {ready, ready + length});
         return ready_time;
     }
     // The first interval ending after `ready`: its run by binary search on the runs' last ends.
-    std::size_t run = static_cast<std::size_t>(
-        std::upper_bound(runs_.begin(), runs_.end(), ready, [](std::int64_t t, const Run& r) { return t < r.back().end; }) -
-        runs_.begin());
+    std::size_t run = partition_point_branchless(run_end_.data(), run_end_.size(), [ready](std::int64_t end) { return end <= ready; });
     std::size_t at = 0;
     if (run < runs_.size()) {
-        const auto from = runs_[run].begin() + static_cast<std::ptrdiff_t>(run == 0 ? head_ : 0);
-        at = static_cast<std::size_t>(std::upper_bound(from, runs_[run].end(), ready,
-                                                       [](std::int64_t t, const Interval& iv) { return t < iv.end; }) -
-                                      runs_[run].begin());
+        const std::size_t from = run == 0 ? head_ : 0;
+        const Run& r = runs_[run];
+        at = from + partition_point_branchless(r.data() + from, r.size() - from, [ready](const Interval& iv) { return iv.end <= ready; });
     }
     // Walk forward to the first gap that fits; (run, at) ends at the interval after the gap.
     std::int64_t start = ready;
@@ -88,16 +112,23 @@ Time ReservationCalendar::reserve(Time ready_time, Time duration_time, Time now)
     Interval* next = run < runs_.size() ? &runs_[run][at] : nullptr;
     const bool joins_previous = previous != nullptr && previous->end == start;
     const bool joins_next = next != nullptr && next->start == end;
+    // The run holding `previous` (it may be the run before `run`).
+    const std::size_t previous_run = at > (run == 0 ? head_ : 0) ? run : run - 1;
     if (joins_previous && joins_next) {
         previous->end = next->end;
         Run& r = runs_[run];
         r.erase(r.begin() + static_cast<std::ptrdiff_t>(at));
         if (r.size() == (run == 0 ? head_ : 0)) {
             runs_.erase(runs_.begin() + static_cast<std::ptrdiff_t>(run));
+            run_end_.erase(run_end_.begin() + static_cast<std::ptrdiff_t>(run));
             if (run == 0) head_ = 0;
+        } else {
+            sync_end(run);
         }
+        sync_end(previous_run);
     } else if (joins_previous) {
         previous->end = end;
+        sync_end(previous_run);
     } else if (joins_next) {
         next->start = start;
     } else if (run < runs_.size()) {

@@ -31,14 +31,18 @@ private:
         std::int64_t start;
         std::int64_t end;
     };
-    static constexpr std::size_t kRunSize = 32;
+    static constexpr std::size_t kRunSize = 16;
     using Run = std::vector<Interval>;
 
     void forget_before(std::int64_t now);
     void insert(std::size_t run, std::size_t at, Interval iv);
 
-    std::vector<Run> runs_;  // non-empty, sorted, each run sorted, runs in order
-    std::size_t head_ = 0;   // intervals of runs_[0] before head_ are over (erased in batches)
+    void sync_end(std::size_t run) { run_end_[run] = runs_[run].back().end; }
+
+    std::vector<Run> runs_;               // non-empty, sorted, each run sorted, runs in order
+    std::vector<std::int64_t> run_end_;   // end of each run's last interval, for a cache-friendly search
+    std::size_t head_ = 0;                // intervals of runs_[0] before head_ are over (erased in batches)
+    std::int64_t forgotten_until_ = -1;   // forget_before has run for this `now`
 };
 
 }  // namespace tbsim::sim::net

@@ -47,7 +47,7 @@ TEST_CASE("a misspelt key names file, line, column, key path and the likely key"
     yaml.replace(yaml.find("latency"), 7, "latncy");
     CHECK(error_of(yaml) ==
           "fig.yaml:9:7: topology.links[0].latncy: unknown key (did you mean 'latency'?); expected one of: ack_every bandwidth "
-          "between forward header latency loss mtu name retransmit_timeout reverse tunnel_overhead");
+          "between forward header latency loss mtu name queueing retransmit_timeout reverse tunnel_overhead");
 }
 
 TEST_CASE("a value without its unit is refused with what was expected") {

@@ -225,3 +225,17 @@ TEST_CASE("a calendar with thousands of bookings agrees with a brute-force refer
         REQUIRE(c.reserve(Time::from_ns(ready), Time::from_ns(length), Time::from_ns(now)).ns() == start);
     }
 }
+
+TEST_CASE("a link without queueing counts bytes and latency but never delays") {
+    LinkParams p = link(10_ms, 8e6);
+    p.queueing = false;
+    Simulation sim;
+    Network net(sim, pair(p));
+    const TagId tag = net.tag("app");
+    std::vector<Time> delivered;
+    for (int i = 0; i < 3; ++i) net.send(net.node("a"), net.node("b"), 1000.0, tag, [&] { delivered.push_back(sim.now()); });
+    sim.run();
+    // Each message alone: 1.052 ms of serialisation and 10 ms; no waiting behind the others.
+    for (const Time t : delivered) CHECK(t == Time::from_us(11052));
+    CHECK(net.stats(0).by_tag[tag].wire_bytes == doctest::Approx(3 * 1052.0));
+}

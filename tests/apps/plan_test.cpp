@@ -1,0 +1,79 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+
+TEST_CASE("tbsim plan reproduces Study B's extrapolation: 100 servers x 15 VMs need about 2.7 Mb/s") {
+    const auto r = run_tbsim("plan --servers 100 --vms-per-server 15 --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    // Study B: about 1.5 Mb/s (servers) + 1.155 Mb/s (VMs) = 2.7 Mb/s at the controller; tolerance 5%.
+    CHECK(j["mean_kbps"].get<double>() == doctest::Approx(2700.0).epsilon(0.05));
+    // The stable keys scripts read.
+    for (const char* k : {"mean_kbps", "p50_kbps", "p95_kbps", "p99_kbps", "max_kbps", "utilisation", "queue_delay_p99_ms", "max_servers",
+                          "events", "wall_s"})
+        CHECK(j.contains(k));
+    const double sum = j["by_protocol"]["rabbitmq"]["mean_kbps"].get<double>() + j["by_protocol"]["mysql"]["mean_kbps"].get<double>() +
+                       j["by_protocol"]["http"]["mean_kbps"].get<double>();
+    CHECK(sum == doctest::Approx(j["mean_kbps"].get<double>()));
+    CHECK(j["by_direction"]["to_controller"]["mean_kbps"].get<double>() + j["by_direction"]["from_controller"]["mean_kbps"].get<double>() ==
+          doctest::Approx(j["mean_kbps"].get<double>()));
+    CHECK(j["p50_kbps"].get<double>() <= j["p99_kbps"].get<double>());
+    CHECK(j["p99_kbps"].get<double>() <= j["max_kbps"].get<double>());
+}
+
+TEST_CASE("tbsim plan prints a readable table with units") {
+    const auto r = run_tbsim("plan --servers 10 --vms-per-server 5 --wan-capacity 1Mbps --wan-latency 30ms --wan-loss 0.1%");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("controller WAN interface (1 s bins, kb/s)") != std::string::npos);
+    CHECK(r.out.find("rabbitmq") != std::string::npos);
+    CHECK(r.out.find("uplink utilisation") != std::string::npos);
+}
+
+TEST_CASE("with a capacity, tbsim plan reports utilisation and queueing that grow with load") {
+    const auto light = nlohmann::json::parse(run_tbsim("plan --servers 5 --wan-capacity 1Mbps --json").out);
+    const auto heavy = nlohmann::json::parse(run_tbsim("plan --servers 60 --vms-per-server 10 --wan-capacity 1Mbps --json").out);
+    CHECK(light["utilisation"].get<double>() < heavy["utilisation"].get<double>());
+    CHECK(light["queue_delay_p99_ms"].get<double>() < heavy["queue_delay_p99_ms"].get<double>());
+    // Traffic from the controller is the busier direction: its share of 1 Mb/s.
+    CHECK(heavy["utilisation"].get<double>() ==
+          doctest::Approx(heavy["by_direction"]["from_controller"]["mean_kbps"].get<double>() / 1000.0).epsilon(0.02));
+}
+
+TEST_CASE("tbsim plan with Rally reports the run's traffic and duration") {
+    const auto j = nlohmann::json::parse(run_tbsim("plan --servers 2 --rally-times 10 --rally-concurrency 2 --json").out);
+    CHECK(j["rally"]["finished"].get<bool>());
+    CHECK(j["rally"]["duration_s"].get<double>() > 10.0);
+    CHECK(j["rally"]["mean_kbps"].get<double>() > 300.0);  // Study B: 0.4 to 2 Mb/s during a run
+}
+
+TEST_CASE("--max-servers-for finds the largest server count whose p99 fits the bound") {
+    const auto found = nlohmann::json::parse(run_tbsim("plan --vms-per-server 20 --max-servers-for 2Mbps --duration 5min --json").out);
+    const auto s = found["max_servers"].get<int>();
+    CHECK(s > 5);
+    CHECK(found["p99_kbps"].get<double>() <= 2000.0);
+    const auto over = nlohmann::json::parse(
+        run_tbsim("plan --vms-per-server 20 --duration 5min --json --servers " + std::to_string(s + 1)).out);
+    CHECK(over["p99_kbps"].get<double>() > 2000.0);
+}
+
+TEST_CASE("tbsim plan refuses bad input with exit code 2") {
+    struct Case {
+        std::string args, message;
+    } cases[] = {
+        {"--servers=-3", "--servers: must not be negative"},
+        {"--servers 0", "--servers: must be at least 1"},
+        {"--servers 5 --wan-capacity 10", "--wan-capacity: expected a value with its unit"},
+        {"--servers 5 --duration 1hour", "--duration: expected a value with its unit"},
+        {"--servers 5 --wan-loss 150%", "--wan-loss: must be at least 0% and below 100%"},
+        {"--servers 5 --rally-times 3 --rally-concurrency 0", "--rally-concurrency: must be at least 1"},
+        {"--servers 5 --profile /nonexistent.yaml", "no profile called '/nonexistent.yaml'"},
+    };
+    for (const auto& c : cases) {
+        const auto r = run_tbsim("plan " + c.args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(c.message) != std::string::npos);
+        CHECK(r.out.empty());
+    }
+}
