@@ -25,6 +25,9 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
 }
 
 void ControlPlane::start() {
+    // Tasks without jitter are re-armed at exactly their period: one FIFO lane per period.
+    for (const auto& r : runners_)
+        if (r.task->jitter.value == 0.0) sim_.add_fixed_delay(r.task->period);
     for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_at(runners_[i].first, [this, i] { start_run(i); });
 }
 
@@ -65,8 +68,11 @@ void ControlPlane::continue_run(std::size_t index) {
     ++task_runs_;
     const double j = task.jitter.value;
     const sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
-    const sim::Time next = std::max(r.started + period, r.next_call - task.gap);
-    sim_.schedule_at(std::max(next, sim_.now()), [this, index] { start_run(index); });
+    const sim::Time next = std::max(std::max(r.started + period, r.next_call - task.gap), sim_.now());
+    if (next == r.started + period && next - sim_.now() == period)  // still at the run's start: the lane
+        sim_.schedule_in(period, [this, index] { start_run(index); });
+    else
+        sim_.schedule_at(next, [this, index] { start_run(index); });
 }
 
 }  // namespace tbsim::models::openstack

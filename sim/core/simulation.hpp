@@ -34,8 +34,24 @@ public:
         TBSIM_CHECK(at >= now_, "an event cannot be scheduled in the past");
         return queue_.push(at, std::move(handler));
     }
-    /// Schedules `handler` after `delay` (not negative).
-    EventId schedule_in(Time delay, Callback handler) { return schedule_at(now_ + delay, std::move(handler)); }
+    /// Schedules `handler` after `delay` (not negative). A delay declared with add_fixed_delay()
+    /// goes through that delay's FIFO lane (same order, cheaper with many pending events).
+    EventId schedule_in(Time delay, Callback handler) {
+        if (has_lanes_) {
+            const int lane = queue_.lane_of(delay);
+            if (lane >= 0) {
+                TBSIM_CHECK(delay >= Time::zero(), "an event cannot be scheduled in the past");
+                return queue_.push_lane(static_cast<std::size_t>(lane), now_ + delay, std::move(handler));
+            }
+        }
+        return schedule_at(now_ + delay, std::move(handler));
+    }
+    /// Declares a delay that many events are scheduled with (a fixed period): schedule_in(delay)
+    /// then costs O(1) whatever the number of pending events.
+    void add_fixed_delay(Time delay) {
+        queue_.add_lane(delay);
+        has_lanes_ = true;
+    }
     /// Cancels a pending event; always valid, returns whether it was pending.
     bool cancel(EventId id) { return queue_.cancel(id); }
     bool is_pending(EventId id) const { return queue_.is_pending(id); }
@@ -88,6 +104,7 @@ private:
     std::uint64_t replication_;
     std::uint64_t events_processed_ = 0;
     bool stopped_ = false;
+    bool has_lanes_ = false;
     RootFrame* roots_ = nullptr;
 };
 
