@@ -124,3 +124,20 @@ TEST_CASE("tbsim bench engine prints its figures as JSON") {
     CHECK(j["ratio"].get<double>() > 0.0);
     CHECK(j["ratio"].get<double>() == doctest::Approx(j["events_per_sec"].get<double>() / j["reference_events_per_sec"].get<double>()).epsilon(0.001));
 }
+
+TEST_CASE("the MySQL benchmark's override names and JSON keys are the stable interface") {
+    const auto r = run_tbsim(std::string("run ") + TBSIM_SOURCE_DIR +
+                             "/scenarios/mysqlrep/study-a-rate.yaml --set workload.instances=8 --set workload.rate=600/min "
+                             "--set workload.aggregation=10 --set workload.inserts=200 --set placement.profile=docker-in-vm --json --out " +
+                             scratch_dir("mysqlrep"));
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    for (const char* k : {"sync_s", "main_loop_s", "desync_s", "nominal_main_loop_s", "slowdown", "network_bytes", "events", "wall_s"})
+        CHECK(j.contains(k));
+    for (const char* d : {"insert_latency_ms", "batch_latency_ms", "replication_lag_ms"})
+        for (const char* q : {"mean", "p50", "p95", "p99"}) CHECK(j[d].contains(q));
+    CHECK(j["nominal_main_loop_s"].get<double>() == doctest::Approx(20.0));
+    const auto bad = run_tbsim(std::string("check ") + TBSIM_SOURCE_DIR + "/scenarios/mysqlrep/study-a-rate.yaml --set placement.profile=vmware");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("placement.profile: no virtualization profile 'vmware'") != std::string::npos);
+}

@@ -1,12 +1,6 @@
 // The OpenStack model's mechanisms on tiny set-ups built in code, with numbers worked out by hand.
 #include <doctest/doctest.h>
 
-// GCC 12 reports a false -Wrestrict inside std::string when assigning a literal to a member of a
-// freshly built struct at -O2 (GCC bug 105329); nothing here overlaps.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
-
 #include "models/openstack/openstack_scenario.hpp"
 #include "sim/config/config_document.hpp"
 

@@ -1,5 +1,6 @@
 #include "scenario_loading.hpp"
 
+#include "models/mysqlrep/mysqlrep_scenario.hpp"
 #include "models/openstack/openstack_scenario.hpp"
 #include "models/traffic/traffic_scenario.hpp"
 #include "sim/config/config_document.hpp"
@@ -12,6 +13,7 @@ std::unique_ptr<tbsim::sim::PreparedScenario> load_shipped(const std::string& re
     const auto header = sim::read_scenario_header(root);
     std::unique_ptr<sim::PreparedScenario> s;
     if (header.model == "openstack") s = models::openstack::read_openstack_scenario(root, header);
+    else if (header.model == "mysqlrep") s = models::mysqlrep::read_mysqlrep_scenario(root, header);
     else s = models::traffic::read_traffic_scenario(root, header);
     doc->check_unknown_keys();
     return s;

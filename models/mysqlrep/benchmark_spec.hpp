@@ -1,0 +1,67 @@
+// Parameters of Study A's MySQL replication benchmark (../shared/mission/BRIEF.md) and of the
+// testbed it runs on. Every default is a native (bare-metal) cost; the node's virtualization
+// profile turns it into time on the node (models/virt/virt_profile.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/virt/virt_profile.hpp"
+#include "sim/config/param_table.hpp"
+#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
+
+namespace tbsim::models::mysqlrep {
+
+/// What one MySQL operation costs natively. Calibrated against the recorded testbed figures
+/// (a single-row insert over veth: p50 about 0.26 ms; a 100-row batch: about 0.9 ms).
+struct DatabaseCosts {
+    sim::Time insert_work = sim::Time::from_us(120);      // CPU of a single-row insert (parse, execute, InnoDB)
+    sim::Time batch_fixed_work = sim::Time::from_us(150); // CPU of a multi-row insert, fixed part
+    sim::Time batch_row_work = sim::Time::from_us(6);     // ... and per row
+    sim::Time select_work = sim::Time::from_us(80);       // a select on the small sync table
+    sim::Time commit_work = sim::Time::from_us(30);       // CPU of a commit
+    sim::Time commit_io = sim::Time::from_us(50);         // waiting for the log flush (not CPU)
+    sim::Time connect_work = sim::Time::from_us(500);     // server CPU of a connection (handshake, auth)
+    sim::Time client_work = sim::Time::from_us(20);       // the application's own CPU per operation
+    std::int64_t syscalls_per_query = 12;                 // recv, send, futex, pwrite, fsync, ...
+    sim::DataSize query_bytes{120};                       // statement text and protocol header
+    sim::DataSize row_bytes{60};                          // one (int, string) tuple in an INSERT
+    sim::DataSize reply_bytes{60};                        // OK packet or a small result set
+};
+
+struct Workload {
+    std::int64_t instances = 8;                // N
+    sim::Frequency rate{10.0};                 // D: local inserts per unit of time (600/min)
+    std::int64_t aggregation = 10;             // AG: local inserts per batch sent to every peer
+    std::int64_t inserts = 2000;               // local inserts of the main loop, per instance
+    bool remote_inserts = true;                // false: the baseline without remote batches
+    sim::Time poll_period = sim::Time::from_s(1);  // listing the sync table while waiting
+};
+
+struct Hosts {
+    std::int64_t count = 1;
+    double cores = 24.0;     // Study A: 2 x Xeon E5-2670 v3, 12 cores each
+    sim::DataSize memory{128.0 * 1024 * 1024 * 1024};
+};
+
+/// Where instances run: each in its own node (a VM or a container per instance), or all in one
+/// shared node (containers in one VM), placed round-robin on the hosts.
+struct Placement {
+    std::string profile = "docker-native";
+    bool shared_node = false;
+    double node_cores = 24.0;   // cores of the shared node (Study A: a 24-core, 96 GB VM); per-instance nodes use `instance_cores`
+    double instance_cores = 2.0;
+};
+
+struct NetworkSpec {
+    sim::Time latency = sim::Time::from_us(20);  // one-way through the physical or virtual switch
+    sim::DataRate bandwidth{10e9};
+};
+
+const sim::ParamTable<DatabaseCosts>& database_table();
+const sim::ParamTable<Workload>& workload_table();
+const sim::ParamTable<Hosts>& hosts_table();
+const sim::ParamTable<NetworkSpec>& network_table();
+
+}  // namespace tbsim::models::mysqlrep

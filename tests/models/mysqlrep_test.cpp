@@ -1,0 +1,125 @@
+// Study A (NOVA LINCS 2018; ../shared/mission/BRIEF.md): what the study found and what must hold by
+// construction, run on the shipped scenarios through the same overrides scripts use.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "models/virt/virt_profile.hpp"
+#include "scenario_loading.hpp"
+#include "sim/config/config_document.hpp"
+
+using namespace tbsim;
+
+namespace {
+
+const std::string kRate = "scenarios/mysqlrep/study-a-rate.yaml";
+const std::string kContainers = "placement.profile=docker-in-vm";
+
+sim::Json run(const std::string& path, std::vector<std::string> overrides) {
+    if (std::find(overrides.begin(), overrides.end(), kContainers) != overrides.end()) overrides.push_back("placement.shared_node=true");
+    return load_shipped(path, overrides)->run(0).summary;
+}
+
+std::string rate(int per_min) { return "workload.rate=" + std::to_string(per_min) + "/min"; }
+
+double slowdown(const std::vector<std::string>& overrides) { return run(kRate, overrides)["slowdown"].get<double>(); }
+
+// The lowest rate of the grid at which the slowdown passes 1.05 (the configuration's limit).
+int limit_rate(int instances, const std::string& profile) {
+    for (const int d : {3000, 6000, 12000, 24000, 48000, 96000})
+        if (slowdown({"workload.instances=" + std::to_string(instances), rate(d), "workload.inserts=600", profile}) > 1.05) return d;
+    return 1 << 30;
+}
+
+}  // namespace
+
+TEST_CASE("containers are never slower than VMs at the same point") {
+    for (const int n : {4, 16})
+        for (const int d : {600, 6000, 24000}) {
+            const std::vector<std::string> point{"workload.instances=" + std::to_string(n), rate(d), "workload.inserts=500"};
+            auto with_containers = point;
+            with_containers.push_back(kContainers);
+            const auto vm = run(kRate, point), ct = run(kRate, with_containers);
+            CHECK(ct["main_loop_s"].get<double>() <= vm["main_loop_s"].get<double>());
+            CHECK(ct["batch_latency_ms"]["mean"].get<double>() <= vm["batch_latency_ms"]["mean"].get<double>());
+            CHECK(ct["sync_s"].get<double>() <= vm["sync_s"].get<double>());
+        }
+}
+
+TEST_CASE("the limit rate falls as the number of instances grows") {
+    for (const std::string& profile : std::vector<std::string>{"placement.profile=esxi-vm", kContainers}) {
+        const int at4 = limit_rate(4, profile), at8 = limit_rate(8, profile), at16 = limit_rate(16, profile), at24 = limit_rate(24, profile);
+        CHECK(at4 >= at8);
+        CHECK(at8 >= at16);
+        CHECK(at16 >= at24);
+        CHECK(at4 > at24);  // and really falls over the range
+    }
+    // VMs reach their limit first.
+    CHECK(limit_rate(16, "placement.profile=esxi-vm") <= limit_rate(16, kContainers));
+}
+
+TEST_CASE("doubling the rate below the limit leaves the slowdown near 1") {
+    for (const int d : {600, 1200, 2400}) {
+        const double s = slowdown({rate(d), "workload.inserts=300"});
+        CHECK(s <= 1.05);
+        CHECK(s >= 0.99);  // the last insert starts one period before the nominal end
+    }
+}
+
+TEST_CASE("when the system cannot keep up, the main loop lasts longer than inserts / D") {
+    const auto r = run(kRate, {"workload.instances=24", rate(48000), "workload.inserts=500"});
+    CHECK(r["slowdown"].get<double>() > 1.3);
+    CHECK_FALSE(r["keeps_up"].get<bool>());
+}
+
+TEST_CASE("the baseline without remote inserts is faster than the full run and isolates the network") {
+    const std::vector<std::string> point{"workload.instances=16", rate(24000), "workload.inserts=500"};
+    const auto full = run(kRate, point);
+    const auto base = run("scenarios/mysqlrep/study-a-baseline.yaml", point);
+    CHECK(base["main_loop_s"].get<double>() < full["main_loop_s"].get<double>());
+    CHECK(base["slowdown"].get<double>() <= 1.05);
+    CHECK(base["network_bytes"].get<double>() < 0.05 * full["network_bytes"].get<double>());
+    CHECK(base["batch_latency_ms"]["mean"].get<double>() == 0.0);
+}
+
+TEST_CASE("the VM sync phase is dominated by connection set-up") {
+    const auto vm = run(kRate, {"workload.inserts=100"});
+    const auto ct = run(kRate, {"workload.inserts=100", kContainers});
+    // Study A: about 5 minutes of sync in VMs, spent opening connections (name resolution): with
+    // N = 8, 7 connections of 40 s each in the VM profile.
+    CHECK(vm["sync_s"].get<double>() == doctest::Approx(300.0).epsilon(0.1));
+    CHECK(vm["sync_s"].get<double>() > 0.9 * 7 * 40.0);
+    CHECK(ct["sync_s"].get<double>() < 5.0);
+    // It does not affect the main loop (the study's observation).
+    CHECK(vm["slowdown"].get<double>() <= 1.05);
+}
+
+TEST_CASE("replication lag and latencies are reported with their distributions") {
+    const auto r = run(kRate, {rate(600), "workload.inserts=200"});
+    // A row waits for the batch of AG = 10 rows at 10 rows/s: about 0.45 s on average (0 to 0.9 s).
+    CHECK(r["replication_lag_ms"]["mean"].get<double>() == doctest::Approx(450.0).epsilon(0.05));
+    CHECK(r["replication_lag_ms"]["p99"].get<double>() < 1000.0);
+    // A local insert: client and server CPU, commit flush, about 0.24 ms; a batch to a peer crosses
+    // the network twice and costs a bit more.
+    CHECK(r["insert_latency_ms"]["p50"].get<double>() == doctest::Approx(0.24).epsilon(0.1));
+    CHECK(r["batch_latency_ms"]["p50"].get<double>() > r["insert_latency_ms"]["p50"].get<double>());
+    CHECK(r["network_bytes"].get<double>() > 0.0);
+}
+
+TEST_CASE("profiles compose: a container in a VM pays both layers") {
+    auto doc = sim::ConfigDocument::from_text("p: x\n", "t");
+    const auto where = doc->root().required("p");
+    const std::string dir = std::string(TBSIM_SOURCE_DIR) + "/scenarios/profiles/virt";
+    const auto vm = models::virt::load_virt_profile("esxi-vm", dir, where);
+    const auto ct = models::virt::load_virt_profile("docker-native", dir, where);
+    const auto both = models::virt::load_virt_profile("docker-in-vm", dir, where);
+    CHECK(both.packet_latency == vm.packet_latency + ct.packet_latency);
+    CHECK(both.syscall_cost == vm.syscall_cost + ct.syscall_cost);
+    CHECK(both.local_packet_latency == ct.packet_latency);  // between containers of one VM
+    CHECK(both.cpu_factor == doctest::Approx(vm.cpu_factor * ct.cpu_factor));
+    // Study A: about 20 s to boot a VM, about 0.5 s to start a container.
+    CHECK(vm.boot_time.mean() == doctest::Approx(20.0).epsilon(0.05));
+    CHECK(ct.boot_time.mean() < 1.0);
+    CHECK(both.boot_time.mean() < 1.0);
+    CHECK_THROWS_AS(models::virt::load_virt_profile("vmware-nonsense", dir, where), sim::ConfigError);
+}
