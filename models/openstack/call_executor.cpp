@@ -11,9 +11,12 @@ constexpr double kDatabaseQueryBytes = 200.0;
 CallExecutor::CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes, bool model_database)
     : net_(net), profile_(profile), nodes_(std::move(nodes)), model_database_(model_database) {
     for (const Protocol p : kProtocols) tags_[static_cast<std::size_t>(p)] = net_.tag(protocol_name(p));
+    up_.assign(net_.topology().node_count(), nullptr);
+    down_.assign(net_.topology().node_count(), nullptr);
     for (const auto s : nodes_.servers) {
-        up_.push_back(&net_.topology().route(s, nodes_.controller));
-        down_.push_back(&net_.topology().route(nodes_.controller, s));
+        if (up_[s] != nullptr) continue;
+        up_[s] = &net_.topology().route(s, nodes_.controller);
+        down_[s] = &net_.topology().route(nodes_.controller, s);
     }
 }
 
@@ -37,10 +40,10 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
     }
     const auto acks = reply && proto.reply_on_same_connection && controller_time < kDelayedAckTimeout ? sim::net::Acks::piggybacked
                                                                                                        : sim::net::Acks::separate;
-    const sim::Time arrived = net_.transfer_along(*up_[server], request + proto.request_framing.bytes, tg, t, acks);
+    const sim::Time arrived = net_.transfer_along(up(server), request + proto.request_framing.bytes, tg, t, acks);
     if (!reply) return arrived;
     const sim::Time ready = std::max(arrived + controller_time, database_read(database_bytes, arrived));
-    sim::Time back = net_.transfer_along(*down_[server], *reply + proto.reply_framing.bytes, tg, ready);
+    sim::Time back = net_.transfer_along(down(server), *reply + proto.reply_framing.bytes, tg, ready);
     if (proto.connection_per_call) {  // the server closes: FIN, ACK + FIN back, last ACK
         net_.transfer_control(to, from, 1, tg, ready);
         back = std::max(back, net_.transfer_control(from, to, 2, tg, back));
@@ -51,12 +54,12 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
 
 sim::Time CallExecutor::reply_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
     const ProtocolProfile& proto = profile_.protocol(protocol);
-    return net_.transfer_along(*down_[server], payload + proto.reply_framing.bytes, tag(protocol), t);
+    return net_.transfer_along(down(server), payload + proto.reply_framing.bytes, tag(protocol), t);
 }
 
 sim::Time CallExecutor::cast_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
     const ProtocolProfile& proto = profile_.protocol(protocol);
-    return net_.transfer_along(*down_[server], payload + proto.request_framing.bytes, tag(protocol), t);
+    return net_.transfer_along(down(server), payload + proto.request_framing.bytes, tag(protocol), t);
 }
 
 }  // namespace tbsim::models::openstack

@@ -45,9 +45,12 @@ private:
     CloudNodes nodes_;
     sim::net::TagId tags_[3];
     bool model_database_;
-    // Routes looked up once: server -> controller and controller -> server, per server.
+    // Routes looked up once, per node servers send from (a site's router: few, so they stay in
+    // cache): that node -> controller and controller -> that node.
     std::vector<const std::vector<sim::net::DirectionId>*> up_;
     std::vector<const std::vector<sim::net::DirectionId>*> down_;
+    const std::vector<sim::net::DirectionId>& up(std::size_t server) const { return *up_[nodes_.servers[server]]; }
+    const std::vector<sim::net::DirectionId>& down(std::size_t server) const { return *down_[nodes_.servers[server]]; }
 };
 
 }  // namespace tbsim::models::openstack

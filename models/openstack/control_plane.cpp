@@ -10,14 +10,14 @@ namespace tbsim::models::openstack {
 
 ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const ReleaseProfile& profile, const Deployment& deployment,
                            std::map<std::string, sim::Time> pinned_phases)
-    : sim_(sim), calls_(calls), vms_(static_cast<std::size_t>(deployment.servers), deployment.vms_per_server) {
+    : sim_(sim), calls_(calls), vms_(static_cast<std::size_t>(deployment.servers), static_cast<std::int32_t>(deployment.vms_per_server)) {
     for (std::int64_t s = 0; s < deployment.servers; ++s) {
         for (const auto& service : profile.services) {
             for (const auto& task : service.tasks) {
                 const std::string key = fmt::format("{}.{}", service.name, task.name);
-                Runner r{&task, static_cast<std::uint32_t>(s), sim.rng(fmt::format("openstack/{}/{}", server_name(s), key)), {}, {}, {}};
+                Runner r{&task, sim.rng(fmt::format("openstack/{}/{}", server_name(s), key)), {}, {}, static_cast<std::uint32_t>(s)};
                 const auto pinned = pinned_phases.find(key);
-                r.first = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(task.phase.draw(r.rng));
+                r.next_call = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(task.phase.draw(r.rng));
                 runners_.push_back(std::move(r));
             }
         }
@@ -28,7 +28,7 @@ void ControlPlane::start() {
     // Tasks without jitter are re-armed at exactly their period: one FIFO lane per period.
     for (const auto& r : runners_)
         if (r.task->jitter.value == 0.0) sim_.add_fixed_delay(r.task->period);
-    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_at(runners_[i].first, [this, i] { start_run(i); });
+    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_at(runners_[i].next_call, [this, i] { start_run(i); });
 }
 
 void ControlPlane::start_run(std::size_t index) {
@@ -52,7 +52,7 @@ void ControlPlane::continue_run(std::size_t index) {
     for (; r.call < task.calls.size(); ++r.call, r.repeat = 0) {
         const CallSpec& call = task.calls[r.call];
         if (call.only_with_vms && vms <= 0) continue;
-        const auto count = static_cast<std::int64_t>(call.count.at(vms) + 0.5);  // nearest whole number of calls
+        const auto count = static_cast<std::uint32_t>(call.count.at(vms) + 0.5);  // nearest whole number of calls
         for (; r.repeat < count; ++r.repeat) {
             if (r.next_call > horizon) {  // too far ahead: continue when the clock gets there
                 sim_.schedule_at(r.next_call, [this, index] { continue_run(index); });
