@@ -45,6 +45,8 @@ const sim::ParamTable<Hosts>& hosts_table() {
         {
             param("count", &Hosts::count, "physical hosts; instances are placed round-robin", Check::positive),
             param("cores", &Hosts::cores, "cores per host", Check::positive),
+            param("threads", &Hosts::threads, "hardware threads per host (SMT)", Check::positive),
+            param("smt_gain", &Hosts::smt_gain, "extra throughput of a hardware thread beyond a core", Check::non_negative),
             param("memory", &Hosts::memory, "memory per host", Check::positive),
         }};
     return t;

@@ -42,7 +42,12 @@ struct Workload {
 struct Hosts {
     std::int64_t count = 1;
     double cores = 24.0;     // Study A: 2 x Xeon E5-2670 v3, 12 cores each
+    double threads = 24.0;   // hardware threads (Study A: 48); beyond the cores they add smt_gain each
+    double smt_gain = 0.25;  // throughput of a second hardware thread on a busy core (Hyper-Threading)
     sim::DataSize memory{128.0 * 1024 * 1024 * 1024};
+
+    /// Cores' worth of processing the host offers.
+    double capacity() const { return cores + (threads > cores ? (threads - cores) * smt_gain : 0.0); }
 };
 
 /// Where instances run: each in its own node (a VM or a container per instance), or all in one
