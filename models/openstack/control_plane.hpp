@@ -33,7 +33,7 @@ public:
     std::uint64_t task_runs() const { return task_runs_; }
 
     /// How far ahead of the clock a run's calls are worked out before it continues in a new event.
-    static constexpr sim::Time kLookahead = sim::Time::from_ms(20);
+    static constexpr sim::Time kLookahead = sim::Time::from_ms(40);
 
 private:
     struct Runner {  // one task on one server: 72 bytes, most of a cache line
