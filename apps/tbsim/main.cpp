@@ -101,9 +101,10 @@ int main(int argc, char** argv) {
             if (!run_file.empty()) run_load.file = run_file;
             if (*seed_opt) run_load.seed = seed;
             if (*reps_opt) run_load.replications = replications;
-            const auto scenario = tbsim::app::load_scenario(run_load);
+            const auto loaded = tbsim::app::load_scenario(run_load);
+            const auto& scenario = loaded.scenario;
             const std::string dir = out_dir.empty() ? "out/" + scenario->header().name : out_dir;
-            const auto outcome = tbsim::app::run_and_write(*scenario, dir, jobs);
+            const auto outcome = tbsim::app::run_and_write(*scenario, loaded.identity, dir, jobs);
             if (json) {
                 auto j = outcome.summary;
                 j["wall_s"] = outcome.wall_s;
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
             else fmt::print("{}", outcome.text);
         } else if (*check) {
             if (!check_file.empty()) check_load.file = check_file;
-            const auto scenario = tbsim::app::load_scenario(check_load);
+            const auto scenario = tbsim::app::load_scenario(check_load).scenario;
             fmt::print("{}: ok (scenario '{}', model {})\n", check_file.empty() ? "<embedded default scenario>" : check_file,
                        scenario->header().name, scenario->header().model);
         } else if (*params) {

@@ -7,14 +7,16 @@
 
 #include "sim/core/units.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/scenario/replication_store.hpp"
 #include "sim/scenario/replications.hpp"
 
 namespace tbsim::app {
 
-RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::string& out_dir, unsigned jobs) {
+RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::string& identity, const std::string& out_dir, unsigned jobs) {
     const auto& h = scenario.header();
     const auto t0 = std::chrono::steady_clock::now();
-    const auto runs = sim::run_replications(scenario, h.replications, jobs);
+    sim::FileReplicationStore kept(out_dir, identity);
+    const auto runs = sim::run_replications(scenario, h.replications, jobs, &kept);
     sim::Json ci95;
     auto pooled = sim::pool_replications(runs, &ci95);
     RunOutcome outcome;
@@ -45,6 +47,7 @@ RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::strin
     sim::write_file_atomically(summary_path, summary.dump(2) + "\n");
     outcome.files.insert(outcome.files.begin(), summary_path);
     outcome.summary = std::move(summary);
+    kept.clear();  // the results are written: nothing to resume any more
     return outcome;
 }
 

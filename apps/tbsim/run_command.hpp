@@ -15,8 +15,10 @@ struct RunOutcome {
     double wall_s = 0.0;              // wall-clock time of the simulation (not in summary.json)
 };
 
-/// Runs and writes into `out_dir` (created if needed). `jobs` threads run replications.
-RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::string& out_dir, unsigned jobs);
+/// Runs and writes into `out_dir` (created if needed). `jobs` threads run replications. Finished
+/// replications are kept under `out_dir` until the results are written, so that an interrupted
+/// run of the same scenario (same `identity`) resumes where it stopped.
+RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::string& identity, const std::string& out_dir, unsigned jobs);
 
 /// The readable account printed by `tbsim run`.
 std::string describe_outcome(const sim::PreparedScenario& scenario, const RunOutcome& outcome);

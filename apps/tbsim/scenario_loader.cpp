@@ -8,7 +8,7 @@
 
 namespace tbsim::app {
 
-std::unique_ptr<sim::PreparedScenario> load_scenario(const LoadRequest& request) {
+LoadedScenario load_scenario(const LoadRequest& request) {
     auto doc = request.file ? sim::ConfigDocument::from_file(*request.file)
                             : sim::ConfigDocument::from_text(default_scenario_yaml(), "<embedded default scenario>");
     for (const auto& o : request.overrides) doc->apply_override(o);
@@ -24,7 +24,7 @@ std::unique_ptr<sim::PreparedScenario> load_scenario(const LoadRequest& request)
     }
     auto prepared = model->read(root, header);
     doc->check_unknown_keys();
-    return prepared;
+    return {std::move(prepared), doc->identity() + "-" + TBSIM_VERSION};
 }
 
 }  // namespace tbsim::app

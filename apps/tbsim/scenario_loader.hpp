@@ -18,7 +18,12 @@ struct LoadRequest {
     std::optional<std::uint64_t> replications;  // replaces `replications:`
 };
 
+struct LoadedScenario {
+    std::unique_ptr<sim::PreparedScenario> scenario;
+    std::string identity;  // hash of the resolved scenario, its profiles and tbsim's version
+};
+
 /// Throws sim::ConfigError on any bad input.
-std::unique_ptr<sim::PreparedScenario> load_scenario(const LoadRequest& request);
+LoadedScenario load_scenario(const LoadRequest& request);
 
 }  // namespace tbsim::app

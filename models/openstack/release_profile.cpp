@@ -165,6 +165,7 @@ ReleaseProfile load_release_profile(const std::string& name_or_path, const std::
     }
     auto profile = read_release_profile(doc->root());
     doc->check_unknown_keys();
+    where.document().depend_on(*doc);
     return profile;
 }
 

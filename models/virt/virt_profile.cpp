@@ -53,6 +53,7 @@ VirtProfile load_virt_profile(const std::string& name, const std::string& direct
     auto doc = sim::ConfigDocument::from_file(path.string());
     auto profile = read_virt_profile(doc->root(), directory);
     doc->check_unknown_keys();
+    where.document().depend_on(*doc);
     return profile;
 }
 

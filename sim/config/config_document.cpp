@@ -1,5 +1,7 @@
 #include "sim/config/config_document.hpp"
 
+#include "sim/output/atomic_file.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -124,6 +126,14 @@ std::string ConfigDocument::location(const YAML::Node& node, const std::string& 
 }
 
 void ConfigDocument::check_unknown_keys() const { check_node(root_, ""); }
+
+std::string ConfigDocument::identity() const {
+    YAML::Emitter out;
+    out << root_;
+    std::string text = out.c_str();
+    for (const auto& d : dependencies_) text += "\n" + d;
+    return fingerprint(text);
+}
 
 void ConfigDocument::check_node(const YAML::Node& node, const std::string& path) const {
     if (opaque_.count(path) != 0) return;

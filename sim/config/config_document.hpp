@@ -36,6 +36,12 @@ public:
     /// Throws ConfigError at the first key that no reader asked for.
     void check_unknown_keys() const;
 
+    /// Records that this document's meaning depends on `other` (a profile it names).
+    void depend_on(const ConfigDocument& other) { dependencies_.push_back(other.identity()); }
+    /// A hash of the document as resolved (overrides applied) and of everything it depends on:
+    /// equal identities, equal inputs.
+    std::string identity() const;
+
     // Used by ConfigNode.
     void note_known_key(const std::string& map_path, const std::string& key);
     void note_opaque(const std::string& path);
@@ -50,6 +56,7 @@ private:
     std::map<std::string, std::set<std::string>> known_keys_;
     std::set<std::string> opaque_;
     std::map<std::string, std::string> overrides_;  // key path -> the --set text that wrote it
+    std::vector<std::string> dependencies_;         // identities of the documents this one names
 };
 
 }  // namespace tbsim::sim

@@ -26,6 +26,8 @@ public:
     const std::string& path() const { return path_; }
     /// The file (or "<embedded ...>" name) the node comes from.
     const std::string& source() const;
+    /// The document the node belongs to.
+    ConfigDocument& document() const { return *doc_; }
     bool is_map() const { return node_.IsMap(); }
     bool is_sequence() const { return node_.IsSequence(); }
     bool is_scalar() const { return node_.IsScalar(); }

@@ -9,6 +9,14 @@ namespace tbsim::sim {
 CsvTable::CsvTable(std::string file_name, std::vector<std::string> columns)
     : file_name_(std::move(file_name)), columns_(std::move(columns)) {}
 
+CsvTable CsvTable::restore(std::string file_name, std::vector<std::string> columns, std::string body, std::size_t rows) {
+    CsvTable t(std::move(file_name), std::move(columns));
+    t.body_ = std::move(body);
+    t.rows_ = rows;
+    t.cells_in_row_ = rows > 0 ? t.columns_.size() : 0;
+    return t;
+}
+
 CsvTable& CsvTable::row() {
     TBSIM_CHECK(rows_ == 0 || cells_in_row_ == columns_.size(), "CSV row has missing cells");
     if (rows_ > 0) body_ += '\n';

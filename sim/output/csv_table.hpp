@@ -10,6 +10,8 @@ namespace tbsim::sim {
 class CsvTable {
 public:
     CsvTable(std::string file_name, std::vector<std::string> columns);
+    /// A table from what body() and rows() returned (a kept replication being reused).
+    static CsvTable restore(std::string file_name, std::vector<std::string> columns, std::string body, std::size_t rows);
 
     const std::string& file_name() const { return file_name_; }
     const std::vector<std::string>& columns() const { return columns_; }
@@ -24,6 +26,8 @@ public:
     CsvTable& cell(std::size_t value) { return cell(static_cast<unsigned long long>(value)); }
 
     std::size_t rows() const { return rows_; }
+    /// The rows without the header, as written.
+    const std::string& body() const { return body_; }
     /// The whole CSV text, header first; checks every row is complete.
     std::string text() const;
     /// Appends the rows of `other` (same columns), e.g. to pool replications.

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sim/scenario/replication_store.hpp"
 #include "sim/stats/confidence.hpp"
 
 namespace tbsim::sim {
@@ -62,15 +63,27 @@ void pool(const std::vector<const Json*>& nodes, Json& mean, Json& ci) {
 
 }  // namespace
 
-std::vector<RunResult> run_replications(const PreparedScenario& scenario, std::uint64_t count, unsigned jobs) {
+std::vector<RunResult> run_replications(const PreparedScenario& scenario, std::uint64_t count, unsigned jobs, ReplicationStore* store) {
     std::vector<RunResult> results(count);
+    std::mutex store_mutex;
     std::atomic<std::uint64_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto worker = [&] {
         for (std::uint64_t r = next++; r < count; r = next++) {
             try {
+                if (store != nullptr) {
+                    std::lock_guard lock(store_mutex);
+                    if (auto kept = store->load(r)) {
+                        results[r] = std::move(*kept);
+                        continue;
+                    }
+                }
                 results[r] = scenario.run(r);
+                if (store != nullptr) {
+                    std::lock_guard lock(store_mutex);
+                    store->save(r, results[r]);
+                }
             } catch (...) {
                 std::lock_guard lock(failure_mutex);
                 if (!failure) failure = std::current_exception();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 struct CommandResult {
     int exit_code = -1;
@@ -18,3 +19,6 @@ std::string scratch_dir(const std::string& name);
 /// Whole content of a file ("" if missing).
 std::string read_file(const std::string& path);
 void write_text(const std::string& path, const std::string& text);
+
+/// Starts `tbsim ARGS...` without waiting (stdout and stderr to /dev/null); returns its pid.
+int spawn_tbsim(const std::vector<std::string>& args);

@@ -107,3 +107,51 @@ TEST_CASE("a log histogram gives percentiles within 0.5% in fixed memory") {
     CHECK(h.mean() == doctest::Approx(exact.mean()));
     CHECK(h.count() == 100001);
 }
+
+#include <map>
+
+#include "sim/scenario/replication_store.hpp"
+#include "sim/scenario/replications.hpp"
+
+namespace {
+
+// A scenario whose replication r reports r * 10 and counts how often it ran.
+class CountingScenario final : public PreparedScenario {
+public:
+    mutable int runs = 0;
+    ScenarioHeader h;
+    const ScenarioHeader& header() const override { return h; }
+    RunResult run(std::uint64_t r) const override {
+        ++runs;
+        RunResult out;
+        out.summary["value"] = static_cast<double>(r * 10);
+        return out;
+    }
+    std::string describe(const Json&) const override { return ""; }
+};
+
+class MemoryStore final : public ReplicationStore {
+public:
+    std::map<std::uint64_t, RunResult> kept;
+    std::optional<RunResult> load(std::uint64_t r) const override {
+        const auto it = kept.find(r);
+        return it == kept.end() ? std::nullopt : std::optional<RunResult>(it->second);
+    }
+    void save(std::uint64_t r, const RunResult& result) override { kept[r] = result; }
+};
+
+}  // namespace
+
+TEST_CASE("replications already kept are reused, new ones are kept as they end") {
+    CountingScenario s;
+    MemoryStore store;
+    RunResult earlier;
+    earlier.summary["value"] = 999.0;  // a replication done before an interruption
+    store.kept[1] = earlier;
+    const auto runs = run_replications(s, 3, 1, &store);
+    CHECK(s.runs == 2);
+    CHECK(runs[0].summary["value"] == 0.0);
+    CHECK(runs[1].summary["value"] == 999.0);
+    CHECK(runs[2].summary["value"] == 20.0);
+    CHECK(store.kept.size() == 3);
+}
