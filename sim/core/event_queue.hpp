@@ -57,7 +57,7 @@ public:
     std::size_t add_lane(Time delay) {
         for (std::size_t i = 0; i < lanes_.size(); ++i)
             if (lanes_[i].delay == delay) return i;
-        lanes_.push_back(Lane{delay, {}});
+        lanes_.push_back(Lane{delay, {}, {}});
         return lanes_.size() - 1;
     }
     /// The lane for `delay`, or -1.
@@ -67,7 +67,8 @@ public:
         return -1;
     }
     /// Schedules into lane `lane` at `at`, which must not be before the lane's last event.
-    EventId push_lane(std::size_t lane, Time at, Callback handler) {
+    /// `hint`: memory the handler will touch first, fetched while the event before it runs.
+    EventId push_lane(std::size_t lane, Time at, Callback handler, const void* hint = nullptr) {
         const std::uint32_t slot = allocate_slot();
         Slot& s = slot_ref(slot);
         s.handler = std::move(handler);
@@ -76,6 +77,7 @@ public:
         auto& q = lanes_[lane].queue;
         TBSIM_CHECK(q.empty() || q.back().time <= at.ns(), "a fixed-delay lane received an event out of order");
         q.push_back(Entry{at.ns(), (sequence_++ << kSlotBits) | slot});
+        lanes_[lane].hints.push_back(hint);
         ++live_;
         return EventId{slot, s.generation};
     }
@@ -123,8 +125,13 @@ public:
             }
             if (best == nullptr || best->time > until.ns()) return false;
             const Entry top = *best;
-            if (source < 0) heap_pop();
-            else lanes_[static_cast<std::size_t>(source)].queue.pop_front();
+            if (source < 0) {
+                heap_pop();
+            } else {
+                auto& lane = lanes_[static_cast<std::size_t>(source)];
+                lane.queue.pop_front();
+                lane.hints.pop_front();
+            }
             const auto slot = static_cast<std::uint32_t>(top.key & kSlotMask);
             Slot& s = slot_ref(slot);
             if (!s.live) {  // cancelled while pending
@@ -133,7 +140,11 @@ public:
             }
             // The next event's slot is a likely cache miss in a large queue: fetch it while this
             // handler runs.
-            if (const Entry* next = earliest()) __builtin_prefetch(&slot_ref(static_cast<std::uint32_t>(next->key & kSlotMask)));
+            const void* hint = nullptr;
+            if (const Entry* next = earliest(&hint)) {
+                __builtin_prefetch(&slot_ref(static_cast<std::uint32_t>(next->key & kSlotMask)));
+                if (hint != nullptr) __builtin_prefetch(hint);
+            }
             now = Time::from_ns(top.time);
             s.live = false;
             ++s.generation;
@@ -152,7 +163,8 @@ private:
     };
     struct Lane {
         Time delay;
-        std::deque<Entry> queue;  // sorted by construction
+        std::deque<Entry> queue;         // sorted by construction
+        std::deque<const void*> hints;   // one per entry of `queue`
     };
     struct Slot {
         Callback handler;
@@ -197,15 +209,21 @@ private:
                 const auto slot = static_cast<std::uint32_t>(lane.queue.front().key & kSlotMask);
                 if (slot_ref(slot).live) break;
                 lane.queue.pop_front();
+                lane.hints.pop_front();
                 release_slot(slot);
             }
         }
     }
 
-    const Entry* earliest() const {
+    const Entry* earliest(const void** hint = nullptr) const {
         const Entry* best = heap_.empty() ? nullptr : &heap_.front();
+        const void* best_hint = nullptr;
         for (const auto& lane : lanes_)
-            if (!lane.queue.empty() && (best == nullptr || before(lane.queue.front(), *best))) best = &lane.queue.front();
+            if (!lane.queue.empty() && (best == nullptr || before(lane.queue.front(), *best))) {
+                best = &lane.queue.front();
+                best_hint = lane.hints.front();
+            }
+        if (hint != nullptr) *hint = best_hint;
         return best;
     }
 
