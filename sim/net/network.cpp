@@ -134,9 +134,4 @@ void Network::send(NodeId from, NodeId to, double payload_bytes, TagId tag, Call
     if (on_delivered) sim_.schedule_at(arrival, std::move(on_delivered));
 }
 
-void Network::close_series(Time end) {
-    for (auto& s : stats_)
-        for (auto& series : s.series) series.cover(end);
-}
-
 }  // namespace tbsim::sim::net

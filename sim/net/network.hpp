@@ -91,8 +91,6 @@ public:
     /// Mean and maximum time from send to delivery over all delivered messages, in seconds.
     double mean_delivery_s() const { return messages_delivered_ ? delivery_sum_s_ / static_cast<double>(messages_delivered_) : 0.0; }
     double max_delivery_s() const { return delivery_max_s_; }
-    /// Extends every monitored series to cover [0, end).
-    void close_series(Time end);
 
 private:
     // What crossing a direction needs, precomputed and kept together (one cache line or two).

@@ -47,7 +47,6 @@ public:
     const std::string& node_name(NodeId n) const { return node_names_[n]; }
     /// The node called `name`; throws std::out_of_range if there is none.
     NodeId node(std::string_view name) const;
-    bool has_node(std::string_view name) const { return node_ids_.count(std::string(name)) != 0; }
 
     std::size_t link_count() const { return links_.size(); }
     const LinkSpec& link(std::size_t i) const { return links_[i]; }

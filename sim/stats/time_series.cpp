@@ -38,11 +38,6 @@ void TimeSeries::add_spread(Time from, Time to, double amount) {
     }
 }
 
-void TimeSeries::cover(Time end) {
-    const auto n = static_cast<std::size_t>((end.ns() + bin_width_.ns() - 1) / bin_width_.ns());
-    if (n > values_.size()) values_.resize(n, 0.0);
-}
-
 double TimeSeries::total() const { return std::accumulate(values_.begin(), values_.end(), 0.0); }
 
 }  // namespace tbsim::sim

@@ -24,8 +24,6 @@ public:
     /// Amount in bin i (0 beyond the last bin written).
     double at(std::size_t i) const { return i < values_.size() ? values_[i] : 0.0; }
     const std::vector<double>& values() const { return values_; }
-    /// Extends the series with empty bins so that it covers [0, end).
-    void cover(Time end);
     double total() const;
 
 private:
