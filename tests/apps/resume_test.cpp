@@ -31,6 +31,18 @@ bool any_kept_replication(const std::string& dir) {
     return false;
 }
 
+// Starts `tbsim run scenario --out dir` and kills it (as a crash would) once it has kept its first
+// replications, before it writes any result.
+void crash_after_first_replications(const std::string& scenario, const std::string& dir) {
+    const int pid = spawn_tbsim({"run", scenario, "--jobs", "1", "--out", dir});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!any_kept_replication(dir) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+}
+
 }  // namespace
 
 TEST_CASE("an interrupted run resumes where it stopped and gives the same files as an uninterrupted one") {
@@ -40,14 +52,7 @@ TEST_CASE("an interrupted run resumes where it stopped and gives the same files 
     REQUIRE(run_tbsim("run " + dir + "/s.yaml --jobs 1 --out " + dir + "/whole").exit_code == 0);
     CHECK_FALSE(fs::exists(dir + "/whole/.tbsim-resume"));
 
-    // Killed (as by a crash) once the first replications are kept, before the results exist.
-    const int pid = spawn_tbsim({"run", dir + "/s.yaml", "--jobs", "1", "--out", dir + "/cut"});
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (!any_kept_replication(dir + "/cut") && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    crash_after_first_replications(dir + "/s.yaml", dir + "/cut");
     REQUIRE(any_kept_replication(dir + "/cut"));
     CHECK_FALSE(fs::exists(dir + "/cut/summary.json"));
 
@@ -60,13 +65,8 @@ TEST_CASE("an interrupted run resumes where it stopped and gives the same files 
 TEST_CASE("kept replications of another scenario are never reused") {
     const auto dir = scratch_dir("resume-other");
     write_text(dir + "/s.yaml", kScenario);
-    const int pid = spawn_tbsim({"run", dir + "/s.yaml", "--jobs", "1", "--out", dir + "/out"});
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (!any_kept_replication(dir + "/out") && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    crash_after_first_replications(dir + "/s.yaml", dir + "/out");
+    REQUIRE(any_kept_replication(dir + "/out"));
     // Another seed is another run: its results match a clean run of that seed.
     REQUIRE(run_tbsim("run " + dir + "/s.yaml --seed 4 --replications 2 --out " + dir + "/out").exit_code == 0);
     REQUIRE(run_tbsim("run " + dir + "/s.yaml --seed 4 --replications 2 --out " + dir + "/clean").exit_code == 0);
