@@ -8,7 +8,9 @@ namespace tbsim::models::mysqlrep {
 
 using sim::Time;
 
-ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec) : sim_(sim), spec_(spec) {
+ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec)
+    : sim_(sim), spec_(spec), query_profile_(spec.profile) {
+    if (spec.placement.shared_node) query_profile_.packet_cost = spec.profile.local_packet_cost;
     const auto n = static_cast<std::size_t>(spec.workload.instances);
     const auto& profile = spec.profile;
     const bool shared = spec.placement.shared_node;
@@ -61,26 +63,19 @@ void ReplicationBenchmark::start() {
     for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
 }
 
-sim::Process ReplicationBenchmark::wait_until(Time t) {
-    if (t > sim_.now()) co_await sim_.timeout(t - sim_.now());
-}
-
 sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server, double request_bytes, Time work, bool commit,
                                          Time* done) {
-    const auto& p = spec_.profile;
+    const auto& path = query_profile_;
     const auto& db = spec_.database;
     const int syscalls = static_cast<int>(db.syscalls_per_query);
     const bool local = client == server;  // a local socket: no network packets
     const int packets = local ? 0 : 2;
-    // Per-packet CPU: the whole stack between separate nodes, the inner bridge inside a shared one.
-    virt::VirtProfile path = p;
-    if (spec_.placement.shared_node) path.packet_cost = p.local_packet_cost;
     co_await cpus_[instances_[client].cpu]->run(path.cpu_time(db.client_work, 2, packets).seconds());
-    if (!local) co_await wait_until(net_->transfer(instances_[client].node, instances_[server].node, request_bytes, tag_, sim_.now()));
+    if (!local) co_await sim_.until(net_->transfer(instances_[client].node, instances_[server].node, request_bytes, tag_, sim_.now()));
     co_await cpus_[instances_[server].cpu]->run(path.cpu_time(work + (commit ? db.commit_work : Time::zero()), syscalls, packets).seconds());
-    if (commit) co_await sim_.timeout(db.commit_io + p.disk_write_cost);
+    if (commit) co_await sim_.timeout(db.commit_io + path.disk_write_cost);
     if (done != nullptr) *done = sim_.now();  // committed at the server
-    if (!local) co_await wait_until(net_->transfer(instances_[server].node, instances_[client].node, db.reply_bytes.bytes, tag_, sim_.now()));
+    if (!local) co_await sim_.until(net_->transfer(instances_[server].node, instances_[client].node, db.reply_bytes.bytes, tag_, sim_.now()));
 }
 
 sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t server) {
@@ -90,8 +85,8 @@ sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t serve
     const auto a = instances_[client].node, b = instances_[server].node;
     // TCP handshake, server greeting, authentication: three round trips of small packets.
     for (int round = 0; round < 3; ++round) {
-        co_await wait_until(net_->transfer(a, b, round == 0 ? 0.0 : 100.0, tag_, sim_.now()));
-        co_await wait_until(net_->transfer(b, a, 100.0, tag_, sim_.now()));
+        co_await sim_.until(net_->transfer(a, b, round == 0 ? 0.0 : 100.0, tag_, sim_.now()));
+        co_await sim_.until(net_->transfer(b, a, 100.0, tag_, sim_.now()));
     }
     co_await cpus_[instances_[server].cpu]->run(spec_.profile.cpu_time(db.connect_work, 20, 6).seconds());
 }
@@ -125,7 +120,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     std::vector<Time> pending;  // local commit times of the rows not yet sent
     Time next_start = sim_.now();
     for (std::int64_t k = 0; k < w.inserts; ++k) {
-        co_await wait_until(next_start);
+        co_await sim_.until(next_start);
         const Time started = sim_.now();
         Time committed;
         co_await query(i, i, db.query_bytes.bytes + db.row_bytes.bytes, db.insert_work, true, &committed);

@@ -61,10 +61,12 @@ private:
     /// has the reply. `work` is the native CPU of the query at the server.
     sim::Process query(std::size_t client, std::size_t server, double request_bytes, sim::Time work, bool commit, sim::Time* done);
     sim::Process connect(std::size_t client, std::size_t server);
-    sim::Process wait_until(sim::Time t);
 
     sim::Simulation& sim_;
     const BenchmarkSpec& spec_;
+    // The profile as the instances' queries see it: between separate nodes a packet pays every
+    // layer; inside one shared node (containers in a VM) only the innermost layer's bridge.
+    virt::VirtProfile query_profile_;
     std::unique_ptr<sim::net::Network> net_;
     sim::net::TagId tag_;
     std::vector<std::unique_ptr<sim::ProcessorSharing>> cpus_;  // one per node (VM, container, shared VM)

@@ -69,10 +69,7 @@ void ControlPlane::continue_run(std::size_t index) {
     const double j = task.jitter.value;
     const sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
     const sim::Time next = std::max(std::max(r.started + period, r.next_call - task.gap), sim_.now());
-    if (next == r.started + period && next - sim_.now() == period)  // still at the run's start: the lane
-        sim_.schedule_in(period, [this, index] { start_run(index); }, &r);
-    else
-        sim_.schedule_at(next, [this, index] { start_run(index); });
+    sim_.schedule_at(next, [this, index] { start_run(index); }, &r);
 }
 
 }  // namespace tbsim::models::openstack

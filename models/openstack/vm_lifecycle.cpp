@@ -34,7 +34,7 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
             case Kind::controller_work: {
                 const sim::Time read = calls_.database_read(step.database.bytes, now);
                 co_await controller_cpu_.run(step.work.draw(rng_));
-                co_await sim_.timeout(wait_until(read));
+                co_await sim_.until(read);
                 break;
             }
             case Kind::server_work:
@@ -44,7 +44,7 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
                 sim::Time last = now;
                 for (std::int64_t m = 0; m < step.messages; ++m)
                     last = std::max(last, calls_.cast_to_server(server, spec_.protocol, spec_.message_size.draw(rng_), now));
-                co_await sim_.timeout(wait_until(last));
+                co_await sim_.until(last);
                 break;
             }
             case Kind::cast_to_controller: {
@@ -52,7 +52,7 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
                 for (std::int64_t m = 0; m < step.messages; ++m)
                     last = std::max(last, calls_.call(server, spec_.protocol, spec_.message_size.draw(rng_), std::nullopt,
                                                       sim::Time::zero(), 0.0, now));
-                co_await sim_.timeout(wait_until(last));
+                co_await sim_.until(last);
                 break;
             }
             case Kind::rpc_from_server: {
@@ -61,10 +61,10 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
                     co_await agent_cpus_[server]->run(step.agent_work.seconds());
                     const double request = spec_.message_size.draw(rng_);
                     const sim::Time arrived = calls_.call(server, spec_.protocol, request, std::nullopt, sim::Time::zero(), 0.0, sim_.now());
-                    co_await sim_.timeout(wait_until(arrived));
+                    co_await sim_.until(arrived);
                     co_await controller_cpu_.run(step.controller_work.seconds());
                     const sim::Time back = calls_.reply_to_server(server, spec_.protocol, spec_.message_size.draw(rng_), sim_.now());
-                    co_await sim_.timeout(wait_until(back));
+                    co_await sim_.until(back);
                 }
                 break;
             }

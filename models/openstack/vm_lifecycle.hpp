@@ -46,7 +46,6 @@ public:
 
 private:
     sim::Process run_steps(const std::vector<LifecycleStep>& steps, std::size_t server, bool building);
-    sim::Time wait_until(sim::Time t) const { return t > sim_.now() ? t - sim_.now() : sim::Time::zero(); }
 
     sim::Simulation& sim_;
     CallExecutor& calls_;

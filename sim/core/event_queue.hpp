@@ -106,29 +106,21 @@ public:
     /// Time of the earliest pending event, or Time::max() if there is none.
     Time next_time() {
         drop_cancelled_top();
-        const Entry* e = earliest();
-        return e == nullptr ? Time::max() : Time::from_ns(e->time);
+        const Next e = earliest();
+        return e.entry == nullptr ? Time::max() : Time::from_ns(e.entry->time);
     }
 
     /// If the earliest pending event is due at or before `until`, removes it, sets `now` to its time,
     /// runs its handler and returns true; otherwise returns false.
     bool run_next(Time until, Time& now) {
         for (;;) {
-            int source = -1;  // -1: the heap; otherwise a lane
-            const Entry* best = heap_.empty() ? nullptr : &heap_.front();
-            for (std::size_t i = 0; i < lanes_.size(); ++i) {
-                const auto& q = lanes_[i].queue;
-                if (!q.empty() && (best == nullptr || before(q.front(), *best))) {
-                    best = &q.front();
-                    source = static_cast<int>(i);
-                }
-            }
-            if (best == nullptr || best->time > until.ns()) return false;
-            const Entry top = *best;
-            if (source < 0) {
+            const Next first = earliest();
+            if (first.entry == nullptr || first.entry->time > until.ns()) return false;
+            const Entry top = *first.entry;
+            if (first.lane < 0) {
                 heap_pop();
             } else {
-                auto& lane = lanes_[static_cast<std::size_t>(source)];
+                auto& lane = lanes_[static_cast<std::size_t>(first.lane)];
                 lane.queue.pop_front();
                 lane.hints.pop_front();
             }
@@ -140,10 +132,9 @@ public:
             }
             // The next event's slot is a likely cache miss in a large queue: fetch it while this
             // handler runs.
-            const void* hint = nullptr;
-            if (const Entry* next = earliest(&hint)) {
-                __builtin_prefetch(&slot_ref(static_cast<std::uint32_t>(next->key & kSlotMask)));
-                if (hint != nullptr) __builtin_prefetch(hint);
+            if (const Next next = earliest(); next.entry != nullptr) {
+                __builtin_prefetch(&slot_ref(static_cast<std::uint32_t>(next.entry->key & kSlotMask)));
+                if (next.hint != nullptr) __builtin_prefetch(next.hint);
             }
             now = Time::from_ns(top.time);
             s.live = false;
@@ -215,15 +206,20 @@ private:
         }
     }
 
-    const Entry* earliest(const void** hint = nullptr) const {
-        const Entry* best = heap_.empty() ? nullptr : &heap_.front();
-        const void* best_hint = nullptr;
-        for (const auto& lane : lanes_)
-            if (!lane.queue.empty() && (best == nullptr || before(lane.queue.front(), *best))) {
-                best = &lane.queue.front();
-                best_hint = lane.hints.front();
-            }
-        if (hint != nullptr) *hint = best_hint;
+    // The earliest pending entry: the heap's top or a lane's head, by (time, sequence).
+    struct Next {
+        const Entry* entry = nullptr;
+        int lane = -1;  // -1: the heap
+        const void* hint = nullptr;
+    };
+    Next earliest() const {
+        Next best;
+        if (!heap_.empty()) best.entry = &heap_.front();
+        for (std::size_t i = 0; i < lanes_.size(); ++i) {
+            const auto& q = lanes_[i].queue;
+            if (!q.empty() && (best.entry == nullptr || before(q.front(), *best.entry)))
+                best = Next{&q.front(), static_cast<int>(i), lanes_[i].hints.front()};
+        }
         return best;
     }
 

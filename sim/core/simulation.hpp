@@ -29,28 +29,26 @@ public:
     std::uint64_t seed() const { return seed_; }
     std::uint64_t replication() const { return replication_; }
 
-    /// Schedules `handler` at absolute time `at` (not before now).
-    EventId schedule_at(Time at, Callback handler) {
+    /// Schedules `handler` at absolute time `at` (not before now). An event whose delay from now
+    /// was declared with add_fixed_delay() goes through that delay's FIFO lane (same order, cheaper
+    /// with many pending events). `hint`: memory the handler touches first (the state of the entity
+    /// it serves); for lane events the engine fetches it while the event before runs.
+    EventId schedule_at(Time at, Callback handler, const void* hint = nullptr) {
         TBSIM_CHECK(at >= now_, "an event cannot be scheduled in the past");
+        if (has_lanes_) {
+            const int lane = queue_.lane_of(at - now_);
+            if (lane >= 0) return queue_.push_lane(static_cast<std::size_t>(lane), at, std::move(handler), hint);
+        }
         return queue_.push(at, std::move(handler));
     }
-    /// Schedules `handler` after `delay` (not negative). A delay declared with add_fixed_delay()
-    /// goes through that delay's FIFO lane (same order, cheaper with many pending events).
-    /// `hint`: memory the handler touches first (the state of the entity it serves); with many
-    /// pending events the engine fetches it while the event before runs.
+    /// Schedules `handler` after `delay` (not negative).
     EventId schedule_in(Time delay, Callback handler, const void* hint = nullptr) {
-        if (has_lanes_) {
-            const int lane = queue_.lane_of(delay);
-            if (lane >= 0) {
-                TBSIM_CHECK(delay >= Time::zero(), "an event cannot be scheduled in the past");
-                return queue_.push_lane(static_cast<std::size_t>(lane), now_ + delay, std::move(handler), hint);
-            }
-        }
-        return schedule_at(now_ + delay, std::move(handler));
+        return schedule_at(now_ + delay, std::move(handler), hint);
     }
-    /// Declares a delay that many events are scheduled with (a fixed period): schedule_in(delay)
-    /// then costs O(1) whatever the number of pending events.
+    /// Declares a delay (positive) that many events are scheduled with (a fixed period): those
+    /// events then cost O(1) whatever the number of pending events.
     void add_fixed_delay(Time delay) {
+        TBSIM_CHECK(delay > Time::zero(), "a fixed delay must be positive");
         queue_.add_lane(delay);
         has_lanes_ = true;
     }
@@ -93,6 +91,8 @@ public:
         };
         return Awaiter{*this, delay};
     }
+    /// Awaitable: `co_await sim.until(t)` resumes the process at time t, or at once if t has passed.
+    auto until(Time at) { return timeout(at > now_ ? at - now_ : Time::zero()); }
 
 private:
     friend class Process;

@@ -17,8 +17,8 @@ Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width)
         DirectionState& s = dirs_[d];
         s.ns_per_byte = 8e9 / p.bandwidth.bits_per_second;
         s.overhead = p.per_packet_overhead();
-        s.per_segment = 1.0 / p.segment_bytes();
-        s.acks_per_packet = p.ack_every > 0 ? 1.0 / static_cast<double>(p.ack_every) : 0.0;
+        s.segment = p.segment_bytes();
+        s.ack_every = static_cast<double>(p.ack_every);
         s.ack_overhead = topology_.params(Topology::opposite(d)).per_packet_overhead();
         s.latency = p.latency;
         s.retransmit_timeout = p.retransmit_timeout;
@@ -52,7 +52,7 @@ void Network::monitor(std::size_t link) {
 }
 
 double Network::packet_count(const DirectionState& d, double payload) {
-    return std::max(1.0, std::ceil(payload * d.per_segment - 1e-9));
+    return std::max(1.0, std::ceil(payload / d.segment));
 }
 
 Time Network::occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag) {
@@ -78,8 +78,8 @@ Time Network::cross(DirectionId d, Time ready, double payload, double packets, T
     for (;;) {
         const Time end = occupy(d, ready, payload + packets * state.overhead, payload, packets, tag);
         const Time arrival = end + state.latency;
-        if (acked && state.acks_per_packet > 0) {  // delayed ACKs go back once the data has arrived
-            const double acks = std::ceil(packets * state.acks_per_packet - 1e-9);
+        if (acked && state.ack_every > 0) {  // delayed ACKs go back once the data has arrived
+            const double acks = std::ceil(packets / state.ack_every);
             occupy(Topology::opposite(d), arrival, acks * state.ack_overhead, 0.0, acks, tag);
         }
         if (!state.loss_rng) return arrival;

@@ -97,8 +97,8 @@ private:
     struct DirectionState {
         double ns_per_byte;       // 8e9 / bandwidth
         double overhead;          // header + tunnel bytes per packet
-        double per_segment;       // 1 / payload bytes per packet
-        double acks_per_packet;   // 1 / ack_every, or 0
+        double segment;           // payload bytes per packet
+        double ack_every;         // data packets per ACK, or 0
         double ack_overhead;      // bytes of one ACK on the opposite direction
         Time latency;
         Time retransmit_timeout;

@@ -1,7 +1,8 @@
 // Where finished replications are kept until a run's results are written, so that a run (or a
 // sweep of replications) that is interrupted resumes where it stopped: a rerun of the same scenario
 // reuses the replications already done. The identity of a run is a hash of its fully resolved
-// scenario (overrides applied) and of the tbsim version: anything else and nothing is reused.
+// scenario (overrides applied), of the profiles it names and of the tbsim version: anything else
+// and nothing is reused.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,6 @@ public:
     void save(std::uint64_t replication, const RunResult& result) override;
     /// Removes the kept replications (after the results are written).
     void clear();
-    const std::string& directory() const { return dir_; }
 
 private:
     std::string path(std::uint64_t replication) const;
