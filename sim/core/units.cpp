@@ -47,7 +47,8 @@ constexpr std::array<std::pair<std::string_view, double>, 9> kSizeUnits{{{"B", 1
                                                                          {"MiB", 1048576.0},
                                                                          {"GiB", 1073741824.0},
                                                                          {"TB", 1e12}}};
-constexpr std::array<std::pair<std::string_view, double>, 11> kRateUnits{{{"bps", 1.0},
+// Also tc's spelling ("10mbit"), so that a testbed limit reads the same in both tools.
+constexpr std::array<std::pair<std::string_view, double>, 15> kRateUnits{{{"bps", 1.0},
                                                                           {"kbps", 1e3},
                                                                           {"Mbps", 1e6},
                                                                           {"Gbps", 1e9},
@@ -57,7 +58,11 @@ constexpr std::array<std::pair<std::string_view, double>, 11> kRateUnits{{{"bps"
                                                                           {"Gb/s", 1e9},
                                                                           {"Bps", 8.0},
                                                                           {"kBps", 8e3},
-                                                                          {"MBps", 8e6}}};
+                                                                          {"MBps", 8e6},
+                                                                          {"bit", 1.0},
+                                                                          {"kbit", 1e3},
+                                                                          {"mbit", 1e6},
+                                                                          {"gbit", 1e9}}};
 constexpr std::array<std::pair<std::string_view, double>, 4> kPerUnits{
     {{"/s", 1.0}, {"/min", 1.0 / 60.0}, {"/h", 1.0 / 3600.0}, {"/ms", 1e3}}};
 

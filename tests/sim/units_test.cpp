@@ -30,6 +30,8 @@ TEST_CASE("data rates are in bits per second") {
     CHECK(parse_data_rate("10Mbps")->bits_per_second == 1e7);
     CHECK(parse_data_rate("9.7224kb/s")->bits_per_second == doctest::Approx(9722.4));
     CHECK(parse_data_rate("1MBps")->bits_per_second == 8e6);
+    CHECK(parse_data_rate("10mbit")->bits_per_second == 1e7);  // tc's spelling, as tbsim-testbed takes it
+    CHECK(parse_data_rate("512kbit")->bits_per_second == 512e3);
     CHECK_FALSE(parse_data_rate("10MiB"));
     CHECK(parse_data_rate("8Mbps")->transmission_time(1000.0) == 1_ms);
 }
