@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli_support.hpp"
+#include "tests/support/cli_support.hpp"
 
 namespace {
 

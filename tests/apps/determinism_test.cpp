@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "cli_support.hpp"
+#include "tests/support/cli_support.hpp"
 
 namespace {
 

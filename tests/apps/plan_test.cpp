@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli_support.hpp"
+#include "tests/support/cli_support.hpp"
 
 TEST_CASE("tbsim plan reproduces Study B's extrapolation: 100 servers x 15 VMs need about 2.7 Mb/s") {
     const auto r = run_tbsim("plan --servers 100 --vms-per-server 15 --json");

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "cli_support.hpp"
+#include "tests/support/cli_support.hpp"
 
 namespace fs = std::filesystem;
 

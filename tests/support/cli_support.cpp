@@ -1,4 +1,4 @@
-#include "cli_support.hpp"
+#include "tests/support/cli_support.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -9,13 +9,12 @@
 #include <fstream>
 #include <sstream>
 
-CommandResult run_tbsim(const std::string& args) {
+CommandResult run_command_line(const std::string& command_line) {
     // ctest runs test cases in parallel processes: each capture gets its own folder.
     static int calls = 0;
     const std::string dir = scratch_dir("_capture-" + std::to_string(::getpid()) + "-" + std::to_string(calls++));
     const std::string out = dir + "/stdout", err = dir + "/stderr";
-    const std::string command =
-        std::string(TBSIM_BINARY_DIR) + "/apps/tbsim " + args + " > " + out + " 2> " + err + " < /dev/null";
+    const std::string command = command_line + " > " + out + " 2> " + err + " < /dev/null";
     const int status = std::system(command.c_str());
     CommandResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -23,6 +22,12 @@ CommandResult run_tbsim(const std::string& args) {
     r.err = read_file(err);
     return r;
 }
+
+CommandResult run_program(const std::string& program, const std::string& args) {
+    return run_command_line(std::string(TBSIM_BINARY_DIR) + "/" + program + " " + args);
+}
+
+CommandResult run_tbsim(const std::string& args) { return run_program("apps/tbsim", args); }
 
 std::string scratch_dir(const std::string& name) {
     const auto path = std::filesystem::path(TBSIM_BINARY_DIR) / "test-scratch" / name;
@@ -43,13 +48,14 @@ void write_text(const std::string& path, const std::string& text) {
     out << text;
 }
 
-int spawn_tbsim(const std::vector<std::string>& args) {
-    const std::string binary = std::string(TBSIM_BINARY_DIR) + "/apps/tbsim";
+int spawn_program(const std::string& program, const std::vector<std::string>& args, const std::string& stderr_path) {
+    const std::string binary = std::string(TBSIM_BINARY_DIR) + "/" + program;
     const pid_t pid = ::fork();
     if (pid == 0) {
         const int null = ::open("/dev/null", O_WRONLY);
+        const int err = stderr_path.empty() ? null : ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         ::dup2(null, 1);
-        ::dup2(null, 2);
+        ::dup2(err, 2);
         std::vector<char*> argv{const_cast<char*>(binary.c_str())};
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
@@ -58,3 +64,5 @@ int spawn_tbsim(const std::vector<std::string>& args) {
     }
     return pid;
 }
+
+int spawn_tbsim(const std::vector<std::string>& args) { return spawn_program("apps/tbsim", args); }

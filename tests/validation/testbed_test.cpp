@@ -1,0 +1,195 @@
+// The real testbed (validation/testbed): a tiny run of the real benchmark with two MariaDB containers,
+// its trace checked operation by operation, and nothing of it left on the machine afterwards, after a
+// normal run and after Ctrl-C. Needs root and MariaDB (see testbed_main.cpp).
+#include "tests/support/cli_support.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+constexpr const char* kLauncher = "validation/testbed/tbsim-testbed";
+
+struct TraceRow {
+    int instance, peer;
+    std::string phase, op;
+    long long rows;
+    long long t_start_ns, t_end_ns;
+    bool ok;
+};
+
+std::vector<TraceRow> parse_trace(const std::string& csv, std::string& header) {
+    std::istringstream lines(csv);
+    std::getline(lines, header);
+    std::vector<TraceRow> rows;
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream cells(line);
+        std::string c[8];
+        for (auto& cell : c) std::getline(cells, cell, ',');
+        rows.push_back({std::stoi(c[0]), std::stoi(c[3]), c[1], c[2], std::stoll(c[4]), std::stoll(c[5]),
+                        std::stoll(c[6]), c[7] == "1"});
+    }
+    return rows;
+}
+
+// Everything a run named `run_id` could have made: processes aside (checked through its ledger and
+// the server processes' command lines), namespaces, links, cgroups, its work folder.
+std::vector<std::string> leftovers_of(const std::string& run_id) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> found;
+    auto scan = [&](const std::string& folder) {
+        if (!fs::exists(folder)) return;
+        for (const auto& e : fs::directory_iterator(folder))
+            if (e.path().filename().string().starts_with(run_id)) found.push_back(e.path().string());
+    };
+    scan("/run/netns");
+    scan("/sys/class/net");
+    scan("/sys/fs/cgroup/cpu");
+    scan("/sys/fs/cgroup/cpuacct");
+    scan("/sys/fs/cgroup");
+    scan("/run/tbsim-testbed");
+    if (fs::exists("/tmp/tbsim-testbed-" + run_id)) found.push_back("/tmp/tbsim-testbed-" + run_id);
+    for (const auto& e : fs::directory_iterator("/proc")) {
+        const std::string cmdline = read_file(e.path().string() + "/cmdline");
+        if (cmdline.find("tbsim-testbed-" + run_id) != std::string::npos) found.push_back("process " + e.path().string());
+    }
+    return found;
+}
+
+std::string run_id_of(int launcher_pid) {
+    std::ostringstream id;
+    id << "tb" << std::hex << launcher_pid;
+    return id.str();
+}
+
+}  // namespace
+
+TEST_CASE("a tiny real testbed: every operation recorded, every batch at every peer, nothing left behind") {
+    const std::string out = scratch_dir("testbed-tiny") + "/run";
+    const std::string err = scratch_dir("testbed-tiny-log") + "/stderr";
+    // N = 2, D = 1200/min (an insert every 50 ms), AG = 5, K = 40: a 2 s main loop.
+    const int pid = spawn_program(kLauncher, {"run", "--instances", "2", "--rate", "1200", "--ag", "5", "--inserts",
+                                              "40", "--poll", "200", "--timeout", "120s", "--out", out},
+                                  err);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    INFO("launcher said: " << read_file(err));
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(leftovers_of(run_id_of(pid)).empty());
+
+    std::string header;
+    const auto rows = parse_trace(read_file(out + "/trace.csv"), header);
+    CHECK(header == "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok");
+    CHECK(std::all_of(rows.begin(), rows.end(), [](const TraceRow& r) { return r.ok && r.t_end_ns >= r.t_start_ns; }));
+
+    for (int instance = 0; instance < 2; ++instance) {
+        const int peer = 1 - instance;
+        std::vector<long long> insert_starts;
+        int batches = 0, connects = 0;
+        std::string last_phase;
+        std::map<int, long long> counted;  // origin -> rows in this instance's table
+        for (const auto& r : rows) {
+            if (r.instance != instance) continue;
+            if (r.op == "connect") ++connects;
+            if (r.op == "local_insert") insert_starts.push_back(r.t_start_ns);
+            if (r.op == "batch_send") {
+                ++batches;
+                CHECK(r.peer == peer);
+                CHECK(r.rows == 5);
+            }
+            if (r.op == "count_rows") counted[r.peer] = r.rows;
+            last_phase = r.phase;
+        }
+        CHECK(connects == 2);  // its own server and the peer's
+        CHECK(insert_starts.size() == 40);
+        CHECK(batches == 8);  // 40 inserts / AG 5, each to the one peer
+        // Every tuple arrived: 40 of its own, 40 from the peer (8 batches of 5).
+        CHECK(counted[instance] == 40);
+        CHECK(counted[peer] == 40);
+        CHECK(last_phase == "verify");
+        // The rate is kept: D = 1200/min is one insert every 50 ms; a tiny run on an idle machine
+        // keeps up, so the main loop spans 39 periods (1.95 s) give or take 10%.
+        const double span_s = static_cast<double>(insert_starts.back() - insert_starts.front()) * 1e-9;
+        CHECK(span_s == doctest::Approx(1.95).epsilon(0.10));
+    }
+
+    const auto meta = nlohmann::json::parse(read_file(out + "/meta.json"));
+    CHECK(meta["instances"] == 2);
+    CHECK(meta["aggregation"] == 5);
+    CHECK(meta["nodes"].size() == 2);
+    CHECK(meta["nodes"][0]["cpu_ns"].get<long long>() > 0);
+    CHECK(meta["environment"] == "netns-container");
+
+    // bytes.csv: both nodes sent at least their 8 batches of 5 tuples of about 40 bytes.
+    std::istringstream bytes(read_file(out + "/bytes.csv"));
+    std::string line;
+    std::getline(bytes, line);
+    CHECK(line == "instance,address,direction,bytes,packets");
+    int sent_rows = 0;
+    while (std::getline(bytes, line)) {
+        if (line.find(",sent,") == std::string::npos) continue;
+        ++sent_rows;
+        const auto after = line.substr(line.find(",sent,") + 6);
+        CHECK(std::stoll(after.substr(0, after.find(','))) > 8 * 5 * 40);
+    }
+    CHECK(sent_rows == 2);
+}
+
+TEST_CASE("Ctrl-C during the benchmark: exit 130 and nothing left behind") {
+    const std::string out = scratch_dir("testbed-interrupt") + "/run";
+    const std::string err = scratch_dir("testbed-interrupt-log") + "/stderr";
+    const int pid = spawn_program(kLauncher, {"run", "--instances", "2", "--rate", "600", "--ag", "10", "--inserts",
+                                              "100000", "--timeout", "120s", "--out", out},
+                                  err);
+    // Wait until the benchmark is running (the servers are up), at most 60 s.
+    for (int k = 0; k < 600 && read_file(err).find("running the benchmark") == std::string::npos; ++k)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    REQUIRE(kill(pid, SIGINT) == 0);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    INFO("launcher said: " << read_file(err));
+    CHECK(read_file(err).find("running the benchmark") != std::string::npos);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK(leftovers_of(run_id_of(pid)).empty());
+    CHECK_FALSE(std::filesystem::exists(out));  // no half-written result
+}
+
+TEST_CASE("the launcher refuses, with exit code 2, what it cannot do") {
+    SUBCASE("not root") {
+        const auto as_nobody = run_command_line("setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                                                std::string(TBSIM_BINARY_DIR) + "/" + kLauncher +
+                                                " run -n 2 -d 600 --ag 10 -k 10 --out /tmp/never");
+        CHECK(as_nobody.exit_code == 2);
+        CHECK(as_nobody.err.find("needs root") != std::string::npos);
+    }
+    SUBCASE("one instance") {
+        const auto r = run_program(kLauncher, "run -n 1 -d 600 --ag 10 -k 10 --out /tmp/never");
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("--instances 1: expected 2 to 200") != std::string::npos);
+    }
+    SUBCASE("a bandwidth without its unit") {
+        const auto r = run_program(kLauncher, "run -n 2 -d 600 --ag 10 -k 10 --bandwidth 10 --out /tmp/never");
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("--bandwidth 10: expected a rate") != std::string::npos);
+    }
+    SUBCASE("a missing required option") {
+        const auto r = run_program(kLauncher, "run -n 2 --ag 10 -k 10");
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("--rate") != std::string::npos);
+    }
+}
