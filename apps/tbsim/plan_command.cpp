@@ -48,7 +48,7 @@ OpenStackSpec build_spec(const PlanRequest& r) {
     spec.deployment.vms_per_server = r.vms_per_server;
     spec.deployment.sites = r.sites;
     // The planner asks about the controller's interface: the sites' own links never limit here,
-    // so they carry bytes and latency without queueing (the uplink queues).
+    // so they carry bytes and latency without queueing (the uplink queues when given a capacity).
     spec.deployment.wan.bandwidth = sim::DataRate{10e9};
     spec.deployment.wan.queueing = false;
     spec.deployment.wan.latency = parse_or_fail<sim::Time>("--wan-latency", r.wan_latency, sim::parse_duration, "30ms");
@@ -61,7 +61,10 @@ OpenStackSpec build_spec(const PlanRequest& r) {
         if (c.bits_per_second <= 0) bad("--wan-capacity", "must be greater than zero");
         spec.deployment.uplink.bandwidth = c;
     } else {
-        spec.deployment.uplink.bandwidth = sim::DataRate{10e9};  // no bound given: a link that never queues
+        // No bound given: the question is the demand, so nothing queues (figures are bytes per bin;
+        // queueing delay and utilisation are reported only against a capacity).
+        spec.deployment.uplink.bandwidth = sim::DataRate{10e9};
+        spec.deployment.uplink.queueing = false;
     }
     spec.rally.times = r.rally_times;
     spec.rally.concurrency = r.rally_concurrency;
