@@ -83,9 +83,10 @@ sim::Json stable_figures(const sim::Json& f, bool capacity) {
         j["by_direction"][d] = {{"mean_kbps", f["by_direction"][d]["mean_kbps"]}, {"p99_kbps", f["by_direction"][d]["p99_kbps"]},
                                 {"max_kbps", f["by_direction"][d]["max_kbps"]}};
     if (f.contains("rally")) j["rally"] = f["rally"];
+    // Utilisation and queueing exist only against a capacity (without one the uplink has no bound).
     j["utilisation"] = capacity ? f["utilisation"] : sim::Json(nullptr);
-    j["queue_delay_mean_ms"] = f["queue_delay_ms"]["mean"];
-    j["queue_delay_p99_ms"] = f["queue_delay_p99_ms"];
+    j["queue_delay_mean_ms"] = capacity ? f["queue_delay_ms"]["mean"] : sim::Json(nullptr);
+    j["queue_delay_p99_ms"] = capacity ? f["queue_delay_p99_ms"] : sim::Json(nullptr);
     return j;
 }
 

@@ -77,3 +77,17 @@ TEST_CASE("tbsim plan refuses bad input with exit code 2") {
         CHECK(r.out.empty());
     }
 }
+
+TEST_CASE("without a capacity the uplink has no bound: the demand, the same bytes as at a capacity far above it") {
+    const auto unbounded = nlohmann::json::parse(run_tbsim("plan --servers 50 --vms-per-server 10 --duration 5min --json").out);
+    const auto generous =
+        nlohmann::json::parse(run_tbsim("plan --servers 50 --vms-per-server 10 --duration 5min --wan-capacity 10Gbps --json").out);
+    // Queueing only moves bytes in time: totals are identical, 1 s percentiles within 0.1%.
+    CHECK(unbounded["mean_kbps"].get<double>() == doctest::Approx(generous["mean_kbps"].get<double>()).epsilon(1e-9));
+    CHECK(unbounded["p99_kbps"].get<double>() == doctest::Approx(generous["p99_kbps"].get<double>()).epsilon(1e-3));
+    CHECK(unbounded["max_kbps"].get<double>() == doctest::Approx(generous["max_kbps"].get<double>()).epsilon(1e-3));
+    // No capacity, no utilisation or queueing figures.
+    CHECK(unbounded["utilisation"].is_null());
+    CHECK(unbounded["queue_delay_p99_ms"].is_null());
+    CHECK(generous["utilisation"].get<double>() > 0.0);
+}
