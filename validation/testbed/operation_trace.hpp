@@ -23,6 +23,9 @@ struct OperationRecord {
     bool ok = true;
 };
 
+/// The clock of every trace: CLOCK_MONOTONIC in ns, one clock for all the instances of a run.
+std::int64_t trace_clock_ns();
+
 /// One CSV line (with its newline) in the column order of kTraceHeader.
 std::string format_trace_line(const OperationRecord& record);
 

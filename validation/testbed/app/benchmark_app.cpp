@@ -44,12 +44,6 @@ struct AppOptions {
     Credentials credentials{"bench", "bench", "bench"};
 };
 
-std::int64_t monotonic_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 void sleep_until_ns(std::int64_t at) {
     timespec ts{static_cast<time_t>(at / 1'000'000'000), static_cast<long>(at % 1'000'000'000)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
@@ -66,7 +60,7 @@ public:
     explicit BenchmarkInstance(AppOptions options)
         : o_(std::move(options)), n_(static_cast<int>(o_.addresses.size())),
           rng_(o_.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(o_.instance)),
-          deadline_ns_(monotonic_ns() + std::int64_t{o_.timeout_s} * 1'000'000'000) {}
+          deadline_ns_(trace_clock_ns() + std::int64_t{o_.timeout_s} * 1'000'000'000) {}
 
     /// Runs the four phases; returns false when some operation failed (the trace says which).
     bool run() {
@@ -92,9 +86,9 @@ private:
     // Times one operation and records it; `act` returns the rows it affected or nothing on failure.
     template <typename Act>
     bool timed(std::string_view phase, std::string_view op, int peer, Act&& act) {
-        OperationRecord r{o_.instance, phase, op, peer, 0, monotonic_ns() - o_.epoch_ns, 0, true};
+        OperationRecord r{o_.instance, phase, op, peer, 0, trace_clock_ns() - o_.epoch_ns, 0, true};
         const std::optional<long long> rows = act();
-        r.t_end_ns = monotonic_ns() - o_.epoch_ns;
+        r.t_end_ns = trace_clock_ns() - o_.epoch_ns;
         r.ok = rows.has_value();
         r.rows = rows.value_or(0);
         records_.push_back(r);
@@ -106,7 +100,7 @@ private:
         fmt::print(stderr, "instance {}: {} with instance {} failed: {}\n", o_.instance, what, peer, c.error());
     }
 
-    bool past_deadline() const { return monotonic_ns() > deadline_ns_; }
+    bool past_deadline() const { return trace_clock_ns() > deadline_ns_; }
 
     bool connect_to(int peer) {
         ServerAddress address;
@@ -185,10 +179,10 @@ private:
         std::vector<std::pair<long long, Tuple>> pending;
         pending.reserve(static_cast<std::size_t>(o_.aggregation));
         auto& local = connections_[static_cast<std::size_t>(o_.instance)];
-        std::int64_t next = monotonic_ns();
+        std::int64_t next = trace_clock_ns();
         for (long long k = 0; k < o_.inserts; ++k) {
             sleep_until_ns(next);
-            const std::int64_t start = monotonic_ns();
+            const std::int64_t start = trace_clock_ns();
             Tuple tuple = draw_tuple();
             fmt::memory_buffer sql;
             fmt::format_to(std::back_inserter(sql), "INSERT INTO data (origin, seq, value, text) VALUES ");
@@ -203,7 +197,7 @@ private:
                 if (o_.remote_inserts) send_batch(pending);
                 pending.clear();
             }
-            next = std::max(start + period_ns, monotonic_ns());
+            next = std::max(start + period_ns, trace_clock_ns());
         }
     }
 
@@ -239,11 +233,11 @@ private:
     // Every instance has left its main loop once no sync row is left undone: the local table is final.
     void verify() {
         auto& local = connections_[static_cast<std::size_t>(o_.instance)];
-        const std::int64_t start = monotonic_ns() - o_.epoch_ns;
+        const std::int64_t start = trace_clock_ns() - o_.epoch_ns;
         std::vector<std::pair<long long, long long>> counts;
         const bool ok = local.for_each_pair("SELECT origin, COUNT(*) FROM data GROUP BY origin ORDER BY origin",
                                             [&](long long origin, long long count) { counts.emplace_back(origin, count); });
-        const std::int64_t end = monotonic_ns() - o_.epoch_ns;
+        const std::int64_t end = trace_clock_ns() - o_.epoch_ns;
         if (!ok) {
             complain("row count", o_.instance, local);
             records_.push_back({o_.instance, "verify", "count_rows", o_.instance, 0, start, end, false});

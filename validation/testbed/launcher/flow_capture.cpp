@@ -2,25 +2,19 @@
 
 #include "validation/testbed/launcher/child_process.hpp"
 #include "validation/testbed/launcher/interrupt_flag.hpp"
+#include "validation/testbed/launcher/log_files.hpp"
 #include "validation/testbed/launcher/testbed_error.hpp"
 
 #include <signal.h>
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
 
 namespace tbsim::testbed {
 namespace {
-
-bool log_says_capturing(const std::string& log_path) {
-    std::ifstream in(log_path);
-    const std::string text((std::istreambuf_iterator<char>(in)), {});
-    return text.find("Capturing on") != std::string::npos;
-}
 
 }  // namespace
 
@@ -29,7 +23,7 @@ FlowCapture::FlowCapture(const std::string& bridge, std::string pcap_path, Teard
     tshark_ = spawn_process({"tshark", "-i", bridge, "-q", "-w", pcap_path_}, {{}, log_path_});
     ledger_.made_process(tshark_);
     const auto deadline = Clock::now() + std::chrono::seconds(20);
-    while (!log_says_capturing(log_path_)) {
+    while (!file_contains(log_path_, "Capturing on")) {
         if (wait_for_exit(tshark_, Clock::now(), false)) throw RunError("tshark exited before capturing; see " + log_path_);
         throw_if_interrupted();
         if (Clock::now() > deadline) throw RunError("tshark did not start capturing within 20 s");

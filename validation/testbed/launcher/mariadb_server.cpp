@@ -1,6 +1,7 @@
 #include "validation/testbed/launcher/mariadb_server.hpp"
 
 #include "validation/testbed/launcher/interrupt_flag.hpp"
+#include "validation/testbed/launcher/log_files.hpp"
 #include "validation/testbed/launcher/testbed_error.hpp"
 
 #include <pwd.h>
@@ -36,12 +37,6 @@ void write_text(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::trunc);
     out << text;
     if (!out) throw RunError("cannot write " + path);
-}
-
-std::string read_tail(const std::string& path, std::size_t max_bytes = 2000) {
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    return text.size() > max_bytes ? text.substr(text.size() - max_bytes) : text;
 }
 
 void give_to_mysql_user(const std::string& path) {
@@ -104,7 +99,7 @@ pid_t MariadbServer::begin_initialize() {
 void MariadbServer::finish_initialize(int status) const {
     if (status != 0)
         throw RunError(fmt::format("mariadb-install-db for {} failed (exit {}):\n{}\n{}", layout_.hostname, status,
-                                   read_tail(layout_.folder + "/install.log", 600), read_tail(error_log())));
+                                   tail_of_file(layout_.folder + "/install.log", 600), tail_of_file(error_log())));
 }
 
 void MariadbServer::start(const std::vector<std::string>& cgroup_procs_files, TeardownLedger& ledger) {
@@ -124,12 +119,12 @@ void MariadbServer::wait_ready(Clock::time_point deadline) {
         if (server_pid_ > 0 && accepts_connections(socket_path())) return;
         if (const auto status = wait_for_exit(launcher_pid_, Clock::now(), false))
             throw RunError(fmt::format("the MariaDB server of {} exited (status {}) before it was ready:\n{}{}",
-                                       layout_.hostname, *status, read_tail(layout_.folder + "/server.log"),
-                                       read_tail(error_log())));
+                                       layout_.hostname, *status, tail_of_file(layout_.folder + "/server.log"),
+                                       tail_of_file(error_log())));
         throw_if_interrupted();
         if (Clock::now() >= deadline)
             throw RunError(fmt::format("the MariaDB server of {} was not ready in time:\n{}", layout_.hostname,
-                                       read_tail(error_log())));
+                                       tail_of_file(error_log())));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }

@@ -1,12 +1,12 @@
 #include "validation/testbed/launcher/packet_delay.hpp"
 
 #include "validation/testbed/launcher/child_process.hpp"
+#include "validation/testbed/launcher/log_files.hpp"
 #include "validation/testbed/launcher/testbed_error.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 namespace tbsim::testbed {
@@ -16,11 +16,6 @@ std::string delayer_path() {
     return std::filesystem::read_symlink("/proc/self/exe").parent_path().string() + "/tbsim-testbed-delay";
 }
 
-bool log_says_holding(const std::string& log_path) {
-    std::ifstream in(log_path);
-    const std::string text((std::istreambuf_iterator<char>(in)), {});
-    return text.find("holding queue") != std::string::npos;
-}
 
 }  // namespace
 
@@ -40,11 +35,11 @@ pid_t start_packet_delay(const std::string& namespace_name, double delay_s, cons
                                      fmt::format("{}", delay_s * 1e6)},
                                     {{}, log_path});
     ledger.made_process(pid);
-    for (int k = 0; k < 200 && !log_says_holding(log_path); ++k) {
+    for (int k = 0; k < 200 && !file_contains(log_path, "holding queue"); ++k) {
         if (wait_for_exit(pid, Clock::now(), false)) throw RunError("the packet delayer exited; see " + log_path);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    if (!log_says_holding(log_path)) throw RunError("the packet delayer did not start; see " + log_path);
+    if (!file_contains(log_path, "holding queue")) throw RunError("the packet delayer did not start; see " + log_path);
     return pid;
 }
 

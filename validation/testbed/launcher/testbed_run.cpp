@@ -5,6 +5,7 @@
 #include "validation/testbed/launcher/flow_capture.hpp"
 #include "validation/testbed/launcher/host_load.hpp"
 #include "validation/testbed/launcher/interrupt_flag.hpp"
+#include "validation/testbed/launcher/log_files.hpp"
 #include "validation/testbed/launcher/mariadb_server.hpp"
 #include "validation/testbed/launcher/packet_delay.hpp"
 #include "validation/testbed/launcher/teardown_ledger.hpp"
@@ -32,24 +33,9 @@ constexpr auto kServerReadyTimeout = std::chrono::seconds(60);
 constexpr auto kInstallTimeout = std::chrono::seconds(120);
 constexpr auto kStopGrace = std::chrono::seconds(20);
 
-std::int64_t monotonic_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 std::string own_folder() { return fs::read_symlink("/proc/self/exe").parent_path().string(); }
 
 std::string application_path() { return own_folder() + "/tbsim-testbed-app"; }
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string tail(const std::string& text, std::size_t max_bytes = 1500) {
-    return text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
-}
 
 std::string utc_now() {
     const std::time_t now = std::time(nullptr);
@@ -152,7 +138,7 @@ private:
             in.counters_before = read_counters(in.link.host_side);
             in.cpu_before = in.cgroup->read_cpu();
         }
-        epoch_ns_ = monotonic_ns();
+        epoch_ns_ = trace_clock_ns();
         const auto app_timeout = static_cast<int>(r_.timeout_s) + 1;
         for (auto& in : instances_) {
             std::vector<std::string> argv{"nsenter", "--target", std::to_string(in.server->server_pid()),
@@ -184,9 +170,9 @@ private:
             ledger_.process_ended(in.application);
             if (*status != 0)
                 throw RunError(fmt::format("the application of node{} failed (exit {}):\n{}", in.number, *status,
-                                           tail(read_all(in.folder + "/application.log"))));
+                                           tail_of_file(in.folder + "/application.log")));
         }
-        run_seconds_ = static_cast<double>(monotonic_ns() - epoch_ns_) * 1e-9;
+        run_seconds_ = static_cast<double>(trace_clock_ns() - epoch_ns_) * 1e-9;
         cpu_after_ = host_cpu_times();
         load_after_ = load_averages();
         for (auto& in : instances_) {
@@ -200,7 +186,7 @@ private:
     std::string merged_trace() const {
         std::string csv(kTraceHeader);
         csv += '\n';
-        for (const auto& in : instances_) csv += read_all(in.folder + "/trace.csv");
+        for (const auto& in : instances_) csv += read_text_file(in.folder + "/trace.csv");
         return csv;
     }
 
