@@ -81,7 +81,7 @@ TEST_CASE("a tiny real testbed: every operation recorded, every batch at every p
     const std::string err = scratch_dir("testbed-tiny-log") + "/stderr";
     // N = 2, D = 1200/min (an insert every 50 ms), AG = 5, K = 40: a 2 s main loop.
     const int pid = spawn_program(kLauncher, {"run", "--instances", "2", "--rate", "1200", "--ag", "5", "--inserts",
-                                              "40", "--poll", "200", "--timeout", "120s", "--out", out},
+                                              "40", "--poll", "200", "--timeout", "120s", "--capture-flows", "--out", out},
                                   err);
     int status = 0;
     REQUIRE(waitpid(pid, &status, 0) == pid);
@@ -146,6 +146,25 @@ TEST_CASE("a tiny real testbed: every operation recorded, every batch at every p
         CHECK(std::stoll(after.substr(0, after.find(','))) > 8 * 5 * 40);
     }
     CHECK(sent_rows == 2);
+
+    // flows.csv (tshark on the bridge): each node sent the other its batches, so each direction
+    // carried more than the 8 x 5 tuples, and no flow involves a third address.
+    std::istringstream flows(read_file(out + "/flows.csv"));
+    std::getline(flows, line);
+    CHECK(line == "src_instance,dst_instance,frames,bytes");
+    std::map<std::pair<int, int>, long long> flow_bytes;
+    while (std::getline(flows, line)) {
+        std::istringstream cells(line);
+        std::string src, dst, frames, total;
+        std::getline(cells, src, ',');
+        std::getline(cells, dst, ',');
+        std::getline(cells, frames, ',');
+        std::getline(cells, total, ',');
+        flow_bytes[{std::stoi(src), std::stoi(dst)}] = std::stoll(total);
+    }
+    CHECK(flow_bytes.size() == 2);
+    CHECK(flow_bytes[{0, 1}] > 8 * 5 * 40);
+    CHECK(flow_bytes[{1, 0}] > 8 * 5 * 40);
 }
 
 TEST_CASE("Ctrl-C during the benchmark: exit 130 and nothing left behind") {
