@@ -13,9 +13,10 @@ CONTROLLER_NS=${PREFIX}-ctl
 CONTROLLER_IP=10.201.0.1
 STATE=/var/lib/tbsim-openstack
 PASSWORD=tbsim  # every service account; the plane is reachable only inside its namespaces
+# (neutron-plugin-ml2 is a virtual package: neutron-common provides ML2.)
 ZED_PACKAGES=(
   mariadb-server rabbitmq-server keystone placement-api nova-api nova-conductor nova-scheduler nova-compute
-  python3-openstackclient glance-api python3-glanceclient python3-novaclient neutron-server neutron-plugin-ml2
+  python3-openstackclient glance-api python3-glanceclient python3-novaclient neutron-server
   python3-neutronclient uwsgi-core uwsgi-plugin-python3 iproute2 tshark curl
 )
 
