@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     plan->add_option("--rally-times", plan_request.rally_times, "VMs created and deleted by a Rally boot-and-delete run");
     plan->add_option("--rally-concurrency", plan_request.rally_concurrency, "Rally users in parallel")->capture_default_str();
     plan->add_option("--duration", plan_request.duration, "simulated time")->capture_default_str();
-    plan->add_option("--profile", plan_request.profile, "release profile: juno (embedded) or a YAML file")->capture_default_str();
+    plan->add_option("--profile", plan_request.profile, "release profile: juno or zed (embedded) or a YAML file")->capture_default_str();
     plan->add_option("--seed", plan_request.seed, "master seed")->capture_default_str();
     plan->add_option("--max-servers-for", plan_request.max_servers_for,
                      "find the most servers whose p99 of 1 s bins stays under this rate, e.g. 10Mbps");

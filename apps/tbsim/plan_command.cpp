@@ -66,6 +66,8 @@ OpenStackSpec build_spec(const PlanRequest& r) {
         spec.deployment.uplink.bandwidth = sim::DataRate{10e9};
         spec.deployment.uplink.queueing = false;
     }
+    if (r.rally_times > 0 && spec.profile.lifecycle.create.empty())
+        bad("--rally-times", fmt::format("release profile '{}' has no lifecycle section: it does not model VM creation and deletion", r.profile));
     spec.rally.times = r.rally_times;
     spec.rally.concurrency = r.rally_concurrency;
     spec.rally.start = sim::Time::from_s(10);

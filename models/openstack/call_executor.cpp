@@ -28,8 +28,9 @@ sim::Time CallExecutor::database_read(double bytes, sim::Time t) {
 }
 
 sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double request, std::optional<double> reply,
-                             sim::Time controller_time, double database_bytes, sim::Time t) {
-    const ProtocolProfile& proto = profile_.protocol(protocol);
+                             sim::Time controller_time, double database_bytes, sim::Time t, bool framed) {
+    static const ProtocolProfile bare{};
+    const ProtocolProfile& proto = framed ? profile_.protocol(protocol) : bare;
     const auto tg = tag(protocol);
     const auto from = nodes_.servers[server];
     const auto to = nodes_.controller;
@@ -38,28 +39,43 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
         t = net_.transfer_control(to, from, 1, tg, t);
         net_.transfer_control(from, to, 1, tg, t);
     }
-    const auto acks = reply && proto.reply_on_same_connection && controller_time < kDelayedAckTimeout ? sim::net::Acks::piggybacked
-                                                                                                       : sim::net::Acks::separate;
+    // A new connection starts in TCP quick-ACK mode: its request is acknowledged at once, never on the reply.
+    const bool ack_rides_on_reply = reply && proto.reply_on_same_connection && !proto.connection_per_call && controller_time < kDelayedAckTimeout;
+    const auto acks = ack_rides_on_reply ? sim::net::Acks::piggybacked : sim::net::Acks::separate;
     const sim::Time arrived = net_.transfer_along(up(server), request + proto.request_framing.bytes, tg, t, acks);
+    if (proto.publisher_confirm.bytes > 0) net_.transfer_along(down(server), proto.publisher_confirm.bytes, tg, arrived);
     if (!reply) return arrived;
     const sim::Time ready = std::max(arrived + controller_time, database_read(database_bytes, arrived));
-    sim::Time back = net_.transfer_along(down(server), *reply + proto.reply_framing.bytes, tg, ready);
-    if (proto.connection_per_call) {  // the server closes: FIN, ACK + FIN back, last ACK
-        net_.transfer_control(to, from, 1, tg, ready);
-        back = std::max(back, net_.transfer_control(from, to, 2, tg, back));
-        net_.transfer_control(to, from, 1, tg, back);
-    }
+    const sim::Time back = deliver(server, *reply + proto.reply_framing.bytes, proto, tg, ready);
+    return proto.connection_per_call ? close_connection(server, tg, ready, back) : back;
+}
+
+sim::Time CallExecutor::close_connection(std::size_t server, sim::net::TagId tg, sim::Time replied, sim::Time reply_arrived) {
+    // The controller closes after its reply (Connection: close): FIN, FIN+ACK back in one segment, last ACK.
+    const auto from = nodes_.servers[server];
+    const auto to = nodes_.controller;
+    net_.transfer_control(to, from, 1, tg, replied);
+    const sim::Time back = std::max(reply_arrived, net_.transfer_control(from, to, 1, tg, reply_arrived));
+    net_.transfer_control(to, from, 1, tg, back);
     return back;
+}
+
+sim::Time CallExecutor::deliver(std::size_t server, double bytes, const ProtocolProfile& proto, sim::net::TagId tg, sim::Time t) {
+    if (proto.consumer_ack.bytes <= 0) return net_.transfer_along(down(server), bytes, tg, t);
+    const sim::Time arrived = net_.transfer_along(down(server), bytes, tg, t, sim::net::Acks::piggybacked);
+    net_.transfer_along(up(server), proto.consumer_ack.bytes, tg, arrived);
+    return arrived;
 }
 
 sim::Time CallExecutor::reply_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
     const ProtocolProfile& proto = profile_.protocol(protocol);
-    return net_.transfer_along(down(server), payload + proto.reply_framing.bytes, tag(protocol), t);
+    const sim::Time back = deliver(server, payload + proto.reply_framing.bytes, proto, tag(protocol), t);
+    return proto.connection_per_call ? close_connection(server, tag(protocol), t, back) : back;
 }
 
 sim::Time CallExecutor::cast_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t) {
     const ProtocolProfile& proto = profile_.protocol(protocol);
-    return net_.transfer_along(down(server), payload + proto.request_framing.bytes, tag(protocol), t);
+    return deliver(server, payload + proto.request_framing.bytes, proto, tag(protocol), t);
 }
 
 }  // namespace tbsim::models::openstack

@@ -27,9 +27,11 @@ public:
 
     /// A call from server `server` leaving at `t`: request, processing, optional reply. Returns when
     /// the server has the reply (or, for a cast, when the request reached the controller).
+    /// `framed` false: bare payloads on an already open connection (no framing, no set-up).
     sim::Time call(std::size_t server, Protocol protocol, double request, std::optional<double> reply,
-                   sim::Time controller_time, double database_bytes, sim::Time t);
-    /// The controller's reply to a call of server `server`, leaving at `t`; returns its arrival.
+                   sim::Time controller_time, double database_bytes, sim::Time t, bool framed = true);
+    /// The controller's reply to a call of server `server` made without one, leaving at `t`; returns
+    /// its arrival (with a connection per call, once the connection is closed).
     sim::Time reply_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t);
     /// A one-way message from the controller to a server; returns its arrival.
     sim::Time cast_to_server(std::size_t server, Protocol protocol, double payload, sim::Time t);
@@ -40,6 +42,13 @@ public:
     sim::net::TagId tag(Protocol p) const { return tags_[static_cast<std::size_t>(p)]; }
 
 private:
+    /// A message from the controller to the server, with the server's consumer acknowledgement if the
+    /// protocol has one; returns its arrival.
+    sim::Time deliver(std::size_t server, double bytes, const ProtocolProfile& proto, sim::net::TagId tg, sim::Time t);
+    /// The close of a connection-per-call connection after the reply left at `replied` and arrived
+    /// at `reply_arrived`; returns when the server has closed.
+    sim::Time close_connection(std::size_t server, sim::net::TagId tg, sim::Time replied, sim::Time reply_arrived);
+
     sim::net::Network& net_;
     const ReleaseProfile& profile_;
     CloudNodes nodes_;

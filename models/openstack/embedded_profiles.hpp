@@ -5,7 +5,7 @@
 
 namespace tbsim::models::openstack {
 
-/// The YAML text of the embedded profile `name` ("juno"), or nullptr.
+/// The YAML text of the embedded profile `name` ("juno", "zed"), or nullptr.
 const char* embedded_profile(const std::string& name);
 /// "juno, ..." for messages.
 std::string embedded_profile_names();

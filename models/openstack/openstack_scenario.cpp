@@ -277,7 +277,13 @@ std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::Config
             spec.phases[key] = value.duration();
         }
     }
+    auto needs_lifecycle = [&](const sim::ConfigNode& n) {
+        if (spec.profile.lifecycle.create.empty())
+            n.fail(fmt::format("release profile '{}' has no lifecycle section: it does not model VM creation and deletion",
+                               profile_node.text()));
+    };
     if (auto ops = root.child("operations")) {
+        needs_lifecycle(*ops);
         for (const auto& item : ops->items()) {
             VmOperation op;
             op.create_at = item.required("create_at").duration();
@@ -286,6 +292,7 @@ std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::Config
         }
     }
     if (auto r = root.child("rally")) {
+        needs_lifecycle(*r);
         const auto times = r->required("times");
         spec.rally.times = times.integer();
         if (spec.rally.times < 1) times.fail("must be at least 1");

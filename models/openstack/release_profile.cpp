@@ -64,6 +64,7 @@ CallSpec read_call(const sim::ConfigNode& n) {
     if (auto s = n.child("size_spread")) c.size_spread = s->fraction();
     if (auto t = n.child("controller_time")) c.controller_time = non_negative_duration(*t);
     if (auto d = n.child("database")) c.database = read_size_law(*d);
+    if (auto f = n.child("framed")) c.framed = f->boolean();
     return c;
 }
 
@@ -103,6 +104,9 @@ LifecycleStep read_step(const sim::ConfigNode& n) {
     }
     if (auto g = n.child("agent_work")) s.agent_work = non_negative_duration(*g);
     if (auto c = n.child("controller_work")) s.controller_work = non_negative_duration(*c);
+    if (auto pr = n.child("protocol")) s.protocol = read_protocol(*pr);
+    if (auto r = n.child("request")) s.request = sim::ValueDistribution::read_data_size(*r);
+    if (auto r = n.child("reply")) s.reply = sim::ValueDistribution::read_data_size(*r);
     return s;
 }
 
@@ -130,6 +134,8 @@ ReleaseProfile read_release_profile(const sim::ConfigNode& node) {
             if (auto f = e->child("reply_framing")) pp.reply_framing = f->data_size();
             if (auto c = e->child("connection_per_call")) pp.connection_per_call = c->boolean();
             if (auto c = e->child("reply_on_same_connection")) pp.reply_on_same_connection = c->boolean();
+            if (auto c = e->child("publisher_confirm")) pp.publisher_confirm = c->data_size();
+            if (auto c = e->child("consumer_ack")) pp.consumer_ack = c->data_size();
         }
     }
     for (const auto& s : node.required("services").items()) {
@@ -173,19 +179,23 @@ std::string describe_profile_keys() {
     return "release profile (scenarios/profiles/openstack-<release>.yaml)\n"
            "  release, source                      strings: the release and where its numbers come from\n"
            "  protocols.<rabbitmq|mysql|http>       request_framing, reply_framing (data size), connection_per_call,\n"
-           "                                        reply_on_same_connection (booleans)\n"
+           "                                        reply_on_same_connection (booleans), publisher_confirm,\n"
+           "                                        consumer_ack (data sizes of broker acknowledgement frames)\n"
            "  services[].name, services[].tasks[]   a service and its periodic tasks\n"
            "  tasks[].name, period, phase           period (duration); phase: first run, duration or distribution (default U(0, period))\n"
            "  tasks[].jitter, gap                   each period x (1 + U(0, jitter)); server work between calls (duration)\n"
            "  tasks[].calls[]                       name, protocol, request, reply (size or {base, per_vm} or none),\n"
            "                                        count ({base, per_vm}), only_with_vms, size_spread (fraction),\n"
-           "                                        controller_time (duration), database (size or {base, per_vm})\n"
+           "                                        controller_time (duration), database (size or {base, per_vm}),\n"
+           "                                        framed (false: a bare frame such as an AMQP heartbeat)\n"
            "  lifecycle.message_size                payload of each create/delete RPC message (distribution)\n"
            "  lifecycle.max_concurrent_builds       nova's limit of builds in progress per server\n"
            "  lifecycle.create[], lifecycle.delete[]  steps: name, kind (controller_work, cast_to_server,\n"
            "                                        cast_to_controller, rpc_from_server, spawn, destroy, server_work),\n"
            "                                        work (core-seconds on the controller, or on nova-compute for\n"
-           "                                        server_work), database, messages, agent_work, controller_work\n";
+           "                                        server_work), database, messages, agent_work, controller_work,\n"
+           "                                        protocol, request, reply (a step's own protocol and sizes; default:\n"
+           "                                        lifecycle.protocol and lifecycle.message_size)\n";
 }
 
 }  // namespace tbsim::models::openstack

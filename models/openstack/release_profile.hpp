@@ -39,6 +39,11 @@ struct ProtocolProfile {
     // rides on it when it leaves within the delayed-ACK timeout. AMQP replies come through the
     // broker on another connection: the request is acknowledged on its own.
     bool reply_on_same_connection = false;
+    // Broker-level acknowledgements, each a small frame in its own TCP segment (AMQP basic.ack, 21 B):
+    // the broker confirms every message the server publishes (publisher confirms), and the server
+    // acknowledges every message it consumes, the TCP ACK of the delivery riding on it.
+    sim::DataSize publisher_confirm{0};  // 0: none
+    sim::DataSize consumer_ack{0};       // 0: none
 };
 
 /// Linux's minimum delayed-ACK timeout: an ACK waits this long for data to ride on.
@@ -62,6 +67,8 @@ struct CallSpec {
     sim::Fraction size_spread{0.0};        // each size x (1 + U(-spread, spread)): run-to-run variation
     sim::Time controller_time;             // processing at the controller before the reply
     PerVmLaw database;                     // bytes the controller reads from its own database for the call
+    bool framed = true;                    // false: a bare protocol frame on an open connection (an AMQP
+                                           // heartbeat): no framing, no connection set-up
 };
 
 /// A periodic task of a service: every `period`, the calls run one after the other.
@@ -89,6 +96,10 @@ struct LifecycleStep {
     std::int64_t messages = 1;   // casts and rpc calls in the step
     sim::Time agent_work;        // rpc: nova-compute CPU time before each call (core-seconds)
     sim::Time controller_work;   // rpc: controller CPU time before each reply (core-seconds)
+    // Casts and rpcs: the step's own protocol and payload sizes (bytes), else the lifecycle's.
+    std::optional<Protocol> protocol;
+    std::optional<sim::ValueDistribution> request;  // a cast's message, an rpc's request
+    std::optional<sim::ValueDistribution> reply;    // an rpc's reply
 };
 
 struct LifecycleSpec {
@@ -110,7 +121,7 @@ struct ReleaseProfile {
 /// Reads a profile from its mapping (strictly: unknown keys are errors).
 ReleaseProfile read_release_profile(const sim::ConfigNode& node);
 
-/// Loads a profile: "juno" (embedded), or a YAML file path, resolved against `base_dir` if relative.
+/// Loads a profile: "juno" or "zed" (embedded), or a YAML file path, resolved against `base_dir` if relative.
 ReleaseProfile load_release_profile(const std::string& name_or_path, const std::string& base_dir, const sim::ConfigNode& where);
 
 /// The keys of a profile, for `tbsim params openstack`.

@@ -30,6 +30,9 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
             holds_slot = true;
         }
         const sim::Time now = sim_.now();
+        const Protocol protocol = step.protocol.value_or(spec_.protocol);
+        const sim::ValueDistribution& request_size = step.request ? *step.request : spec_.message_size;
+        const sim::ValueDistribution& reply_size = step.reply ? *step.reply : spec_.message_size;
         switch (step.kind) {
             case Kind::controller_work: {
                 const sim::Time read = calls_.database_read(step.database.bytes, now);
@@ -43,14 +46,14 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
             case Kind::cast_to_server: {
                 sim::Time last = now;
                 for (std::int64_t m = 0; m < step.messages; ++m)
-                    last = std::max(last, calls_.cast_to_server(server, spec_.protocol, spec_.message_size.draw(rng_), now));
+                    last = std::max(last, calls_.cast_to_server(server, protocol, request_size.draw(rng_), now));
                 co_await sim_.until(last);
                 break;
             }
             case Kind::cast_to_controller: {
                 sim::Time last = now;
                 for (std::int64_t m = 0; m < step.messages; ++m)
-                    last = std::max(last, calls_.call(server, spec_.protocol, spec_.message_size.draw(rng_), std::nullopt,
+                    last = std::max(last, calls_.call(server, protocol, request_size.draw(rng_), std::nullopt,
                                                       sim::Time::zero(), 0.0, now));
                 co_await sim_.until(last);
                 break;
@@ -59,11 +62,11 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
                 // Each call: nova-compute's own work, the request, the controller's work, the reply.
                 for (std::int64_t m = 0; m < step.messages; ++m) {
                     co_await agent_cpus_[server]->run(step.agent_work.seconds());
-                    const double request = spec_.message_size.draw(rng_);
-                    const sim::Time arrived = calls_.call(server, spec_.protocol, request, std::nullopt, sim::Time::zero(), 0.0, sim_.now());
+                    const double request = request_size.draw(rng_);
+                    const sim::Time arrived = calls_.call(server, protocol, request, std::nullopt, sim::Time::zero(), 0.0, sim_.now());
                     co_await sim_.until(arrived);
                     co_await controller_cpu_.run(step.controller_work.seconds());
-                    const sim::Time back = calls_.reply_to_server(server, spec_.protocol, spec_.message_size.draw(rng_), sim_.now());
+                    const sim::Time back = calls_.reply_to_server(server, protocol, reply_size.draw(rng_), sim_.now());
                     co_await sim_.until(back);
                 }
                 break;

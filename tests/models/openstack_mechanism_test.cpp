@@ -70,10 +70,10 @@ TEST_CASE("HTTP with a connection per call adds the TCP handshake and close") {
                                        "http: {request_framing: 100B, reply_framing: 200B, connection_per_call: true}"),
                                   "protocol: rabbitmq", "protocol: http");
     const auto f = simulate_point(spec_with(yaml), 0).figures;
-    // Per call, beyond the rabbitmq case, 7 header-only packets of 93 B: SYN, ACK, then ACK and FIN
-    // of the close go to the controller (4); SYN-ACK, the controller's FIN and the last ACK come
-    // from it (3).
-    const double to_controller = 6 * ((1000 + 100 + 93) + 93 + 4 * 93);
+    // Per call, beyond the rabbitmq case, 6 header-only packets of 93 B, as captured from a real
+    // Zed compute (validation/openstack): SYN, ACK, and FIN+ACK in one segment go to the controller
+    // (3); SYN-ACK, the controller's FIN and the last ACK come from it (3).
+    const double to_controller = 6 * ((1000 + 100 + 93) + 93 + 3 * 93);
     const double from_controller = 6 * ((500 + 200 + 93) + 93 + 3 * 93);
     CHECK(f["by_protocol"]["http"]["bytes"].get<double>() == doctest::Approx(to_controller + from_controller));
     CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == 0.0);
@@ -126,4 +126,51 @@ TEST_CASE("a server builds no more VMs at once than nova allows, and spawns shar
     spec.deployment.hardware.cores = 1;
     const auto shared = simulate_point(spec, 0).figures;
     CHECK(shared["lifecycle"]["create_s"]["mean"].get<double>() == doctest::Approx(4.0).epsilon(0.01));
+}
+
+TEST_CASE("AMQP broker acknowledgements: a publisher confirm and a consumer ack around each call") {
+    const std::string yaml = with(kOneCall, "rabbitmq: {request_framing: 100B, reply_framing: 200B}",
+                                  "rabbitmq: {request_framing: 100B, reply_framing: 200B, publisher_confirm: 21B, consumer_ack: 21B}");
+    const auto f = simulate_point(spec_with(yaml), 0).figures;
+    // Six calls, 93 B of headers per packet. Up: the request, the ACK of the confirm, the consumer
+    // ack (21 B), which carries the reply's ACK. Down: the request's ACK, the confirm (21 B), the
+    // reply, the ACK of the consumer ack. As captured on a real Zed compute.
+    const double to_controller = 6 * ((1000 + 100 + 93) + 93 + (21 + 93));
+    const double from_controller = 6 * (93 + (21 + 93) + (500 + 200 + 93) + 93);
+    CHECK(f["by_direction"]["to_controller"]["bytes"].get<double>() == doctest::Approx(to_controller));
+    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(from_controller));
+}
+
+TEST_CASE("a bare frame (framed: false) carries no framing and no acknowledgement but its TCP ACK") {
+    const std::string yaml = with(with(kOneCall, "rabbitmq: {request_framing: 100B, reply_framing: 200B}",
+                                       "rabbitmq: {request_framing: 100B, reply_framing: 200B, publisher_confirm: 21B, consumer_ack: 21B}"),
+                                  "request: 1000B, reply: 500B, database: 4000B", "request: 8B, reply: none, framed: false, count: 3");
+    const auto f = simulate_point(spec_with(yaml), 0).figures;
+    // Six runs of three 8 B heartbeats: each one packet up and its ACK down.
+    CHECK(f["by_direction"]["to_controller"]["bytes"].get<double>() == doctest::Approx(6 * 3 * (8 + 93)));
+    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(6 * 3 * 93));
+}
+
+TEST_CASE("a lifecycle step can use its own protocol and sizes") {
+    const std::string yaml = with(kOneCall, "rabbitmq: {request_framing: 100B, reply_framing: 200B}",
+                                  "rabbitmq: {request_framing: 100B, reply_framing: 200B}\n"
+                                  "  http: {connection_per_call: true}") +
+                             R"(lifecycle:
+  message_size: 1000B
+  create:
+    - {name: build, kind: cast_to_server}
+    - {name: claim, kind: rpc_from_server, protocol: http, request: 300B, reply: 200B}
+  delete:
+    - {name: destroy, kind: destroy}
+)";
+    auto spec = spec_with(yaml);
+    spec.operations = {{sim::Time::from_s(1), std::nullopt}};
+    const auto f = simulate_point(spec, 0).figures;
+    // The claim over HTTP, a connection of its own: up SYN, ACK, request, ACK of the reply, FIN+ACK;
+    // down SYN-ACK, ACK of the request, reply, FIN, last ACK.
+    CHECK(f["by_protocol"]["http"]["bytes"].get<double>() == doctest::Approx((300 + 5 * 93) + (200 + 5 * 93)));
+    // The build cast keeps the lifecycle's protocol and size: 1000 B and 100 B of request framing
+    // down, its ACK up, beside the six periodic calls.
+    const double periodic = 6 * ((1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93);
+    CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == doctest::Approx(periodic + (1000 + 100 + 93) + 93));
 }
