@@ -98,10 +98,7 @@ LifecycleStep read_step(const sim::ConfigNode& n) {
     else kind.fail(fmt::format("expected controller_work, server_work, cast_to_server, cast_to_controller, rpc_from_server, spawn or destroy, got \"{}\"", k));
     if (auto w = n.child("work")) s.work = sim::ValueDistribution::read_duration(*w);
     if (auto db = n.child("database")) s.database = db->data_size();
-    if (auto m = n.child("messages")) {
-        s.messages = m->integer();
-        if (s.messages < 0) m->fail("must not be negative");
-    }
+    if (auto m = n.child("messages")) s.messages = read_count_law(*m);
     if (auto g = n.child("agent_work")) s.agent_work = non_negative_duration(*g);
     if (auto c = n.child("controller_work")) s.controller_work = non_negative_duration(*c);
     if (auto pr = n.child("protocol")) s.protocol = read_protocol(*pr);
@@ -193,7 +190,8 @@ std::string describe_profile_keys() {
            "  lifecycle.create[], lifecycle.delete[]  steps: name, kind (controller_work, cast_to_server,\n"
            "                                        cast_to_controller, rpc_from_server, spawn, destroy, server_work),\n"
            "                                        work (core-seconds on the controller, or on nova-compute for\n"
-           "                                        server_work), database, messages, agent_work, controller_work,\n"
+           "                                        server_work), database, messages (count or {base, per_vm}: with\n"
+           "                                        the server's active VMs), agent_work, controller_work,\n"
            "                                        protocol, request, reply (a step's own protocol and sizes; default:\n"
            "                                        lifecycle.protocol and lifecycle.message_size)\n";
 }

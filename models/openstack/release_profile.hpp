@@ -93,7 +93,7 @@ struct LifecycleStep {
     Kind kind = Kind::controller_work;
     sim::ValueDistribution work = sim::ValueDistribution::constant(0.0);  // controller_work, server_work: core-seconds
     sim::DataSize database{0};   // controller_work: bytes read from the controller's database
-    std::int64_t messages = 1;   // casts and rpc calls in the step
+    PerVmLaw messages{1.0, 0.0};  // casts and rpc calls in the step, with the server's active VMs (rounded)
     sim::Time agent_work;        // rpc: nova-compute CPU time before each call (core-seconds)
     sim::Time controller_work;   // rpc: controller CPU time before each reply (core-seconds)
     // Casts and rpcs: the step's own protocol and payload sizes (bytes), else the lifecycle's.

@@ -33,6 +33,7 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
         const Protocol protocol = step.protocol.value_or(spec_.protocol);
         const sim::ValueDistribution& request_size = step.request ? *step.request : spec_.message_size;
         const sim::ValueDistribution& reply_size = step.reply ? *step.reply : spec_.message_size;
+        const auto messages = static_cast<std::int64_t>(step.messages.at(static_cast<double>(plane_.vms(server))) + 0.5);
         switch (step.kind) {
             case Kind::controller_work: {
                 const sim::Time read = calls_.database_read(step.database.bytes, now);
@@ -45,14 +46,14 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
                 break;
             case Kind::cast_to_server: {
                 sim::Time last = now;
-                for (std::int64_t m = 0; m < step.messages; ++m)
+                for (std::int64_t m = 0; m < messages; ++m)
                     last = std::max(last, calls_.cast_to_server(server, protocol, request_size.draw(rng_), now));
                 co_await sim_.until(last);
                 break;
             }
             case Kind::cast_to_controller: {
                 sim::Time last = now;
-                for (std::int64_t m = 0; m < step.messages; ++m)
+                for (std::int64_t m = 0; m < messages; ++m)
                     last = std::max(last, calls_.call(server, protocol, request_size.draw(rng_), std::nullopt,
                                                       sim::Time::zero(), 0.0, now));
                 co_await sim_.until(last);
@@ -60,7 +61,7 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
             }
             case Kind::rpc_from_server: {
                 // Each call: nova-compute's own work, the request, the controller's work, the reply.
-                for (std::int64_t m = 0; m < step.messages; ++m) {
+                for (std::int64_t m = 0; m < messages; ++m) {
                     co_await agent_cpus_[server]->run(step.agent_work.seconds());
                     const double request = request_size.draw(rng_);
                     const sim::Time arrived = calls_.call(server, protocol, request, std::nullopt, sim::Time::zero(), 0.0, sim_.now());
