@@ -174,3 +174,20 @@ TEST_CASE("a lifecycle step can use its own protocol and sizes") {
     const double periodic = 6 * ((1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93);
     CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == doctest::Approx(periodic + (1000 + 100 + 93) + 93));
 }
+
+TEST_CASE("a lifecycle step's messages can grow with the server's active VMs") {
+    const std::string yaml = kOneCall + R"(lifecycle:
+  message_size: 1000B
+  create:
+    - {name: per_instance, kind: cast_to_server, messages: {base: 1, per_vm: 1}}
+  delete:
+    - {name: destroy, kind: destroy}
+)";
+    auto spec = spec_with(yaml);
+    spec.deployment.vms_per_server = 2;
+    spec.operations = {{sim::Time::from_s(1), std::nullopt}};
+    const auto f = simulate_point(spec, 0).figures;
+    // Two VMs active when the create runs: 1 + 2 = 3 casts of 1000 + 100 B, each with its ACK.
+    const double periodic = 6 * ((1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93);
+    CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == doctest::Approx(periodic + 3 * ((1000 + 100 + 93) + 93)));
+}
