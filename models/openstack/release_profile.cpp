@@ -185,6 +185,7 @@ std::string describe_profile_keys() {
            "                                        count ({base, per_vm}), only_with_vms, size_spread (fraction),\n"
            "                                        controller_time (duration), database (size or {base, per_vm}),\n"
            "                                        framed (false: a bare frame such as an AMQP heartbeat)\n"
+           "  lifecycle.protocol                    protocol of create/delete messages (default rabbitmq)\n"
            "  lifecycle.message_size                payload of each create/delete RPC message (distribution)\n"
            "  lifecycle.max_concurrent_builds       nova's limit of builds in progress per server\n"
            "  lifecycle.create[], lifecycle.delete[]  steps: name, kind (controller_work, cast_to_server,\n"
