@@ -51,7 +51,7 @@ void ControlPlane::continue_run(std::size_t index) {
     const sim::Time horizon = sim_.now() + kLookahead;
     for (; r.call < task.calls.size(); ++r.call, r.repeat = 0) {
         const CallSpec& call = task.calls[r.call];
-        if (call.only_with_vms && vms <= 0) continue;
+        if ((call.only_with_vms && vms <= 0) || (call.only_without_vms && vms > 0)) continue;
         const auto count = static_cast<std::uint32_t>(call.count.at(vms) + 0.5);  // nearest whole number of calls
         for (; r.repeat < count; ++r.repeat) {
             if (r.next_call > horizon) {  // too far ahead: continue when the clock gets there

@@ -61,6 +61,10 @@ CallSpec read_call(const sim::ConfigNode& n) {
     }
     if (auto k = n.child("count")) c.count = read_count_law(*k);
     if (auto w = n.child("only_with_vms")) c.only_with_vms = w->boolean();
+    if (auto w = n.child("only_without_vms")) {
+        c.only_without_vms = w->boolean();
+        if (c.only_with_vms && c.only_without_vms) w->fail("a call cannot be both only_with_vms and only_without_vms");
+    }
     if (auto s = n.child("size_spread")) c.size_spread = s->fraction();
     if (auto t = n.child("controller_time")) c.controller_time = non_negative_duration(*t);
     if (auto d = n.child("database")) c.database = read_size_law(*d);
@@ -182,7 +186,8 @@ std::string describe_profile_keys() {
            "  tasks[].name, period, phase           period (duration); phase: first run, duration or distribution (default U(0, period))\n"
            "  tasks[].jitter, gap                   each period x (1 + U(0, jitter)); server work between calls (duration)\n"
            "  tasks[].calls[]                       name, protocol, request, reply (size or {base, per_vm} or none),\n"
-           "                                        count ({base, per_vm}), only_with_vms, size_spread (fraction),\n"
+           "                                        count ({base, per_vm}), only_with_vms, only_without_vms,\n"
+           "                                        size_spread (fraction),\n"
            "                                        controller_time (duration), database (size or {base, per_vm}),\n"
            "                                        framed (false: a bare frame such as an AMQP heartbeat)\n"
            "  lifecycle.protocol                    protocol of create/delete messages (default rabbitmq)\n"

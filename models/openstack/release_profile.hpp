@@ -64,6 +64,7 @@ struct CallSpec {
     std::optional<PerVmLaw> reply;         // none: a cast (one-way)
     PerVmLaw count{1.0, 0.0};              // calls per run (e.g. one per VM), rounded to nearest
     bool only_with_vms = false;            // skipped when the server has no VM
+    bool only_without_vms = false;         // made only when the server has no VM
     sim::Fraction size_spread{0.0};        // each size x (1 + U(-spread, spread)): run-to-run variation
     sim::Time controller_time;             // processing at the controller before the reply
     PerVmLaw database;                     // bytes the controller reads from its own database for the call

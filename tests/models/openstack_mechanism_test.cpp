@@ -191,3 +191,16 @@ TEST_CASE("a lifecycle step's messages can grow with the server's active VMs") {
     const double periodic = 6 * ((1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93);
     CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == doctest::Approx(periodic + 3 * ((1000 + 100 + 93) + 93)));
 }
+
+TEST_CASE("only_with_vms and only_without_vms calls follow the server's VMs") {
+    const std::string yaml = with(kOneCall, "request: 1000B, reply: 500B", "request: 1000B, reply: 500B, only_without_vms: true");
+    auto spec = spec_with(yaml);
+    const double one_call = (1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93;
+    CHECK(simulate_point(spec, 0).figures["bytes"].get<double>() == doctest::Approx(6 * one_call));
+    spec.deployment.vms_per_server = 2;
+    CHECK(simulate_point(spec, 0).figures["bytes"].get<double>() == 0.0);
+    auto with_vms = spec_with(with(kOneCall, "request: 1000B, reply: 500B", "request: 1000B, reply: 500B, only_with_vms: true"));
+    CHECK(simulate_point(with_vms, 0).figures["bytes"].get<double>() == 0.0);
+    with_vms.deployment.vms_per_server = 2;
+    CHECK(simulate_point(with_vms, 0).figures["bytes"].get<double>() == doctest::Approx(6 * one_call));
+}
