@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_support.hpp"
@@ -90,4 +92,29 @@ TEST_CASE("without a capacity the uplink has no bound: the demand, the same byte
     CHECK(unbounded["utilisation"].is_null());
     CHECK(unbounded["queue_delay_p99_ms"].is_null());
     CHECK(generous["utilisation"].get<double>() > 0.0);
+}
+
+TEST_CASE("a release profile without a lifecycle refuses VM churn instead of simulating nothing") {
+    const std::string dir = scratch_dir("profile_without_lifecycle");
+    std::ofstream(dir + "/idle-only.yaml") << "release: idle-only\n"
+                                              "services:\n"
+                                              "  - name: agent\n"
+                                              "    tasks:\n"
+                                              "      - {name: report, period: 10s, calls: [{name: r, protocol: rabbitmq, request: 100B, reply: 100B}]}\n";
+    std::ofstream(dir + "/churn.yaml") << "name: churn\nmodel: openstack\nseed: 1\nduration: 60s\nprofile: idle-only.yaml\n"
+                                          "deployment: {servers: 1}\n"
+                                          "rally: {times: 2}\n";
+    const auto idle = run_tbsim("plan --servers 2 --profile " + dir + "/idle-only.yaml --json");
+    CHECK(idle.exit_code == 0);
+    const auto plan = run_tbsim("plan --servers 2 --rally-times 3 --profile " + dir + "/idle-only.yaml");
+    CHECK(plan.exit_code == 2);
+    CHECK(plan.err.find("--rally-times: release profile") != std::string::npos);
+    CHECK(plan.err.find("has no lifecycle section") != std::string::npos);
+    const auto check = run_tbsim("check " + dir + "/churn.yaml");
+    CHECK(check.exit_code == 2);
+    CHECK(check.err.find("churn.yaml:7:") != std::string::npos);  // file and line of the `rally` key
+    CHECK(check.err.find("has no lifecycle section") != std::string::npos);
+    // The embedded Zed profile has one.
+    const auto zed = nlohmann::json::parse(run_tbsim("plan --servers 1 --rally-times 2 --profile zed --json").out);
+    CHECK(zed["rally"]["finished"].get<bool>());
 }
