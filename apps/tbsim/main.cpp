@@ -69,6 +69,11 @@ int main(int argc, char** argv) {
     plan->add_option("--wan-latency", plan_request.wan_latency, "one-way latency of each site's WAN link")->capture_default_str();
     plan->add_option("--wan-loss", plan_request.wan_loss, "packet loss of each site's WAN link, e.g. 0.1%")->capture_default_str();
     plan->add_option("--wan-capacity", plan_request.wan_capacity, "bandwidth of the controller's WAN interface, e.g. 10Mbps");
+    plan->add_option("--packet-header", plan_request.packet_header, "IP and TCP header bytes per packet (66B counts Ethernet too)")
+        ->capture_default_str();
+    plan->add_option("--tunnel-overhead", plan_request.tunnel_overhead, "outer tunnel bytes per packet (Study B's VPN; 0B: no tunnel)")
+        ->capture_default_str();
+    plan->add_option("--wan-mtu", plan_request.wan_mtu, "largest packet on the WAN, headers included")->capture_default_str();
     plan->add_option("--rally-times", plan_request.rally_times, "VMs created and deleted by a Rally boot-and-delete run");
     plan->add_option("--rally-concurrency", plan_request.rally_concurrency, "Rally users in parallel")->capture_default_str();
     plan->add_option("--duration", plan_request.duration, "simulated time")->capture_default_str();

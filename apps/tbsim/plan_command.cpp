@@ -66,6 +66,17 @@ OpenStackSpec build_spec(const PlanRequest& r) {
         spec.deployment.uplink.bandwidth = sim::DataRate{10e9};
         spec.deployment.uplink.queueing = false;
     }
+    const auto header = parse_or_fail<sim::DataSize>("--packet-header", r.packet_header, sim::parse_data_size, "52B");
+    const auto tunnel = parse_or_fail<sim::DataSize>("--tunnel-overhead", r.tunnel_overhead, sim::parse_data_size, "0B");
+    const auto mtu = parse_or_fail<sim::DataSize>("--wan-mtu", r.wan_mtu, sim::parse_data_size, "1500B");
+    if (header.bytes < 0) bad("--packet-header", "must not be negative");
+    if (tunnel.bytes < 0) bad("--tunnel-overhead", "must not be negative");
+    if (mtu.bytes <= header.bytes) bad("--wan-mtu", fmt::format("must be larger than the packet header ({} B)", header.bytes));
+    for (sim::net::LinkParams* link : {&spec.deployment.wan, &spec.deployment.uplink}) {
+        link->header = header;
+        link->tunnel_overhead = tunnel;
+        link->mtu = mtu;
+    }
     if (r.rally_times > 0 && spec.profile.lifecycle.create.empty())
         bad("--rally-times", fmt::format("release profile '{}' has no lifecycle section: it does not model VM creation and deletion", r.profile));
     spec.rally.times = r.rally_times;
@@ -96,8 +107,9 @@ std::string table(const PlanRequest& r, const OpenStackSpec& spec, const sim::Js
     std::string out = fmt::format("tbsim plan: {} servers x {} VMs at {} site{}, release {}, {} simulated, seed {}\n", r.servers,
                                   r.vms_per_server, r.sites, r.sites == 1 ? "" : "s", spec.profile.release,
                                   sim::format_duration(spec.header.duration), r.seed);
-    out += fmt::format("WAN: latency {}, loss {}{}\n\n", sim::format_duration(spec.deployment.wan.latency),
-                       sim::format_fraction(spec.deployment.wan.loss),
+    out += fmt::format("WAN: latency {}, loss {}, packets of at most {} B with {} B of headers and {} B of tunnel{}\n\n",
+                       sim::format_duration(spec.deployment.wan.latency), sim::format_fraction(spec.deployment.wan.loss),
+                       spec.deployment.wan.mtu.bytes, spec.deployment.wan.header.bytes, spec.deployment.wan.tunnel_overhead.bytes,
                        r.wan_capacity ? fmt::format(", controller uplink {}", sim::format_data_rate(spec.deployment.uplink.bandwidth)) : "");
     out += fmt::format("controller WAN interface (1 s bins, kb/s)   {:>10} {:>10} {:>10} {:>10} {:>10}\n", "mean", "p50", "p95", "p99", "max");
     auto row = [&](const std::string& label, const sim::Json& x) {

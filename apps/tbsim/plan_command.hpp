@@ -18,6 +18,11 @@ struct PlanRequest {
     std::string wan_latency = "2ms";
     std::string wan_loss = "0%";
     std::optional<std::string> wan_capacity;     // the controller uplink's bandwidth
+    // What every packet on the WAN and the controller's interface carries (defaults: Study B's
+    // VPN): IP and TCP headers, outer tunnel headers, and the largest packet.
+    std::string packet_header = "52B";
+    std::string tunnel_overhead = "41B";
+    std::string wan_mtu = "1500B";
     std::int64_t rally_times = 0;
     std::int64_t rally_concurrency = 1;
     std::string duration = "10min";

@@ -5,73 +5,15 @@
 // traffic per compute and per instance, as the OpenStack-plane issue sets.
 #include <doctest/doctest.h>
 
-#include <cstdio>
-#include <fstream>
-#include <map>
-#include <memory>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "scenario_loading.hpp"
 #include "sim/scenario/replications.hpp"
+#include "tests/support/openstack_captures.hpp"
 
 using namespace tbsim;
 
 namespace {
-
-const std::string kTraces = std::string(TBSIM_SOURCE_DIR) + "/validation/traces/openstack-zed/";
-
-// What a capture saw on the compute links (the controller's WAN), as mean kb/s over the capture.
-struct Capture {
-    std::int64_t computes = 0;
-    std::int64_t instances = 0;
-    double duration_s = 0;
-    double wan_kbps = 0;
-    double busiest_second_kbps = 0;  // the busiest 1 s bin of the WAN, all computes and protocols
-    std::map<std::string, double> kbps_by_protocol;  // amqp, http, mysql
-};
-
-Capture read_capture(const std::string& name) {
-    Capture c;
-    std::ifstream meta_file(kTraces + name + "/meta.json");
-    REQUIRE_MESSAGE(meta_file.good(), "no capture " << name);
-    const auto meta = sim::Json::parse(meta_file);
-    c.computes = meta["computes"].get<std::int64_t>();
-    c.instances = meta["instances"].get<std::int64_t>();
-    c.duration_s = meta["duration_s"].get<double>();
-
-    // series.csv.gz: second,compute,protocol,direction,bytes
-    const std::string command = "gzip -dc '" + kTraces + name + "/series.csv.gz'";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    REQUIRE(pipe != nullptr);
-    std::string text;
-    char buffer[65536];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0;) text.append(buffer, n);
-    std::istringstream lines(text);
-    std::string line;
-    std::getline(lines, line);
-    REQUIRE(line == "second,compute,protocol,direction,bytes");
-    std::map<std::string, double> bytes;
-    std::map<long, double> bytes_by_second;
-    double wan_bytes = 0;
-    while (std::getline(lines, line)) {
-        std::vector<std::string> cells;
-        std::istringstream fields(line);
-        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
-        if (cells.size() != 5) FAIL("series.csv of " << name << ": a row without 5 cells: " << line);
-        if (cells[1] == "internal") continue;  // the controller's loopback, not the WAN
-        const double b = std::stod(cells[4]);
-        bytes[cells[2]] += b;
-        bytes_by_second[std::stol(cells[0])] += b;
-        wan_bytes += b;
-    }
-    REQUIRE(wan_bytes > 0);
-    c.wan_kbps = wan_bytes * 8 / c.duration_s / 1000;
-    for (const auto& [protocol, b] : bytes) c.kbps_by_protocol[protocol] = b * 8 / c.duration_s / 1000;
-    for (const auto& [second, b] : bytes_by_second) c.busiest_second_kbps = std::max(c.busiest_second_kbps, b * 8 / 1000);
-    return c;
-}
 
 sim::Json pooled(const std::vector<std::string>& overrides = {}, const std::string& scenario = "scenarios/openstack/zed-idle.yaml") {
     const auto s = load_shipped(scenario, overrides);
@@ -98,7 +40,7 @@ TEST_CASE("Zed, one idle compute: each capture's traffic and the slope per insta
     REQUIRE(s["points"].size() == names.size());
     std::vector<double> instances, captured;
     for (std::size_t i = 0; i < names.size(); ++i) {
-        const auto c = read_capture(names[i]);
+        const auto c = read_openstack_capture(names[i]);
         const auto& point = s["points"][i];
         REQUIRE(c.computes == 1);
         REQUIRE(point["vms_per_server"].get<std::int64_t>() == c.instances);
@@ -107,7 +49,7 @@ TEST_CASE("Zed, one idle compute: each capture's traffic and the slope per insta
         instances.push_back(static_cast<double>(c.instances));
         captured.push_back(c.wan_kbps);
     }
-    // Captured: 0.871 kb/s per instance (least squares over the four captures).
+    // Captured: 0.860 kb/s per instance (least squares over the four captures).
     const double captured_slope = slope(instances, captured);
     INFO("captured slope " << captured_slope << " kb/s per instance, simulated " << s["fit"]["slope_kbps"].get<double>());
     CHECK(s["fit"]["slope_kbps"].get<double>() == doctest::Approx(captured_slope).epsilon(0.10));
@@ -120,7 +62,7 @@ TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL fr
     const auto s = pooled();
     const std::vector<std::string> names = {"idle-c1-i0", "idle-c1-i10", "idle-c1-i25", "idle-c1-i50"};
     for (std::size_t i = 0; i < names.size(); ++i) {
-        const auto c = read_capture(names[i]);
+        const auto c = read_openstack_capture(names[i]);
         const auto& by = s["points"][i]["by_protocol"];
         INFO(names[i]);
         CHECK(kbps(by["rabbitmq"]) == doctest::Approx(c.kbps_by_protocol.at("amqp")).epsilon(0.15));
@@ -132,7 +74,7 @@ TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL fr
 
 TEST_CASE("Zed, several idle computes: the traffic per compute within 10%") {
     for (const std::string name : {"idle-c2-i20", "idle-c4-i40"}) {
-        const auto c = read_capture(name);
+        const auto c = read_openstack_capture(name);
         REQUIRE(c.instances % c.computes == 0);
         const auto s = pooled({"sweep=null", "deployment.servers=" + std::to_string(c.computes),
                                "deployment.vms_per_server=" + std::to_string(c.instances / c.computes)});
@@ -145,7 +87,7 @@ TEST_CASE("Zed, several idle computes: the traffic per compute within 10%") {
 
 TEST_CASE("Zed, one create and delete: the traffic within 10% and the busiest second within 20%") {
     // The lifecycle's calls and sizes come from boot-and-delete-10-cc1; this capture was not used.
-    const auto c = read_capture("create-delete-c1");
+    const auto c = read_openstack_capture("create-delete-c1");
     const auto s = pooled({fmt::format("duration={}s", c.duration_s)}, "scenarios/openstack/zed-create-delete.yaml");
     INFO("captured " << c.wan_kbps << " kb/s, busiest second " << c.busiest_second_kbps << "; simulated " << kbps(s) << ", "
                      << s["max_kbps"].get<double>());
@@ -156,7 +98,7 @@ TEST_CASE("Zed, one create and delete: the traffic within 10% and the busiest se
 
 TEST_CASE("Zed, boot-and-delete of 10 instances at concurrency 1, 2, 5: the traffic within 10%") {
     for (const std::string concurrency : {"1", "2", "5"}) {
-        const auto c = read_capture("boot-and-delete-10-cc" + concurrency);
+        const auto c = read_openstack_capture("boot-and-delete-10-cc" + concurrency);
         const auto s = pooled({"sweep=null", "rally.concurrency=" + concurrency, fmt::format("duration={}s", c.duration_s)},
                               "scenarios/openstack/zed-boot-and-delete.yaml");
         INFO("concurrency " << concurrency << ": captured " << c.wan_kbps << " kb/s over " << c.duration_s << " s, simulated "
