@@ -62,13 +62,5 @@ start_daemon() {
 # Installs the Zed packages that are missing (about 3 minutes on a fresh machine, some 340 packages
 # with their dependencies); fails if apt does.
 install_zed_packages() {
-  local missing=() p
-  for p in "${ZED_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  say "installing ${#missing[@]} packages (about 3 minutes)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "$(dirname "${BASH_SOURCE[0]}")/../../scripts/apt-install-missing" "${ZED_PACKAGES[@]}"
 }
