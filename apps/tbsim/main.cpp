@@ -7,10 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "apps/tbsim/model_registry.hpp"
+#include "apps/tbsim/params_command.hpp"
 #include "apps/tbsim/plan_command.hpp"
 #include "apps/tbsim/run_command.hpp"
-#include "apps/tbsim/scenario_loader.hpp"
 #include "bench/hold_model.hpp"
 #include "sim/config/config_error.hpp"
 
@@ -19,9 +18,24 @@ namespace {
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 1;
 
-void add_load_options(CLI::App& cmd, tbsim::app::LoadRequest& load, std::string& file) {
-    cmd.add_option("scenario", file, "scenario YAML file (default: the embedded default scenario)");
-    cmd.add_option("--set", load.overrides, "override a scenario key: key.path=value (repeatable)")->type_name("KEY=VALUE");
+// The options every command that loads a scenario takes.
+struct LoadOptions {
+    std::string file;
+    std::vector<std::string> sets;
+    std::vector<tbsim::sim::Override> overrides() const {
+        std::vector<tbsim::sim::Override> out;
+        for (const auto& s : sets) out.push_back({s, std::nullopt});
+        return out;
+    }
+};
+
+void add_load_options(CLI::App& cmd, LoadOptions& load) {
+    cmd.add_option("scenario", load.file, "scenario or sweep YAML file (default: the embedded default scenario)");
+    cmd.add_option("--set", load.sets, "override a scenario key: key.path=value, list items by index (repeatable)")->type_name("KEY=VALUE");
+}
+
+tbsim::sim::Override named(const char* option, const std::string& assignment) {
+    return {assignment, tbsim::sim::OverrideOrigin{option, option, false}};
 }
 
 }  // namespace
@@ -31,56 +45,64 @@ int main(int argc, char** argv) {
                  "(hosts, VMs, containers, network links, OpenStack control traffic, MySQL replication)"};
     app.set_version_flag("--version", std::string("tbsim ") + TBSIM_VERSION);
     app.require_subcommand(1);
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
 
     // tbsim run
-    tbsim::app::LoadRequest run_load;
-    std::string run_file;
-    std::string out_dir;
+    LoadOptions run_load;
+    tbsim::app::RunRequest run_request;
+    run_request.jobs = cores;
     bool json = false;
     std::uint64_t seed = 0;
     std::uint64_t replications = 0;
-    unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-    auto* run = app.add_subcommand("run", "run a scenario and write summary.json and CSV results");
-    add_load_options(*run, run_load, run_file);
+    std::string search_key, until;
+    auto* run = app.add_subcommand("run", "run a scenario (or a sweep) and write summary.json and CSV results");
+    add_load_options(*run, run_load);
     auto* seed_opt = run->add_option("--seed", seed, "master seed (replaces the scenario's seed)");
-    auto* reps_opt = run->add_option("--replications", replications, "number of independent replications")->check(CLI::PositiveNumber);
-    run->add_option("--out", out_dir, "output folder (default: out/<scenario name>)");
-    run->add_option("--jobs", jobs, "threads running replications in parallel")->check(CLI::PositiveNumber);
+    auto* reps_opt = run->add_option("--replications", replications, "independent replications (of every point)")->check(CLI::PositiveNumber);
+    run->add_option("--out", run_request.out_dir, "output folder (default: out/<scenario name>)");
+    run->add_option("--jobs", run_request.jobs, "threads running replications and points in parallel")->check(CLI::PositiveNumber);
     run->add_flag("--json", json, "print the summary as JSON on stdout instead of the readable account");
+    auto* search_opt = run->add_option("--search", search_key, "a whole-number key to search: its largest value that keeps --until");
+    auto* until_opt = run->add_option("--until", until, "the bound a figure must keep, e.g. p99_kbps<=10Mbps (or <, >=, >)")->type_name("FIGURE<=BOUND");
 
     // tbsim check
-    tbsim::app::LoadRequest check_load;
-    std::string check_file;
-    auto* check = app.add_subcommand("check", "validate a scenario without running it");
-    add_load_options(*check, check_load, check_file);
+    LoadOptions check_load;
+    auto* check = app.add_subcommand("check", "validate a scenario (every point of a sweep) without running it");
+    add_load_options(*check, check_load);
 
     // tbsim params
-    std::string params_model;
-    auto* params = app.add_subcommand("params", "print the parameters a model reads, with units and defaults");
-    params->add_option("model", params_model, "model name (default: all models)");
+    std::string params_topic;
+    bool params_figures = false, params_markdown = false;
+    auto* params = app.add_subcommand("params", "print the keys a model reads (units, defaults, meaning), or the figures it reports");
+    params->add_option("topic", params_topic, "a model, or `scenario` for the keys every scenario has (default: all)");
+    params->add_flag("--figures", params_figures, "the figures the model reports instead of its keys");
+    params->add_flag("--markdown", params_markdown, "Markdown tables, as in docs/scenarios.md and docs/outputs.md");
 
     // tbsim plan
     tbsim::app::PlanRequest plan_request;
+    plan_request.jobs = cores;
     bool plan_json = false;
-    auto* plan = app.add_subcommand("plan", "controller WAN bandwidth for S servers with V VMs each (OpenStack control traffic)");
+    auto* plan = app.add_subcommand(
+        "plan", "controller WAN bandwidth for S servers with V VMs each (OpenStack control traffic); the scenario\n"
+                "scenarios/openstack/plan.yaml with these options as overrides; defaults are its values (Study B's VPN)");
     plan->add_option("--servers", plan_request.servers, "compute servers");
-    plan->add_option("--vms-per-server", plan_request.vms_per_server, "idle VMs on each server")->capture_default_str();
-    plan->add_option("--sites", plan_request.sites, "sites, each joined to the controller by its own WAN link")->capture_default_str();
-    plan->add_option("--wan-latency", plan_request.wan_latency, "one-way latency of each site's WAN link")->capture_default_str();
-    plan->add_option("--wan-loss", plan_request.wan_loss, "packet loss of each site's WAN link, e.g. 0.1%")->capture_default_str();
-    plan->add_option("--wan-capacity", plan_request.wan_capacity, "bandwidth of the controller's WAN interface, e.g. 10Mbps");
-    plan->add_option("--packet-header", plan_request.packet_header, "IP and TCP header bytes per packet (66B counts Ethernet too)")
-        ->capture_default_str();
-    plan->add_option("--tunnel-overhead", plan_request.tunnel_overhead, "outer tunnel bytes per packet (Study B's VPN; 0B: no tunnel)")
-        ->capture_default_str();
-    plan->add_option("--wan-mtu", plan_request.wan_mtu, "largest packet on the WAN, headers included")->capture_default_str();
+    plan->add_option("--vms-per-server", plan_request.vms_per_server, "idle VMs on each server (default 0)");
+    plan->add_option("--sites", plan_request.sites, "sites, each joined to the controller by its own WAN link (default 1)");
+    plan->add_option("--wan-latency", plan_request.wan_latency, "one-way latency of each site's WAN link (default: Study B's 2ms)");
+    plan->add_option("--wan-loss", plan_request.wan_loss, "packet loss of each site's WAN link, e.g. 0.1% (default 0%)");
+    plan->add_option("--wan-capacity", plan_request.wan_capacity,
+                     "bandwidth of the controller's WAN interface, e.g. 10Mbps (default: no bound, the demand)");
+    plan->add_option("--packet-header", plan_request.packet_header, "IP and TCP header bytes per packet; 66B counts Ethernet too (default: 52B)");
+    plan->add_option("--tunnel-overhead", plan_request.tunnel_overhead, "outer tunnel bytes per packet; 0B: no tunnel (default: Study B's VPN)");
+    plan->add_option("--wan-mtu", plan_request.wan_mtu, "largest packet on the WAN, headers included (default 1500B)");
     plan->add_option("--rally-times", plan_request.rally_times, "VMs created and deleted by a Rally boot-and-delete run");
-    plan->add_option("--rally-concurrency", plan_request.rally_concurrency, "Rally users in parallel")->capture_default_str();
-    plan->add_option("--duration", plan_request.duration, "simulated time")->capture_default_str();
-    plan->add_option("--profile", plan_request.profile, "release profile: juno or zed (embedded) or a YAML file")->capture_default_str();
-    plan->add_option("--seed", plan_request.seed, "master seed")->capture_default_str();
+    plan->add_option("--rally-concurrency", plan_request.rally_concurrency, "Rally users in parallel (default 1)");
+    plan->add_option("--duration", plan_request.duration, "simulated time (default 10min)");
+    plan->add_option("--profile", plan_request.profile, "release profile: juno or zed (embedded) or a YAML file (default juno)");
+    plan->add_option("--seed", plan_request.seed, "master seed (default 1)");
     plan->add_option("--max-servers-for", plan_request.max_servers_for,
                      "find the most servers whose p99 of 1 s bins stays under this rate, e.g. 10Mbps");
+    plan->add_option("--jobs", plan_request.jobs, "threads")->check(CLI::PositiveNumber);
     plan->add_flag("--json", plan_json, "print the figures as JSON (stable keys, see docs/outputs.md)");
 
     // tbsim bench engine
@@ -103,40 +125,28 @@ int main(int argc, char** argv) {
 
     try {
         if (*run) {
-            if (!run_file.empty()) run_load.file = run_file;
-            if (*seed_opt) run_load.seed = seed;
-            if (*reps_opt) run_load.replications = replications;
-            const auto loaded = tbsim::app::load_scenario(run_load);
-            const auto& scenario = loaded.scenario;
-            const std::string dir = out_dir.empty() ? "out/" + scenario->header().name : out_dir;
-            const auto outcome = tbsim::app::run_and_write(*scenario, loaded.identity, dir, jobs);
+            run_request.file = run_load.file;
+            run_request.overrides = run_load.overrides();
+            if (*seed_opt) run_request.overrides.push_back(named("--seed", fmt::format("seed={}", seed)));
+            if (*reps_opt) run_request.overrides.push_back(named("--replications", fmt::format("replications={}", replications)));
+            if (*search_opt) run_request.search_key = search_key;
+            if (*until_opt) run_request.until = until;
+            const auto outcome = tbsim::app::run_scenario(run_request);
             if (json) {
                 auto j = outcome.summary;
                 j["wall_s"] = outcome.wall_s;
                 fmt::print("{}\n", j.dump(2));
             } else {
-                fmt::print("{}", tbsim::app::describe_outcome(*scenario, outcome));
+                fmt::print("{}", outcome.account);
             }
         } else if (*plan) {
             const auto outcome = tbsim::app::run_plan(plan_request);
             if (plan_json) fmt::print("{}\n", outcome.figures.dump(2));
             else fmt::print("{}", outcome.text);
         } else if (*check) {
-            if (!check_file.empty()) check_load.file = check_file;
-            const auto scenario = tbsim::app::load_scenario(check_load).scenario;
-            fmt::print("{}: ok (scenario '{}', model {})\n", check_file.empty() ? "<embedded default scenario>" : check_file,
-                       scenario->header().name, scenario->header().model);
+            fmt::print("{}", tbsim::app::check_scenario(check_load.file, check_load.overrides()));
         } else if (*params) {
-            bool found = false;
-            for (const auto& m : tbsim::app::models()) {
-                if (!params_model.empty() && m.name != params_model) continue;
-                found = true;
-                fmt::print("== model {}: {}\n{}\n", m.name, m.description, m.params());
-            }
-            if (!found) {
-                fmt::print(stderr, "tbsim params: no model is called '{}'\n", params_model);
-                return kExitBadInput;
-            }
+            fmt::print("{}", tbsim::app::params_reference(params_topic, params_figures, params_markdown));
         } else if (*engine) {
             const auto f = tbsim::bench::run_hold_model(pending, events);
             if (bench_json) {

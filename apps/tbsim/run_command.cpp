@@ -1,71 +1,69 @@
 #include "apps/tbsim/run_command.hpp"
 
 #include <chrono>
-#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "apps/tbsim/app_context.hpp"
 #include "sim/core/units.hpp"
-#include "sim/output/atomic_file.hpp"
-#include "sim/scenario/replication_store.hpp"
-#include "sim/scenario/replications.hpp"
+#include "sim/scenario/run_store.hpp"
+#include "sim/scenario/study_output.hpp"
 
 namespace tbsim::app {
 
-RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::string& identity, const std::string& out_dir, unsigned jobs) {
-    const auto& h = scenario.header();
+RunOutcome run_scenario(const RunRequest& request) {
     const auto t0 = std::chrono::steady_clock::now();
-    sim::FileReplicationStore kept(out_dir, identity);
-    const auto runs = sim::run_replications(scenario, h.replications, jobs, &kept);
-    sim::Json ci95;
-    auto pooled = sim::pool_replications(runs, &ci95);
+    const auto text = scenario_text(request.file);
+    auto overrides = request.overrides;
+    std::string searched;
+    if (request.search_key || request.until) {
+        if (!request.search_key || !request.until) throw sim::ConfigError("tbsim run: --search KEY and --until FIGURE<=BOUND go together");
+        const auto probe = sim::load_study(text, overrides, app_context());
+        sim::SearchRequest search;
+        search.key = *request.search_key;
+        search.until = sim::parse_search_bound(*request.until, probe.model->figures(), "--until");
+        search.jobs = request.jobs;
+        const auto found = sim::search_largest(text, overrides, search, app_context());
+        if (found.largest < search.first)
+            throw sim::ConfigError(fmt::format("--until {}: does not hold even at {} = {}", search.until.text(), search.key, search.first));
+        overrides.push_back({fmt::format("{}={}", search.key, found.largest), sim::OverrideOrigin{"--search", "--search", true}});
+        searched = fmt::format("  largest {} with {}: {} ({} evaluations; the figures above are for it)\n", search.key, search.until.text(),
+                               found.largest, found.evaluations);
+    }
+    const auto study = sim::load_study(text, overrides, app_context());
+    const auto& h = study.header();
+    const std::string dir = request.out_dir.empty() ? "out/" + study.name : request.out_dir;
+    sim::ResumeFolder kept(dir);
+    const auto runs = sim::run_study(study, request.jobs, &kept);
+    const auto results = sim::summarize_study(study, runs);
+    const auto files = sim::study_files(study, runs, results);
     RunOutcome outcome;
     outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-    sim::Json summary;
-    summary["scenario"] = h.name;
-    summary["model"] = h.model;
-    if (!h.description.empty()) summary["description"] = h.description;
-    summary["seed"] = h.seed;
-    summary["duration_s"] = h.duration.seconds();
-    summary["replications"] = h.replications;
-    for (const auto& [key, value] : pooled.summary.items()) summary[key] = value;
-    if (h.replications > 1) summary["ci95_half_width"] = ci95;
-    summary["events"] = pooled.events;
-
-    std::string fingerprinted = summary.dump();
-    for (const auto& t : pooled.tables) fingerprinted += t.text();
-    summary["fingerprint"] = sim::fingerprint(fingerprinted);
-
-    const std::filesystem::path dir(out_dir);
-    for (const auto& t : pooled.tables) {
-        const auto path = (dir / t.file_name()).string();
-        sim::write_file_atomically(path, t.text());
-        outcome.files.push_back(path);
-    }
-    const auto summary_path = (dir / "summary.json").string();
-    sim::write_file_atomically(summary_path, summary.dump(2) + "\n");
-    outcome.files.insert(outcome.files.begin(), summary_path);
-    outcome.summary = std::move(summary);
+    outcome.files = sim::write_study_files(files, dir);
     kept.clear();  // the results are written: nothing to resume any more
-    return outcome;
-}
+    outcome.summary = files.summary;
 
-std::string describe_outcome(const sim::PreparedScenario& scenario, const RunOutcome& outcome) {
-    const auto& h = scenario.header();
-    std::string out = fmt::format("tbsim {}: scenario '{}' (model {}), seed {}, {} simulated, {} replication{}\n", TBSIM_VERSION,
-                                  h.name, h.model, h.seed, sim::format_duration(h.duration), h.replications,
-                                  h.replications == 1 ? "" : "s");
-    if (!h.description.empty()) out += fmt::format("  {}\n", h.description);
-    out += scenario.describe(outcome.summary);
-    const auto events = outcome.summary["events"].get<double>();
+    std::string& out = outcome.account;
+    out = fmt::format("tbsim {}: scenario '{}' (model {}), seed {}, {} simulated, {} replication{}{}\n", TBSIM_VERSION, study.name, h.model,
+                      h.seed, sim::format_duration(h.duration), h.replications, h.replications == 1 ? "" : "s",
+                      study.is_sweep() ? fmt::format(", a sweep of {} points", study.points.size()) : "");
+    if (!study.description.empty()) out += fmt::format("  {}\n", study.description);
+    out += sim::study_account(study, results);
+    out += searched;
+    const auto events = static_cast<double>(results.events);
     out += fmt::format("  {:.0f} events in {:.3f} s of wall-clock time ({:.2f} M events/s)\n", events, outcome.wall_s,
                        outcome.wall_s > 0 ? events / outcome.wall_s / 1e6 : 0.0);
     if (h.replications > 1) out += "  figures are means over replications; 95% half-widths are under ci95_half_width in summary.json\n";
     out += "  wrote:";
     for (const auto& f : outcome.files) out += " " + f;
     out += "\n";
-    return out;
+    return outcome;
+}
+
+std::string check_scenario(const std::string& file, const std::vector<sim::Override>& overrides) {
+    const auto study = sim::load_study(scenario_text(file), overrides, app_context());
+    return fmt::format("{}: ok (scenario '{}', model {}{})\n", file.empty() ? "<embedded default scenario>" : file, study.name,
+                       study.header().model, study.is_sweep() ? fmt::format(", a sweep of {} points", study.points.size()) : "");
 }
 
 }  // namespace tbsim::app

@@ -1,26 +1,39 @@
-// `tbsim run`: runs a prepared scenario's replications, pools them, writes summary.json and the
-// result tables into the output folder (each file atomically), and tells what it did.
+// `tbsim run`: loads a scenario (or a sweep file), runs every replication of every point on worker
+// threads, pools them, writes summary.json and the result tables into the output folder (each file
+// atomically) and tells what it did. With `--search KEY --until FIGURE<=BOUND` it first finds the
+// largest KEY within the bound, then runs the scenario there.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "sim/scenario/scenario_model.hpp"
+#include "sim/output/figure_json.hpp"
+#include "sim/scenario/key_search.hpp"
 
 namespace tbsim::app {
 
-struct RunOutcome {
-    sim::Json summary;                // as written to summary.json
-    std::vector<std::string> files;   // paths written
-    double wall_s = 0.0;              // wall-clock time of the simulation (not in summary.json)
+struct RunRequest {
+    std::string file;                       // empty: the embedded default scenario
+    std::vector<sim::Override> overrides;   // --set, --seed, --replications
+    std::string out_dir;                    // empty: out/<name>
+    unsigned jobs = 1;
+    std::optional<std::string> search_key;  // --search
+    std::optional<std::string> until;       // --until
 };
 
-/// Runs and writes into `out_dir` (created if needed). `jobs` threads run replications. Finished
-/// replications are kept under `out_dir` until the results are written, so that an interrupted
-/// run of the same scenario (same `identity`) resumes where it stopped.
-RunOutcome run_and_write(const sim::PreparedScenario& scenario, const std::string& identity, const std::string& out_dir, unsigned jobs);
+struct RunOutcome {
+    sim::Json summary;                // as written to summary.json
+    std::vector<std::string> files;   // paths written, summary.json first
+    std::string account;              // the readable account
+    double wall_s = 0.0;              // wall-clock time of the simulations (not in summary.json)
+};
 
-/// The readable account printed by `tbsim run`.
-std::string describe_outcome(const sim::PreparedScenario& scenario, const RunOutcome& outcome);
+/// Loads, runs and writes. Finished runs are kept under the output folder until the results are
+/// written, so that an interrupted run of the same scenario resumes where it stopped.
+RunOutcome run_scenario(const RunRequest& request);
+
+/// `tbsim check`: validates every point; returns the line to print.
+std::string check_scenario(const std::string& file, const std::vector<sim::Override>& overrides);
 
 }  // namespace tbsim::app

@@ -9,47 +9,105 @@
 namespace tbsim::models::mysqlrep {
 namespace {
 
-class MysqlRepScenario final : public sim::PreparedScenario {
+namespace fs = std::filesystem;
+
+// The scenario's keys as read: the spec, and where the virtualization profiles are.
+struct MysqlRepInput {
+    BenchmarkSpec spec;
+    std::string profiles = "../profiles/virt";
+};
+
+std::string here(const sim::ConfigNode& n) { return fs::path(n.source()).parent_path().string(); }
+
+const sim::ParamTable<Placement>& placement_table() {
+    using sim::Check;
+    static const sim::ParamTable<Placement> t{
+        "placement (where instances run)",
+        {
+            sim::param("profile", &Placement::profile, "virtualization profile from `profiles` (bare-metal, kvm-vm, esxi-vm, docker-native, docker-in-vm, ...)")
+                .required(),
+            sim::param("shared_node", &Placement::shared_node, "all instances in one node (containers in one VM)"),
+            sim::param("node_cores", &Placement::node_cores, "cores of the shared node (Study A: a 24-core VM)", Check::positive),
+            sim::param("instance_cores", &Placement::instance_cores, "cores of each per-instance node; a fair share of the host when overcommitted",
+                       Check::positive),
+        }};
+    return t;
+}
+
+const sim::ParamTable<MysqlRepInput>& scenario_table() {
+    using sim::section;
+    static const sim::ParamTable<MysqlRepInput> t{
+        "mysqlrep scenario keys",
+        {
+            sim::param("profiles", &MysqlRepInput::profiles, "folder of the virtualization profiles, relative to the scenario"),
+            sim::custom_param<MysqlRepInput>(
+                "hosts", "mapping", "the physical machines: the `hosts` section below",
+                [](const sim::ConfigNode& n, MysqlRepInput& in) { hosts_table().read(n, in.spec.hosts); },
+                [](const MysqlRepInput&) { return std::string(); }),
+            sim::custom_param<MysqlRepInput>(
+                "placement", "mapping", "where instances run: the `placement` section below",
+                [](const sim::ConfigNode& n, MysqlRepInput& in) { placement_table().read(n, in.spec.placement); },
+                [](const MysqlRepInput&) { return std::string(); })
+                .required(),
+            sim::custom_param<MysqlRepInput>(
+                "workload", "mapping", "Study A's parameters: the `workload` section below",
+                [](const sim::ConfigNode& n, MysqlRepInput& in) { workload_table().read(n, in.spec.workload); },
+                [](const MysqlRepInput&) { return std::string(); }),
+            sim::custom_param<MysqlRepInput>(
+                "database", "mapping", "native cost of each MySQL operation: the `database` section below",
+                [](const sim::ConfigNode& n, MysqlRepInput& in) { database_table().read(n, in.spec.database); },
+                [](const MysqlRepInput&) { return std::string(); }),
+            sim::custom_param<MysqlRepInput>(
+                "network", "mapping", "the switch between nodes: the `network` section below",
+                [](const sim::ConfigNode& n, MysqlRepInput& in) { network_table().read(n, in.spec.network); },
+                [](const MysqlRepInput&) { return std::string(); }),
+        },
+        [](const sim::ConfigNode& root, MysqlRepInput& in) {
+            // The profile, found where `profiles` says, relative to this scenario.
+            const fs::path dir(in.profiles);
+            const auto folder = dir.is_relative() ? (fs::path(here(root)) / dir).string() : dir.string();
+            const auto profile = root.required("placement").required("profile");
+            in.spec.profile = virt::load_virt_profile(in.spec.placement.profile, folder, profile);
+        }};
+    return t;
+}
+
+class MysqlRepScenario final : public sim::ModelScenario<MysqlRepFigures> {
 public:
     MysqlRepScenario(sim::ScenarioHeader header, BenchmarkSpec spec) : header_(std::move(header)), spec_(std::move(spec)) {}
     const sim::ScenarioHeader& header() const override { return header_; }
 
-    sim::RunResult run(std::uint64_t replication) const override {
+protected:
+    Run simulate(std::uint64_t replication, sim::RunOutputs) const override {
         sim::Simulation sim(header_.seed, replication);
         ReplicationBenchmark bench(sim, spec_);
         bench.start();
         sim.run_before(header_.duration);
-        sim::RunResult r;
-        r.summary = bench.figures();
-        r.summary["instances"] = spec_.workload.instances;
-        r.summary["rate_per_min"] = spec_.workload.rate.per_second * 60.0;
-        r.summary["aggregation"] = spec_.workload.aggregation;
-        r.summary["inserts"] = spec_.workload.inserts;
-        r.summary["remote_inserts"] = spec_.workload.remote_inserts;
-        r.events = sim.events_processed();
-        return r;
+        return Run{bench.figures(), {}, sim.events_processed()};
     }
 
-    std::string describe(const sim::Json& s) const override {
-        std::string out = fmt::format("  {} instances on {}, D = {:.0f}/min, AG = {}, {} inserts each{}\n", s["instances"].get<double>(),
-                                      s["profile"].get<std::string>(), s["rate_per_min"].get<double>(), s["aggregation"].get<double>(),
-                                      s["inserts"].get<double>(), s["remote_inserts"].get<bool>() ? "" : " (baseline: no remote batches)");
-        if (!s["finished"].get<bool>()) out += "  NOT FINISHED within the scenario's duration: the figures are partial\n";
-        out += fmt::format("  sync {:.2f} s, main loop {:.2f} s (nominal {:.2f} s, slowdown {:.3f}: {}), desync {:.2f} s\n",
-                           s["sync_s"].get<double>(), s["main_loop_s"].get<double>(), s["nominal_main_loop_s"].get<double>(),
-                           s["slowdown"].get<double>(), s["slowdown"].get<double>() <= 1.05 ? "keeps up" : "falls behind",
-                           s["desync_s"].get<double>());
-        auto lat = [&](const char* key, const char* label) {
-            const auto& x = s[key];
-            out += fmt::format("  {:<20} mean {:>8.3f}  p50 {:>8.3f}  p95 {:>8.3f}  p99 {:>8.3f} ms\n", label, x["mean"].get<double>(),
-                               x["p50"].get<double>(), x["p95"].get<double>(), x["p99"].get<double>());
+    std::string account_of(const MysqlRepFigures& f) const override {
+        std::string out = fmt::format("  {} instances on {}, D = {:.0f}/min, AG = {}, {} inserts each{}\n", f.instances, f.profile,
+                                      f.rate_per_min, f.aggregation, f.inserts, f.remote_inserts ? "" : " (baseline: no remote batches)");
+        if (!f.finished) out += "  NOT FINISHED within the scenario's duration: the figures are partial\n";
+        out += fmt::format("  sync {:.2f} s, main loop {:.2f} s (nominal {:.2f} s, slowdown {:.3f}: {}), desync {:.2f} s\n", f.sync_s,
+                           f.main_loop_s, f.nominal_main_loop_s, f.slowdown, f.slowdown <= kKeepsUpSlowdown ? "keeps up" : "falls behind",
+                           f.desync_s);
+        auto lat = [&](const LatencyFigures& x, const char* label) {
+            out += fmt::format("  {:<20} mean {:>8.3f}  p50 {:>8.3f}  p95 {:>8.3f}  p99 {:>8.3f} ms\n", label, x.mean, x.p50, x.p95, x.p99);
         };
-        lat("insert_latency_ms", "local insert");
-        lat("batch_latency_ms", "batch to a peer");
-        lat("replication_lag_ms", "replication lag");
+        lat(f.insert_latency_ms, "local insert");
+        lat(f.batch_latency_ms, "batch to a peer");
+        lat(f.replication_lag_ms, "replication lag");
         out += fmt::format("  host CPU utilisation {:.1f}%, {:.2f} MB on the network\n",
-                           100.0 * s["host_cpu_utilisation"][0].get<double>(), s["network_bytes"].get<double>() / 1e6);
+                           100.0 * (f.host_cpu_utilisation.empty() ? 0.0 : f.host_cpu_utilisation.front()), f.network_bytes / 1e6);
         return out;
+    }
+
+    std::string headline_of(const MysqlRepFigures& f) const override {
+        return fmt::format("main loop {:.2f} s (nominal {:.2f} s, slowdown {:.3f}: {}), local insert p50 {:.3f} ms, batch p50 {:.3f} ms",
+                           f.main_loop_s, f.nominal_main_loop_s, f.slowdown, f.slowdown <= kKeepsUpSlowdown ? "keeps up" : "falls behind",
+                           f.insert_latency_ms.p50, f.batch_latency_ms.p50);
     }
 
 private:
@@ -60,44 +118,17 @@ private:
 }  // namespace
 
 std::unique_ptr<sim::PreparedScenario> read_mysqlrep_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
-    BenchmarkSpec spec;
-    const std::string here = std::filesystem::path(root.source()).parent_path().string();
-    std::string profiles = (std::filesystem::path(here) / ".." / "profiles" / "virt").string();
-    if (auto p = root.child("profiles")) {
-        const std::filesystem::path dir(p->text());
-        profiles = dir.is_relative() ? (std::filesystem::path(here) / dir).string() : dir.string();
-    }
-    if (auto h = root.child("hosts")) hosts_table().read(*h, spec.hosts);
-    const auto placement = root.required("placement");
-    const auto profile = placement.required("profile");
-    spec.placement.profile = profile.text();
-    spec.profile = virt::load_virt_profile(spec.placement.profile, profiles, profile);
-    if (auto s = placement.child("shared_node")) spec.placement.shared_node = s->boolean();
-    if (auto c = placement.child("node_cores")) {
-        spec.placement.node_cores = c->number();
-        if (spec.placement.node_cores <= 0) c->fail("must be greater than zero");
-    }
-    if (auto c = placement.child("instance_cores")) {
-        spec.placement.instance_cores = c->number();
-        if (spec.placement.instance_cores <= 0) c->fail("must be greater than zero");
-    }
-    if (auto w = root.child("workload")) workload_table().read(*w, spec.workload);
-    if (auto d = root.child("database")) database_table().read(*d, spec.database);
-    if (auto n = root.child("network")) network_table().read(*n, spec.network);
-    return std::make_unique<MysqlRepScenario>(header, std::move(spec));
+    MysqlRepInput in;
+    scenario_table().read(root, in);
+    return std::make_unique<MysqlRepScenario>(header, std::move(in.spec));
 }
 
-std::string mysqlrep_params() {
-    return workload_table().describe() + "\n" + database_table().describe() + "\n" + hosts_table().describe() + "\n" +
-           network_table().describe() +
-           "\nplacement\n"
-           "  profile                  name        (required)   virtualization profile from `profiles` (bare-metal,\n"
-           "                                                    kvm-vm, esxi-vm, docker-native, docker-in-vm, ...)\n"
-           "  shared_node              boolean     false        all instances in one node (containers in one VM)\n"
-           "  node_cores               number      24           cores of the shared node\n"
-           "  instance_cores           number      2            cores of each per-instance node\n"
-           "profiles                   path        ../profiles/virt   folder of the profiles, relative to the scenario\n\n" +
-           virt::describe_virt_profile_keys();
+std::vector<sim::ParamSection> mysqlrep_params() {
+    return {scenario_table().section(""),         hosts_table().section("hosts"),       placement_table().section("placement"),
+            workload_table().section("workload"), database_table().section("database"), network_table().section("network"),
+            virt::virt_profile_params()};
 }
+
+std::vector<sim::FigureDoc> mysqlrep_figures() { return sim::declared_figures<MysqlRepFigures>(); }
 
 }  // namespace tbsim::models::mysqlrep

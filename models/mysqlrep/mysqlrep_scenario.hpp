@@ -10,12 +10,14 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "sim/scenario/scenario_model.hpp"
 
 namespace tbsim::models::mysqlrep {
 
 std::unique_ptr<sim::PreparedScenario> read_mysqlrep_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header);
-std::string mysqlrep_params();
+std::vector<sim::ParamSection> mysqlrep_params();
+std::vector<sim::FigureDoc> mysqlrep_figures();
 
 }  // namespace tbsim::models::mysqlrep

@@ -157,7 +157,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     ++finished_;
 }
 
-sim::Json ReplicationBenchmark::figures() const {
+MysqlRepFigures ReplicationBenchmark::figures() const {
     const auto& w = spec_.workload;
     sim::Tally boot, sync, main, desync;
     for (const auto& inst : instances_) {
@@ -167,30 +167,31 @@ sim::Json ReplicationBenchmark::figures() const {
         desync.add((inst.desync_end - inst.main_end).seconds());
     }
     const double nominal = static_cast<double>(w.inserts) / w.rate.per_second;
-    auto dist = [](const sim::Tally& t) {
-        return sim::Json{{"mean", t.mean()}, {"p50", t.percentile(0.5)}, {"p95", t.percentile(0.95)}, {"p99", t.percentile(0.99)}};
-    };
-    sim::Json j;
-    j["profile"] = spec_.profile.name;
-    j["finished"] = finished();
+    auto dist = [](const sim::Tally& t) { return LatencyFigures{t.mean(), t.percentile(0.5), t.percentile(0.95), t.percentile(0.99)}; };
+    MysqlRepFigures f;
+    f.profile = spec_.profile.name;
+    f.instances = static_cast<double>(w.instances);
+    f.rate_per_min = w.rate.per_second * 60.0;
+    f.aggregation = static_cast<double>(w.aggregation);
+    f.inserts = static_cast<double>(w.inserts);
+    f.remote_inserts = w.remote_inserts;
+    f.finished = finished();
     // The benchmark's figure of merit is its slowest instance's main loop.
-    j["boot_s"] = boot.max();
-    j["sync_s"] = sync.max();
-    j["main_loop_s"] = main.max();
-    j["main_loop_mean_s"] = main.mean();
-    j["desync_s"] = desync.max();
-    j["nominal_main_loop_s"] = nominal;
-    j["slowdown"] = main.max() / nominal;
-    j["keeps_up"] = main.max() / nominal <= 1.05;
-    j["insert_latency_ms"] = dist(insert_ms_);
-    j["batch_latency_ms"] = dist(batch_ms_);
-    j["replication_lag_ms"] = {{"mean", lag_ms_.mean()}, {"p50", lag_ms_.percentile(0.5)}, {"p95", lag_ms_.percentile(0.95)},
-                               {"p99", lag_ms_.percentile(0.99)}};
+    f.boot_s = boot.max();
+    f.sync_s = sync.max();
+    f.main_loop_s = main.max();
+    f.main_loop_mean_s = main.mean();
+    f.desync_s = desync.max();
+    f.nominal_main_loop_s = nominal;
+    f.slowdown = main.max() / nominal;
+    f.keeps_up = f.slowdown <= kKeepsUpSlowdown;
+    f.insert_latency_ms = dist(insert_ms_);
+    f.batch_latency_ms = dist(batch_ms_);
+    f.replication_lag_ms = {lag_ms_.mean(), lag_ms_.percentile(0.5), lag_ms_.percentile(0.95), lag_ms_.percentile(0.99)};
     // Host CPU utilisation over the benchmark (time zero to the last instance's end): the work its
     // nodes did, their OS's idle load included, over its cores.
     Time end;
     for (const auto& inst : instances_) end = std::max(end, inst.desync_end);
-    sim::Json cpu = sim::Json::array();
     for (std::size_t h = 0; h < host_cores_.size(); ++h) {
         double work = 0.0;
         std::size_t nodes = 0;
@@ -201,13 +202,12 @@ sim::Json ReplicationBenchmark::figures() const {
             ++nodes;
         }
         work += spec_.profile.idle_load * static_cast<double>(nodes) * end.seconds();
-        cpu.push_back(end > Time::zero() ? work / (host_cores_[h] * end.seconds()) : 0.0);
+        f.host_cpu_utilisation.push_back(end > Time::zero() ? work / (host_cores_[h] * end.seconds()) : 0.0);
     }
-    j["host_cpu_utilisation"] = cpu;
     double bytes = 0.0;
     for (sim::net::DirectionId d = 0; d < net_->topology().direction_count(); ++d) bytes += net_->stats(d).by_tag[tag_].wire_bytes;
-    j["network_bytes"] = bytes / 2.0;  // each message crosses two links (node -> switch -> node)
-    return j;
+    f.network_bytes = bytes / 2.0;  // each message crosses two links (node -> switch -> node)
+    return f;
 }
 
 }  // namespace tbsim::models::mysqlrep

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "models/mysqlrep/benchmark_spec.hpp"
+#include "models/mysqlrep/mysqlrep_figures.hpp"
 #include "sim/core/process.hpp"
 #include "sim/net/network.hpp"
 #include "sim/resources/processor_sharing.hpp"
@@ -46,14 +47,14 @@ public:
     void start();
     bool finished() const { return finished_ == spec_.workload.instances; }
     /// Figures after the run (docs/outputs.md, model mysqlrep).
-    sim::Json figures() const;
+    MysqlRepFigures figures() const;
 
 private:
     struct Instance {
         std::size_t host = 0;
         std::size_t cpu = 0;
         sim::net::NodeId node = 0;
-            sim::Time sync_start, main_start, main_end, desync_end;
+        sim::Time sync_start, main_start, main_end, desync_end;
     };
 
     sim::Process application(std::size_t i);

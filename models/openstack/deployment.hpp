@@ -9,12 +9,18 @@
 // database traffic, which never crosses the WAN. Server i is at site i mod sites and sends from the
 // site's router: the LAN inside a site (gigabit, a fraction of a millisecond) never limits control
 // traffic, so it is not modelled, which keeps the network's size independent of the servers.
+//
+// The WAN's numbers come from a network profile (scenarios/profiles/network/<name>.yaml, embedded:
+// study-b-vpn, the default, and capture-veth); a scenario's `wan`, `uplink` and `internal` keys
+// change single values on top of it.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_doc.hpp"
 #include "sim/net/topology.hpp"
 
 namespace tbsim::models::openstack {
@@ -34,6 +40,7 @@ struct ControllerHardware {
 };
 
 struct Deployment {
+    std::string network = "study-b-vpn";  // the network profile wan and uplink start from
     std::int64_t servers = 1;
     std::int64_t sites = 1;
     std::int64_t vms_per_server = 0;  // idle VMs present from the start
@@ -41,13 +48,14 @@ struct Deployment {
     ControllerHardware controller;
     sim::net::LinkParams wan;       // site router <-> hub, through the VPN
     sim::net::LinkParams uplink;    // hub <-> controller: the controller's WAN interface
-    sim::net::LinkParams internal;  // controller <-> its database
+    sim::net::LinkParams internal;  // controller <-> its database: a LAN inside the controller's site
 
     Deployment();
 };
 
-/// Reads `deployment:`; absent keys keep the defaults above.
-void read_deployment(const sim::ConfigNode& node, Deployment& d);
+/// Reads `deployment:` (absent: every default) of a scenario in folder `base_dir`: the network
+/// profile first, then the keys. `where` names the scenario for errors when the mapping is absent.
+void read_deployment(const std::optional<sim::ConfigNode>& node, const sim::ConfigNode& where, const std::string& base_dir, Deployment& d);
 
 /// The topology; link 0 is the uplink, link 1 the internal link.
 sim::net::TopologySpec build_topology(const Deployment& d);
@@ -58,6 +66,7 @@ std::string server_site(const Deployment& d, std::int64_t i);
 inline constexpr std::size_t kUplinkLink = 0;
 inline constexpr std::size_t kInternalLink = 1;
 
-std::string describe_deployment_keys();
+/// The declarations of `deployment:` and of a network profile.
+std::vector<sim::ParamSection> deployment_params();
 
 }  // namespace tbsim::models::openstack

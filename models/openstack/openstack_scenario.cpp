@@ -7,20 +7,19 @@
 
 #include "models/openstack/control_plane.hpp"
 #include "models/openstack/vm_lifecycle.hpp"
+#include "sim/config/param_table.hpp"
 #include "sim/net/link_report.hpp"
-#include "sim/stats/linear_fit.hpp"
 
 namespace tbsim::models::openstack {
 namespace {
 
-using sim::Json;
+using sim::Check;
+using sim::param;
 using sim::net::DirectionId;
 using sim::net::TagId;
 
 constexpr DirectionId kToController = 2 * kUplinkLink;       // hub -> controller
 constexpr DirectionId kFromController = 2 * kUplinkLink + 1;  // controller -> hub
-
-const char* const kSweepParameters[] = {"servers", "vms_per_server", "rally.times", "rally.concurrency"};
 
 // Mean rate over [from, to) from whole bins, in kb/s.
 double window_kbps(const std::vector<double>& bins, sim::Time width, sim::Time from, sim::Time to) {
@@ -32,22 +31,163 @@ double window_kbps(const std::vector<double>& bins, sim::Time width, sim::Time f
     return seconds > 0 ? bytes * 8.0 / seconds / 1000.0 : 0.0;
 }
 
-Json tally_figures(const sim::Tally& t) {
-    return {{"count", t.count()}, {"mean", t.mean()}, {"p50", t.percentile(0.5)}, {"p95", t.percentile(0.95)}, {"max", t.max()}};
+DurationFigures duration_figures(const sim::Tally& t) {
+    return {static_cast<double>(t.count()), t.mean(), t.percentile(0.5), t.percentile(0.95), t.max()};
 }
+
+// --- the scenario's keys -------------------------------------------------------------------
+
+const sim::ParamTable<VmOperation>& operation_table() {
+    static const sim::ParamTable<VmOperation> t{
+        "operations[] (single VMs created, then deleted)",
+        {
+            param("create_at", &VmOperation::create_at, "when the VM is requested", Check::non_negative).required(),
+            param("delete_after", &VmOperation::delete_after, "deleted this long after it is active (none: kept)", Check::non_negative),
+        }};
+    return t;
+}
+
+const sim::ParamTable<RallySpec>& rally_table() {
+    static const sim::ParamTable<RallySpec> t{
+        "rally (Rally's boot-and-delete)",
+        {
+            param("times", &RallySpec::times, "VMs created in all", Check::positive).required(),
+            param("concurrency", &RallySpec::concurrency, "users in parallel", Check::positive),
+            param("start", &RallySpec::start, "when the users start", Check::non_negative),
+            param("prepoll_delay", &RallySpec::prepoll_delay, "Rally's first poll after a create request", Check::positive),
+            param("poll_interval", &RallySpec::poll_interval, "Rally's polls until the VM is active", Check::positive),
+            param("delete_poll_interval", &RallySpec::delete_poll_interval, "Rally's polls until the VM is gone", Check::positive),
+        }};
+    return t;
+}
+
+const sim::ParamTable<OpenStackSpec>& output_table() {
+    static const sim::ParamTable<OpenStackSpec> t{
+        "outputs",
+        {
+            param("bin", &OpenStackSpec::bin, "width of the series bins the rate figures come from", Check::positive),
+            param("internal_database", &OpenStackSpec::internal_database, "simulate the controller's own database traffic"),
+        }};
+    return t;
+}
+
+std::string base_dir(const sim::ConfigNode& n) { return std::filesystem::path(n.source()).parent_path().string(); }
+
+// A create or a Rally run needs the profile's lifecycle.
+void check_lifecycle(const sim::ConfigNode& root, const OpenStackSpec& spec) {
+    if (!spec.profile.lifecycle.create.empty()) return;
+    const auto refuse = [&](const sim::ConfigNode& n) {
+        n.fail(fmt::format("release profile '{}' has no lifecycle section: it does not model VM creation and deletion",
+                           root.required("profile").text()));
+    };
+    if (!spec.operations.empty()) refuse(root.required("operations"));
+    if (spec.rally.times > 0) refuse(root.required("rally").required("times"));
+}
+
+const sim::ParamTable<OpenStackSpec>& scenario_table() {
+    static const sim::ParamTable<OpenStackSpec> t{
+        "openstack scenario keys",
+        {
+            sim::custom_param<OpenStackSpec>(
+                "profile", "name or path", "release profile: juno or zed (embedded) or a YAML file, relative to the scenario",
+                [](const sim::ConfigNode& n, OpenStackSpec& s) { s.profile = load_release_profile(n.text(), base_dir(n), n); },
+                [](const OpenStackSpec&) { return std::string(); })
+                .required(),
+            sim::custom_param<OpenStackSpec>(
+                "deployment", "mapping", "the cloud's shape: the `deployment` section below",
+                [](const sim::ConfigNode& n, OpenStackSpec& s) { read_deployment(n, n, base_dir(n), s.deployment); },
+                [](const OpenStackSpec&) { return std::string(); }),
+            sim::custom_param<OpenStackSpec>(
+                "phases", "mapping", "service.task: duration pins that task's first run on every server (default: random)",
+                [](const sim::ConfigNode& n, OpenStackSpec& s) {
+                    std::set<std::string> known;
+                    for (const auto& service : s.profile.services)
+                        for (const auto& task : service.tasks) known.insert(service.name + "." + task.name);
+                    for (const auto& key : n.keys()) {
+                        const auto value = *n.child(key);
+                        if (known.count(key) == 0) value.fail(fmt::format("the profile has no task '{}' (service.task)", key));
+                        s.phases[key] = value.duration();
+                    }
+                },
+                [](const OpenStackSpec&) { return std::string(); }),
+            sim::list("operations", &OpenStackSpec::operations, operation_table(), "single VMs created, then deleted"),
+            sim::section("rally", &OpenStackSpec::rally, rally_table(), "a Rally boot-and-delete run"),
+            sim::custom_param<OpenStackSpec>(
+                "outputs", "mapping", "the `outputs` section below",
+                [](const sim::ConfigNode& n, OpenStackSpec& s) { output_table().read(n, s); },
+                [](const OpenStackSpec&) { return std::string(); }),
+        },
+        [](const sim::ConfigNode& root, OpenStackSpec& s) {
+            if (!root.has("deployment")) read_deployment(std::nullopt, root, base_dir(root), s.deployment);
+            check_lifecycle(root, s);
+        }};
+    return t;
+}
+
+// --- the readable account ------------------------------------------------------------------
+
+std::string rate_row(const std::string& label, const sim::net::RateFigures& r) {
+    return fmt::format("  {:<40} {:>10.2f} {:>10.2f} {:>10.2f} {:>10.2f} {:>10.2f}\n", label, r.mean_kbps, r.p50_kbps, r.p95_kbps,
+                       r.p99_kbps, r.max_kbps);
+}
+
+class OpenStackScenario final : public sim::ModelScenario<OpenStackFigures> {
+public:
+    explicit OpenStackScenario(OpenStackSpec spec) : spec_(std::move(spec)) {}
+    const sim::ScenarioHeader& header() const override { return spec_.header; }
+
+protected:
+    Run simulate(std::uint64_t replication, sim::RunOutputs outputs) const override {
+        auto point = simulate_point(spec_, replication, outputs == sim::RunOutputs::figures_and_tables);
+        Run run{std::move(point.figures), {}, point.events};
+        if (point.series) run.tables.push_back(std::move(*point.series));
+        return run;
+    }
+
+    std::string account_of(const OpenStackFigures& f) const override {
+        const auto& d = spec_.deployment;
+        std::string out = fmt::format("{} servers x {} VMs at {} site{}, release {}, {} simulated, seed {}\n", d.servers, d.vms_per_server,
+                                      d.sites, d.sites == 1 ? "" : "s", spec_.profile.release, sim::format_duration(spec_.header.duration),
+                                      spec_.header.seed);
+        out += fmt::format("WAN: latency {}, loss {}, packets of at most {} B with {} B of headers and {} B of tunnel{}\n\n",
+                           sim::format_duration(d.wan.latency), sim::format_fraction(d.wan.loss), d.wan.mtu.bytes, d.wan.header.bytes,
+                           d.wan.tunnel_overhead.bytes,
+                           d.uplink.queueing ? fmt::format(", controller uplink {}", sim::format_data_rate(d.uplink.bandwidth)) : "");
+        out += fmt::format("controller WAN interface ({} s bins, kb/s)   {:>10} {:>10} {:>10} {:>10} {:>10}\n", spec_.bin.seconds(), "mean",
+                           "p50", "p95", "p99", "max");
+        out += rate_row("total, both directions", f.total);
+        out += rate_row("rabbitmq", f.by_protocol.rabbitmq);
+        out += rate_row("mysql", f.by_protocol.mysql);
+        out += rate_row("http", f.by_protocol.http);
+        out += rate_row("to the controller", f.by_direction.to_controller);
+        out += rate_row("from the controller", f.by_direction.from_controller);
+        if (spec_.internal_database) out += rate_row("controller database (not on the WAN)", f.internal_database);
+        if (f.utilisation)
+            out += fmt::format("\nuplink utilisation {:.2f}% (busier direction); queueing delay of control messages: mean {:.3f} ms, p99 {:.3f} ms\n",
+                               100.0 * *f.utilisation, f.queue_delay_mean_ms.value_or(0.0), f.queue_delay_p99_ms.value_or(0.0));
+        if (f.rally)
+            out += fmt::format("rally boot-and-delete: {} VMs at concurrency {}, {}: {:.1f} s, mean {:.1f} kb/s during the run\n", f.rally->created,
+                               f.rally->concurrency, f.rally->finished ? "finished" : "NOT finished within the duration", f.rally->duration_s,
+                               f.rally->mean_kbps);
+        if (f.lifecycle && f.lifecycle->create_s.count > 0)
+            out += fmt::format("VM create {:.2f} s mean, delete {:.2f} s mean\n", f.lifecycle->create_s.mean, f.lifecycle->delete_s.mean);
+        return out;
+    }
+
+    std::string headline_of(const OpenStackFigures& f) const override {
+        return fmt::format("mean {:.3f} kb/s (rabbitmq {:.3f}, mysql {:.3f}, http {:.3f}), p99 {:.3f}, max {:.3f}{}", f.total.mean_kbps,
+                           f.by_protocol.rabbitmq.mean_kbps, f.by_protocol.mysql.mean_kbps, f.by_protocol.http.mean_kbps, f.total.p99_kbps,
+                           f.total.max_kbps,
+                           f.rally ? fmt::format(", rally {:.1f} kb/s over {:.1f} s", f.rally->mean_kbps, f.rally->duration_s) : "");
+    }
+
+private:
+    OpenStackSpec spec_;
+};
 
 }  // namespace
 
-void apply_parameter(OpenStackSpec& spec, const std::string& parameter, double value) {
-    const auto v = static_cast<std::int64_t>(value);
-    if (parameter == "servers") spec.deployment.servers = v;
-    else if (parameter == "vms_per_server") spec.deployment.vms_per_server = v;
-    else if (parameter == "rally.times") spec.rally.times = v;
-    else if (parameter == "rally.concurrency") spec.rally.concurrency = v;
-    else TBSIM_CHECK(false, "unknown sweep parameter " + parameter);
-}
-
-PointFigures simulate_point(const OpenStackSpec& spec, std::uint64_t replication) {
+PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series) {
     const auto& h = spec.header;
     sim::Simulation sim(h.seed, replication);
     sim::net::Network net(sim, build_topology(spec.deployment), spec.bin);
@@ -79,269 +219,69 @@ PointFigures simulate_point(const OpenStackSpec& spec, std::uint64_t replication
     // Figures at the controller's WAN interface: both directions, every protocol.
     const auto& up = net.stats(kToController);
     const auto& down = net.stats(kFromController);
-    std::vector<const sim::TimeSeries*> all;
-    for (const auto* s : {&up, &down})
-        for (const auto& series : s->series) all.push_back(&series);
+    std::vector<const sim::TimeSeries*> all = sim::net::all_series(up);
+    for (const auto* s : sim::net::all_series(down)) all.push_back(s);
     const auto total_bins = sim::net::sum_series(all, h.duration);
-    Json f = sim::net::rate_figures(total_bins, spec.bin, h.duration);
-    Json by_protocol = Json::object();
+    PointRun out;
+    OpenStackFigures& f = out.figures;
+    f.profile = spec.profile.release;
+    f.total = sim::net::rate_figures(total_bins, spec.bin, h.duration);
     for (const Protocol p : kProtocols) {
         const TagId t = calls.tag(p);
-        by_protocol[protocol_name(p)] = sim::net::rate_figures(sim::net::sum_series({&up.series[t], &down.series[t]}, h.duration), spec.bin, h.duration);
+        const auto rate = sim::net::rate_figures(sim::net::sum_series({&up.series[t], &down.series[t]}, h.duration), spec.bin, h.duration);
+        (p == Protocol::rabbitmq ? f.by_protocol.rabbitmq : p == Protocol::mysql ? f.by_protocol.mysql : f.by_protocol.http) = rate;
     }
-    f["by_protocol"] = by_protocol;
-    Json by_direction = Json::object();
-    for (const auto& [name, stats] : {std::pair{"to_controller", &up}, std::pair{"from_controller", &down}}) {
-        std::vector<const sim::TimeSeries*> dir;
-        for (const auto& series : stats->series) dir.push_back(&series);
-        by_direction[name] = sim::net::rate_figures(sim::net::sum_series(dir, h.duration), spec.bin, h.duration);
-    }
-    f["by_direction"] = by_direction;
+    f.by_direction.to_controller = sim::net::rate_figures(sim::net::sum_series(sim::net::all_series(up), h.duration), spec.bin, h.duration);
+    f.by_direction.from_controller =
+        sim::net::rate_figures(sim::net::sum_series(sim::net::all_series(down), h.duration), spec.bin, h.duration);
     {
-        const auto& db = net.stats(2 * kInternalLink);
-        const auto& db_back = net.stats(2 * kInternalLink + 1);
-        std::vector<const sim::TimeSeries*> internal;
-        for (const auto* s : {&db, &db_back})
-            for (const auto& series : s->series) internal.push_back(&series);
-        f["internal_database"] = sim::net::rate_figures(sim::net::sum_series(internal, h.duration), spec.bin, h.duration);
+        std::vector<const sim::TimeSeries*> internal = sim::net::all_series(net.stats(2 * kInternalLink));
+        for (const auto* s : sim::net::all_series(net.stats(2 * kInternalLink + 1))) internal.push_back(s);
+        f.internal_database = sim::net::rate_figures(sim::net::sum_series(internal, h.duration), spec.bin, h.duration);
     }
-    f["utilisation"] = std::max(up.busy_time.seconds(), down.busy_time.seconds()) / h.duration.seconds();
-    sim::LogHistogram delays = up.queue_delay_s;
-    delays.merge(down.queue_delay_s);
-    f["queue_delay_ms"] = {{"mean", delays.mean() * 1e3}, {"p99", delays.percentile(0.99) * 1e3}, {"max", delays.max() * 1e3}};
-    f["queue_delay_p99_ms"] = delays.percentile(0.99) * 1e3;
-    f["servers"] = spec.deployment.servers;
-    f["vms_per_server"] = spec.deployment.vms_per_server;
-    f["task_runs"] = plane.task_runs();
-    if (!spec.operations.empty() || spec.rally.times > 0) {
-        f["lifecycle"] = {{"create_s", tally_figures(lifecycle.create_seconds())}, {"delete_s", tally_figures(lifecycle.delete_seconds())}};
+    // Utilisation and queueing exist only against a capacity: an uplink that does not queue has no bound.
+    if (spec.deployment.uplink.queueing) {
+        f.utilisation = std::max(up.busy_time.seconds(), down.busy_time.seconds()) / h.duration.seconds();
+        sim::LogHistogram delays = up.queue_delay_s;
+        delays.merge(down.queue_delay_s);
+        f.queue_delay_mean_ms = delays.mean() * 1e3;
+        f.queue_delay_p99_ms = delays.percentile(0.99) * 1e3;
+        f.queue_delay_max_ms = delays.max() * 1e3;
     }
+    f.servers = static_cast<double>(spec.deployment.servers);
+    f.vms_per_server = static_cast<double>(spec.deployment.vms_per_server);
+    f.task_runs = static_cast<double>(plane.task_runs());
+    if (!spec.operations.empty() || spec.rally.times > 0)
+        f.lifecycle = LifecycleFigures{duration_figures(lifecycle.create_seconds()), duration_figures(lifecycle.delete_seconds())};
     if (spec.rally.times > 0) {
         const sim::Time end = rally.ended(h.duration);
-        f["rally"] = {{"times", spec.rally.times},
-                      {"concurrency", spec.rally.concurrency},
-                      {"finished", rally.finished()},
-                      {"created", rally.created()},
-                      {"duration_s", (end - rally.started()).seconds()},
-                      {"mean_kbps", window_kbps(total_bins, spec.bin, rally.started(), end)}};
+        f.rally = RallyFigures{static_cast<double>(spec.rally.times), static_cast<double>(spec.rally.concurrency), rally.finished(),
+                               static_cast<double>(rally.created()), (end - rally.started()).seconds(),
+                               window_kbps(total_bins, spec.bin, rally.started(), end)};
     }
-    PointFigures out{f, sim::net::series_table(), sim.events_processed()};
-    sim::net::append_series(out.series, net, replication, h.duration);
+    out.events = sim.events_processed();
+    if (with_series) {
+        out.series = sim::net::series_table();
+        sim::net::append_series(*out.series, net, replication, h.duration);
+    }
     return out;
-}
-
-namespace {
-
-class OpenStackScenario final : public sim::PreparedScenario {
-public:
-    explicit OpenStackScenario(OpenStackSpec spec) : spec_(std::move(spec)) {}
-    const sim::ScenarioHeader& header() const override { return spec_.header; }
-
-    sim::RunResult run(std::uint64_t replication) const override {
-        sim::RunResult result;
-        if (spec_.sweep.empty()) {
-            auto point = simulate_point(spec_, replication);
-            result.summary = point.figures;
-            result.summary["profile"] = spec_.profile.release;
-            result.tables.push_back(std::move(point.series));
-            result.events = point.events;
-            return result;
-        }
-        // Cartesian product of the axes, first axis slowest.
-        std::vector<std::vector<double>> points{{}};
-        for (const auto& axis : spec_.sweep) {
-            std::vector<std::vector<double>> next;
-            for (const auto& p : points)
-                for (const double v : axis.values) {
-                    next.push_back(p);
-                    next.back().push_back(v);
-                }
-            points = std::move(next);
-        }
-        std::vector<std::string> columns{"replication"};
-        for (const auto& axis : spec_.sweep) columns.push_back(axis.parameter);
-        for (const char* c : {"mean_kbps", "p50_kbps", "p95_kbps", "p99_kbps", "max_kbps", "rabbitmq_kbps", "mysql_kbps", "http_kbps",
-                              "to_controller_kbps", "from_controller_kbps", "rally_mean_kbps", "rally_duration_s"})
-            columns.emplace_back(c);
-        sim::CsvTable table("points.csv", columns);
-        Json list = Json::array();
-        std::vector<double> xs, ys;
-        for (const auto& p : points) {
-            OpenStackSpec s = spec_;
-            for (std::size_t a = 0; a < p.size(); ++a) apply_parameter(s, spec_.sweep[a].parameter, p[a]);
-            auto point = simulate_point(s, replication);
-            result.events += point.events;
-            Json entry = Json::object();
-            for (std::size_t a = 0; a < p.size(); ++a) entry[spec_.sweep[a].parameter] = p[a];
-            for (const auto& [k, v] : point.figures.items()) entry[k] = v;
-            const auto& fig = point.figures;
-            table.row().cell(static_cast<unsigned long long>(replication));
-            for (const double v : p) table.cell(v, 0);
-            table.cell(fig["mean_kbps"].get<double>())
-                .cell(fig["p50_kbps"].get<double>())
-                .cell(fig["p95_kbps"].get<double>())
-                .cell(fig["p99_kbps"].get<double>())
-                .cell(fig["max_kbps"].get<double>());
-            for (const Protocol pr : kProtocols) table.cell(fig["by_protocol"][protocol_name(pr)]["mean_kbps"].get<double>());
-            table.cell(fig["by_direction"]["to_controller"]["mean_kbps"].get<double>())
-                .cell(fig["by_direction"]["from_controller"]["mean_kbps"].get<double>());
-            table.cell(fig.contains("rally") ? fig["rally"]["mean_kbps"].get<double>() : 0.0)
-                .cell(fig.contains("rally") ? fig["rally"]["duration_s"].get<double>() : 0.0);
-            xs.push_back(p.front());
-            ys.push_back(fig["mean_kbps"].get<double>());
-            list.push_back(entry);
-        }
-        result.summary["profile"] = spec_.profile.release;
-        result.summary["points"] = list;
-        if (spec_.sweep.size() == 1 && spec_.sweep.front().values.size() >= 2) {
-            const auto fit = sim::fit_line(xs, ys);
-            result.summary["fit"] = {{"x", spec_.sweep.front().parameter},
-                                     {"y", "mean_kbps"},
-                                     {"slope_kbps", fit.slope},
-                                     {"intercept_kbps", fit.intercept},
-                                     {"r_squared", fit.r_squared}};
-        }
-        result.tables.push_back(std::move(table));
-        return result;
-    }
-
-    std::string describe(const sim::Json& s) const override {
-        std::string out = fmt::format("  release profile {}; figures at the controller's WAN interface (kb/s, both directions)\n",
-                                      s["profile"].get<std::string>());
-        auto line = [&](const Json& f, const std::string& label) {
-            out += fmt::format("  {:<22} mean {:>9.3f}  p50 {:>9.3f}  p95 {:>9.3f}  p99 {:>9.3f}  max {:>9.3f}\n", label,
-                               f["mean_kbps"].get<double>(), f["p50_kbps"].get<double>(), f["p95_kbps"].get<double>(),
-                               f["p99_kbps"].get<double>(), f["max_kbps"].get<double>());
-        };
-        auto point = [&](const Json& f) {
-            line(f, "total");
-            for (const Protocol p : kProtocols) line(f["by_protocol"][protocol_name(p)], protocol_name(p));
-            line(f["by_direction"]["to_controller"], "to controller");
-            line(f["by_direction"]["from_controller"], "from controller");
-            out += fmt::format("  {:<22} mean {:>9.3f}  (inside the controller, not on the WAN)\n", "controller database",
-                               f["internal_database"]["mean_kbps"].get<double>());
-            if (f.contains("rally"))
-                out += fmt::format("  rally: {} VMs at concurrency {} in {:.1f} s, mean {:.1f} kb/s during the run\n",
-                                   f["rally"]["created"].get<double>(), f["rally"]["concurrency"].get<double>(),
-                                   f["rally"]["duration_s"].get<double>(), f["rally"]["mean_kbps"].get<double>());
-            if (f.contains("lifecycle") && f["lifecycle"]["create_s"]["count"].get<double>() > 0)
-                out += fmt::format("  VM create {:.2f} s mean, delete {:.2f} s mean\n", f["lifecycle"]["create_s"]["mean"].get<double>(),
-                                   f["lifecycle"]["delete_s"]["mean"].get<double>());
-        };
-        if (!s.contains("points")) {
-            point(s);
-            return out;
-        }
-        for (const auto& p : s["points"]) {
-            std::string label;
-            for (const auto& axis : spec_.sweep) label += fmt::format(" {}={}", axis.parameter, p[axis.parameter].get<double>());
-            out += fmt::format("  point{}: mean {:.3f} kb/s (rabbitmq {:.3f}, mysql {:.3f}, http {:.3f}), p99 {:.3f}, max {:.3f}{}\n", label,
-                               p["mean_kbps"].get<double>(), p["by_protocol"]["rabbitmq"]["mean_kbps"].get<double>(),
-                               p["by_protocol"]["mysql"]["mean_kbps"].get<double>(), p["by_protocol"]["http"]["mean_kbps"].get<double>(),
-                               p["p99_kbps"].get<double>(), p["max_kbps"].get<double>(),
-                               p.contains("rally") ? fmt::format(", rally {:.1f} kb/s over {:.1f} s", p["rally"]["mean_kbps"].get<double>(),
-                                                                 p["rally"]["duration_s"].get<double>())
-                                                   : "");
-        }
-        if (s.contains("fit"))
-            out += fmt::format("  linear fit of mean_kbps on {}: slope {:.4f} kb/s, intercept {:.4f} kb/s, R^2 {:.4f}\n",
-                               s["fit"]["x"].get<std::string>(), s["fit"]["slope_kbps"].get<double>(),
-                               s["fit"]["intercept_kbps"].get<double>(), s["fit"]["r_squared"].get<double>());
-        return out;
-    }
-
-private:
-    OpenStackSpec spec_;
-};
-
-}  // namespace
-
-std::unique_ptr<sim::PreparedScenario> make_openstack_scenario(OpenStackSpec spec) {
-    return std::make_unique<OpenStackScenario>(std::move(spec));
 }
 
 std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
     OpenStackSpec spec;
     spec.header = header;
-    const auto profile_node = root.required("profile");
-    const std::string base = std::filesystem::path(root.source()).parent_path().string();
-    spec.profile = load_release_profile(profile_node.text(), base, profile_node);
-    if (auto d = root.child("deployment")) read_deployment(*d, spec.deployment);
-    if (auto p = root.child("phases")) {
-        std::set<std::string> known;
-        for (const auto& s : spec.profile.services)
-            for (const auto& t : s.tasks) known.insert(s.name + "." + t.name);
-        for (const auto& key : p->keys()) {
-            const auto value = *p->child(key);
-            if (known.count(key) == 0) value.fail(fmt::format("the profile has no task '{}' (service.task)", key));
-            spec.phases[key] = value.duration();
-        }
-    }
-    auto needs_lifecycle = [&](const sim::ConfigNode& n) {
-        if (spec.profile.lifecycle.create.empty())
-            n.fail(fmt::format("release profile '{}' has no lifecycle section: it does not model VM creation and deletion",
-                               profile_node.text()));
-    };
-    if (auto ops = root.child("operations")) {
-        needs_lifecycle(*ops);
-        for (const auto& item : ops->items()) {
-            VmOperation op;
-            op.create_at = item.required("create_at").duration();
-            if (auto d = item.child("delete_after")) op.delete_after = d->duration();
-            spec.operations.push_back(op);
-        }
-    }
-    if (auto r = root.child("rally")) {
-        needs_lifecycle(*r);
-        const auto times = r->required("times");
-        spec.rally.times = times.integer();
-        if (spec.rally.times < 1) times.fail("must be at least 1");
-        if (auto c = r->child("concurrency")) {
-            spec.rally.concurrency = c->integer();
-            if (spec.rally.concurrency < 1) c->fail("must be at least 1");
-        }
-        if (auto s = r->child("start")) spec.rally.start = s->duration();
-        for (auto [key, field] : {std::pair{"prepoll_delay", &RallySpec::prepoll_delay}, std::pair{"poll_interval", &RallySpec::poll_interval},
-                                  std::pair{"delete_poll_interval", &RallySpec::delete_poll_interval}}) {
-            if (auto v = r->child(key)) {
-                spec.rally.*field = v->duration();
-                if (spec.rally.*field <= sim::Time::zero()) v->fail("must be greater than zero");
-            }
-        }
-    }
-    if (auto sweep = root.child("sweep")) {
-        for (const auto& item : sweep->items()) {
-            SweepAxis axis;
-            const auto param = item.required("parameter");
-            axis.parameter = param.text();
-            bool known = false;
-            for (const char* k : kSweepParameters) known = known || axis.parameter == k;
-            if (!known) param.fail("expected one of: servers, vms_per_server, rally.times, rally.concurrency");
-            for (const auto& v : item.required("values").items()) {
-                const auto n = v.integer();
-                if (n < 0 || (axis.parameter == "rally.concurrency" && n < 1)) v.fail("must be a count (rally.concurrency at least 1)");
-                axis.values.push_back(static_cast<double>(n));
-            }
-            if (axis.values.empty()) item.fail("a sweep axis needs values");
-            spec.sweep.push_back(std::move(axis));
-        }
-    }
-    if (auto o = root.child("outputs")) {
-        if (auto b = o->child("bin")) {
-            spec.bin = b->duration();
-            if (spec.bin <= sim::Time::zero()) b->fail("must be greater than zero");
-        }
-        if (auto db = o->child("internal_database")) spec.internal_database = db->boolean();
-    }
-    return make_openstack_scenario(std::move(spec));
+    scenario_table().read(root, spec);
+    return std::make_unique<OpenStackScenario>(std::move(spec));
 }
 
-std::string openstack_params() {
-    return describe_deployment_keys() + "\n" + sim::net::link_param_table().describe() + "\n" + describe_profile_keys() +
-           "\nscenario keys: profile, deployment, phases, operations[{create_at, delete_after}], rally{times, concurrency, start,\n"
-           "               prepoll_delay, poll_interval, delete_poll_interval},\n"
-           "               sweep[{parameter: servers|vms_per_server|rally.times|rally.concurrency, values}],\n"
-           "               outputs{bin, internal_database (boolean: simulate the controller's own database traffic)}\n";
+std::vector<sim::ParamSection> openstack_params() {
+    std::vector<sim::ParamSection> sections{scenario_table().section("")};
+    for (auto& s : deployment_params()) sections.push_back(std::move(s));
+    sections.push_back(output_table().section("outputs"));
+    for (auto& s : release_profile_params()) sections.push_back(std::move(s));
+    return sections;
 }
+
+std::vector<sim::FigureDoc> openstack_figures() { return sim::declared_figures<OpenStackFigures>(); }
 
 }  // namespace tbsim::models::openstack

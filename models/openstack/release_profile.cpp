@@ -10,6 +10,11 @@
 namespace tbsim::models::openstack {
 namespace {
 
+using sim::Check;
+using sim::custom_param;
+using sim::list;
+using sim::param;
+
 Protocol read_protocol(const sim::ConfigNode& n) {
     const auto text = n.text();
     for (const Protocol p : kProtocols)
@@ -45,70 +50,187 @@ PerVmLaw read_count_law(const sim::ConfigNode& n) {
     return law;
 }
 
-sim::Time non_negative_duration(const sim::ConfigNode& n) {
-    const auto t = n.duration();
-    if (t < sim::Time::zero()) n.fail("must not be negative");
+std::string show_size_law(const PerVmLaw& law) {
+    if (law.per_vm == 0.0) return sim::format_data_size(sim::DataSize{law.base});
+    return fmt::format("{{base: {}, per_vm: {}}}", sim::format_data_size(sim::DataSize{law.base}), sim::format_data_size(sim::DataSize{law.per_vm}));
+}
+
+std::string show_count_law(const PerVmLaw& law) {
+    if (law.per_vm == 0.0) return fmt::format("{}", law.base);
+    return fmt::format("{{base: {}, per_vm: {}}}", law.base, law.per_vm);
+}
+
+template <class T>
+sim::Param<T> size_law(std::string name, PerVmLaw T::*member, std::string doc) {
+    return custom_param<T>(
+        std::move(name), "size or {base, per_vm}", std::move(doc),
+        [member](const sim::ConfigNode& n, T& t) { t.*member = read_size_law(n); },
+        [member](const T& t) { return show_size_law(t.*member); });
+}
+
+template <class T>
+sim::Param<T> count_law(std::string name, PerVmLaw T::*member, std::string doc) {
+    return custom_param<T>(
+        std::move(name), "count or {base, per_vm}", std::move(doc),
+        [member](const sim::ConfigNode& n, T& t) { t.*member = read_count_law(n); },
+        [member](const T& t) { return show_count_law(t.*member); });
+}
+
+template <class T, class P>
+sim::Param<T> protocol_param(std::string name, P T::*member, std::string doc) {
+    return custom_param<T>(
+        std::move(name), "protocol", std::move(doc), [member](const sim::ConfigNode& n, T& t) { t.*member = read_protocol(n); },
+        [member](const T& t) -> std::string {
+            if constexpr (std::is_same_v<P, Protocol>) return protocol_name(t.*member);
+            else return t.*member ? protocol_name(*(t.*member)) : "the lifecycle's";
+        });
+}
+
+const sim::ParamTable<ProtocolProfile>& protocol_table() {
+    static const sim::ParamTable<ProtocolProfile> t{
+        "protocol (what it adds around a call's payload)",
+        {
+            param("request_framing", &ProtocolProfile::request_framing, "bytes around a request (AMQP method and header frames, HTTP request line and headers)", Check::non_negative),
+            param("reply_framing", &ProtocolProfile::reply_framing, "bytes around a reply", Check::non_negative),
+            param("connection_per_call", &ProtocolProfile::connection_per_call, "a TCP handshake and close around every call (HTTP with Connection: close)"),
+            param("reply_on_same_connection", &ProtocolProfile::reply_on_same_connection, "the reply comes back on the request's connection, the request's ACK riding on it (MySQL, HTTP)"),
+            param("publisher_confirm", &ProtocolProfile::publisher_confirm, "broker confirm of each published message, its own segment (AMQP basic.ack: 21B); 0B: none", Check::non_negative),
+            param("consumer_ack", &ProtocolProfile::consumer_ack, "acknowledgement of each consumed message, carrying the TCP ACK; 0B: none", Check::non_negative),
+        }};
     return t;
 }
 
-CallSpec read_call(const sim::ConfigNode& n) {
-    CallSpec c;
-    c.name = n.required("name").text();
-    c.protocol = read_protocol(n.required("protocol"));
-    c.request = read_size_law(n.required("request"));
-    if (auto r = n.child("reply")) {
-        if (!(r->is_scalar() && r->text() == "none")) c.reply = read_size_law(*r);
-    }
-    if (auto k = n.child("count")) c.count = read_count_law(*k);
-    if (auto w = n.child("only_with_vms")) c.only_with_vms = w->boolean();
-    if (auto w = n.child("only_without_vms")) {
-        c.only_without_vms = w->boolean();
-        if (c.only_with_vms && c.only_without_vms) w->fail("a call cannot be both only_with_vms and only_without_vms");
-    }
-    if (auto s = n.child("size_spread")) c.size_spread = s->fraction();
-    if (auto t = n.child("controller_time")) c.controller_time = non_negative_duration(*t);
-    if (auto d = n.child("database")) c.database = read_size_law(*d);
-    if (auto f = n.child("framed")) c.framed = f->boolean();
-    return c;
-}
-
-TaskSpec read_task(const sim::ConfigNode& n) {
-    TaskSpec t;
-    t.name = n.required("name").text();
-    const auto period = n.required("period");
-    t.period = period.duration();
-    if (t.period <= sim::Time::zero()) period.fail("must be greater than zero");
-    t.phase = sim::ValueDistribution::uniform(0.0, t.period.seconds());
-    if (auto p = n.child("phase")) t.phase = sim::ValueDistribution::read_duration(*p);
-    if (auto j = n.child("jitter")) t.jitter = j->fraction();
-    if (auto g = n.child("gap")) t.gap = non_negative_duration(*g);
-    for (const auto& c : n.required("calls").items()) t.calls.push_back(read_call(c));
+const sim::ParamTable<CallSpec>& call_table() {
+    static const sim::ParamTable<CallSpec> t{
+        "call (one kind of call a task makes)",
+        {
+            param("name", &CallSpec::name, "names the call").required(),
+            protocol_param("protocol", &CallSpec::protocol, "rabbitmq, mysql or http").required(),
+            size_law("request", &CallSpec::request, "request payload, growing with the server's VMs").required(),
+            custom_param<CallSpec>(
+                "reply", "size or {base, per_vm} or none", "reply payload; none: a cast (one-way)",
+                [](const sim::ConfigNode& n, CallSpec& c) {
+                    if (n.is_scalar() && n.text() == "none") c.reply.reset();
+                    else c.reply = read_size_law(n);
+                },
+                [](const CallSpec& c) { return c.reply ? show_size_law(*c.reply) : std::string("none"); }),
+            count_law("count", &CallSpec::count, "calls per run (one per VM: {base: 0, per_vm: 1}), rounded to nearest"),
+            param("only_with_vms", &CallSpec::only_with_vms, "skipped when the server has no VM"),
+            param("only_without_vms", &CallSpec::only_without_vms, "made only when the server has no VM"),
+            param("size_spread", &CallSpec::size_spread, "each size x (1 + U(-spread, spread)): run-to-run variation"),
+            param("controller_time", &CallSpec::controller_time, "processing at the controller before the reply", Check::non_negative),
+            size_law("database", &CallSpec::database, "bytes the controller reads from its own database for the call"),
+            param("framed", &CallSpec::framed, "false: a bare frame on an open connection (an AMQP heartbeat): no framing, no set-up"),
+        },
+        [](const sim::ConfigNode& map, CallSpec& c) {
+            if (c.only_with_vms && c.only_without_vms)
+                map.required("only_without_vms").fail("a call cannot be both only_with_vms and only_without_vms");
+        }};
     return t;
 }
 
-LifecycleStep read_step(const sim::ConfigNode& n) {
-    LifecycleStep s;
-    s.name = n.required("name").text();
-    const auto kind = n.required("kind");
-    const std::string k = kind.text();
+const sim::ParamTable<TaskSpec>& task_table() {
+    static const sim::ParamTable<TaskSpec> t{
+        "task (a service's periodic task: every period, its calls one after the other)",
+        {
+            param("name", &TaskSpec::name, "names the task (phases: service.task)").required(),
+            param("period", &TaskSpec::period, "time between runs", Check::positive).required(),
+            custom_param<TaskSpec>(
+                "phase", "duration or distribution", "first run, or a distribution of it",
+                [](const sim::ConfigNode& n, TaskSpec& task) { task.phase = sim::ValueDistribution::read_duration(n); },
+                [](const TaskSpec&) { return std::string("U(0, period)"); }),
+            param("jitter", &TaskSpec::jitter, "each period x (1 + U(0, jitter))"),
+            param("gap", &TaskSpec::gap, "work on the server between consecutive calls", Check::non_negative),
+            list("calls", &TaskSpec::calls, call_table(), "the calls of a run").required(),
+        },
+        [](const sim::ConfigNode& map, TaskSpec& task) {
+            if (!map.has("phase")) task.phase = sim::ValueDistribution::uniform(0.0, task.period.seconds());
+        }};
+    return t;
+}
+
+const sim::ParamTable<ServiceSpec>& service_table() {
+    static const sim::ParamTable<ServiceSpec> t{
+        "service (a compute server's service)",
+        {
+            param("name", &ServiceSpec::name, "nova-compute, nova-network, cinder-volume, ...").required(),
+            list("tasks", &ServiceSpec::tasks, task_table(), "its periodic tasks").required(),
+        }};
+    return t;
+}
+
+const sim::ParamTable<LifecycleStep>& step_table() {
     using Kind = LifecycleStep::Kind;
-    if (k == "controller_work") s.kind = Kind::controller_work;
-    else if (k == "server_work") s.kind = Kind::server_work;
-    else if (k == "cast_to_server") s.kind = Kind::cast_to_server;
-    else if (k == "cast_to_controller") s.kind = Kind::cast_to_controller;
-    else if (k == "rpc_from_server") s.kind = Kind::rpc_from_server;
-    else if (k == "spawn") s.kind = Kind::spawn;
-    else if (k == "destroy") s.kind = Kind::destroy;
-    else kind.fail(fmt::format("expected controller_work, server_work, cast_to_server, cast_to_controller, rpc_from_server, spawn or destroy, got \"{}\"", k));
-    if (auto w = n.child("work")) s.work = sim::ValueDistribution::read_duration(*w);
-    if (auto db = n.child("database")) s.database = db->data_size();
-    if (auto m = n.child("messages")) s.messages = read_count_law(*m);
-    if (auto g = n.child("agent_work")) s.agent_work = non_negative_duration(*g);
-    if (auto c = n.child("controller_work")) s.controller_work = non_negative_duration(*c);
-    if (auto pr = n.child("protocol")) s.protocol = read_protocol(*pr);
-    if (auto r = n.child("request")) s.request = sim::ValueDistribution::read_data_size(*r);
-    if (auto r = n.child("reply")) s.reply = sim::ValueDistribution::read_data_size(*r);
-    return s;
+    static const std::vector<std::pair<const char*, Kind>> kinds{
+        {"controller_work", Kind::controller_work}, {"server_work", Kind::server_work},         {"cast_to_server", Kind::cast_to_server},
+        {"cast_to_controller", Kind::cast_to_controller}, {"rpc_from_server", Kind::rpc_from_server}, {"spawn", Kind::spawn},
+        {"destroy", Kind::destroy}};
+    static const sim::ParamTable<LifecycleStep> t{
+        "lifecycle step (one step of a VM create or delete)",
+        {
+            param("name", &LifecycleStep::name, "names the step").required(),
+            custom_param<LifecycleStep>(
+                "kind", "string",
+                "controller_work, server_work, cast_to_server, cast_to_controller, rpc_from_server, spawn or destroy",
+                [](const sim::ConfigNode& n, LifecycleStep& s) {
+                    const std::string k = n.text();
+                    for (const auto& [name, kind] : kinds)
+                        if (k == name) {
+                            s.kind = kind;
+                            return;
+                        }
+                    n.fail(fmt::format("expected controller_work, server_work, cast_to_server, cast_to_controller, rpc_from_server, spawn or destroy, got \"{}\"", k));
+                },
+                [](const LifecycleStep&) { return std::string(); })
+                .required(),
+            sim::distribution_param("work", &LifecycleStep::work, sim::ValueKind::duration,
+                                    "core-seconds on the controller (controller_work) or on nova-compute (server_work)"),
+            param("database", &LifecycleStep::database, "controller_work: bytes read from the controller's database", Check::non_negative),
+            count_law("messages", &LifecycleStep::messages, "casts and rpc calls in the step, with the server's active VMs (rounded)"),
+            param("agent_work", &LifecycleStep::agent_work, "rpc: nova-compute CPU time before each call", Check::non_negative),
+            param("controller_work", &LifecycleStep::controller_work, "rpc: controller CPU time before each reply", Check::non_negative),
+            protocol_param("protocol", &LifecycleStep::protocol, "the step's own protocol (default: the lifecycle's)"),
+            sim::distribution_param("request", &LifecycleStep::request, sim::ValueKind::data_size,
+                                    "a cast's message, an rpc's request (default: the lifecycle's message_size)"),
+            sim::distribution_param("reply", &LifecycleStep::reply, sim::ValueKind::data_size,
+                                    "an rpc's reply (default: the lifecycle's message_size)"),
+        }};
+    return t;
+}
+
+const sim::ParamTable<LifecycleSpec>& lifecycle_table() {
+    static const sim::ParamTable<LifecycleSpec> t{
+        "lifecycle (VM create and delete; a profile without it models no VM operations)",
+        {
+            protocol_param("protocol", &LifecycleSpec::protocol, "protocol of the create and delete messages"),
+            sim::distribution_param("message_size", &LifecycleSpec::message_size, sim::ValueKind::data_size,
+                                    "payload of each create or delete RPC message"),
+            param("max_concurrent_builds", &LifecycleSpec::max_concurrent_builds, "nova's limit of builds in progress per server",
+                  Check::positive),
+            list("create", &LifecycleSpec::create, step_table(), "the steps of a create, in order").required(),
+            list("delete", &LifecycleSpec::remove, step_table(), "the steps of a delete, in order").required(),
+        }};
+    return t;
+}
+
+const sim::ParamTable<ReleaseProfile>& profile_table() {
+    static const sim::ParamTable<ReleaseProfile> t{
+        "release profile (scenarios/profiles/openstack-<release>.yaml; embedded: juno, zed)",
+        {
+            param("release", &ReleaseProfile::release, "the release's name").required(),
+            param("source", &ReleaseProfile::source, "where its numbers come from"),
+            custom_param<ReleaseProfile>(
+                "protocols", "mapping", "per protocol (rabbitmq, mysql, http): the protocol keys below",
+                [](const sim::ConfigNode& n, ReleaseProfile& p) {
+                    if (!n.is_map() && !n.is_null()) n.fail("expected a mapping of rabbitmq, mysql and http");
+                    for (const Protocol proto : kProtocols)
+                        if (auto e = n.child(protocol_name(proto))) protocol_table().read(*e, p.protocols[static_cast<std::size_t>(proto)]);
+                },
+                [](const ReleaseProfile&) { return std::string(); }),
+            list("services", &ReleaseProfile::services, service_table(), "the compute server's services").required(),
+            sim::section("lifecycle", &ReleaseProfile::lifecycle, lifecycle_table(), "VM create and delete"),
+        }};
+    return t;
 }
 
 }  // namespace
@@ -124,50 +246,19 @@ const char* protocol_name(Protocol p) {
 
 ReleaseProfile read_release_profile(const sim::ConfigNode& node) {
     ReleaseProfile p;
-    p.release = node.required("release").text();
-    if (auto s = node.child("source")) (void)s->text();
-    if (auto protocols = node.child("protocols")) {
-        for (const Protocol proto : kProtocols) {
-            auto e = protocols->child(protocol_name(proto));
-            if (!e) continue;
-            ProtocolProfile& pp = p.protocols[static_cast<std::size_t>(proto)];
-            if (auto f = e->child("request_framing")) pp.request_framing = f->data_size();
-            if (auto f = e->child("reply_framing")) pp.reply_framing = f->data_size();
-            if (auto c = e->child("connection_per_call")) pp.connection_per_call = c->boolean();
-            if (auto c = e->child("reply_on_same_connection")) pp.reply_on_same_connection = c->boolean();
-            if (auto c = e->child("publisher_confirm")) pp.publisher_confirm = c->data_size();
-            if (auto c = e->child("consumer_ack")) pp.consumer_ack = c->data_size();
-        }
-    }
-    for (const auto& s : node.required("services").items()) {
-        ServiceSpec service;
-        service.name = s.required("name").text();
-        for (const auto& t : s.required("tasks").items()) service.tasks.push_back(read_task(t));
-        p.services.push_back(std::move(service));
-    }
-    if (auto l = node.child("lifecycle")) {
-        LifecycleSpec& life = p.lifecycle;
-        if (auto m = l->child("message_size")) life.message_size = sim::ValueDistribution::read_data_size(*m);
-        if (auto pr = l->child("protocol")) life.protocol = read_protocol(*pr);
-        if (auto b = l->child("max_concurrent_builds")) {
-            life.max_concurrent_builds = b->integer();
-            if (life.max_concurrent_builds < 1) b->fail("must be at least 1");
-        }
-        for (const auto& st : l->required("create").items()) life.create.push_back(read_step(st));
-        for (const auto& st : l->required("delete").items()) life.remove.push_back(read_step(st));
-    }
+    profile_table().read(node, p);
     return p;
 }
 
 ReleaseProfile load_release_profile(const std::string& name_or_path, const std::string& base_dir, const sim::ConfigNode& where) {
     std::shared_ptr<sim::ConfigDocument> doc;
-    if (const char* text = embedded_profile(name_or_path)) {
+    if (const char* text = embedded_release_profile(name_or_path)) {
         doc = sim::ConfigDocument::from_text(text, fmt::format("<embedded profile {}>", name_or_path));
     } else {
         std::filesystem::path path(name_or_path);
         if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
         if (!std::filesystem::exists(path))
-            where.fail(fmt::format("no profile called '{}' (embedded: {}) and no file {}", name_or_path, embedded_profile_names(), path.string()));
+            where.fail(fmt::format("no profile called '{}' (embedded: {}) and no file {}", name_or_path, embedded_release_profile_names(), path.string()));
         doc = sim::ConfigDocument::from_file(path.string());
     }
     auto profile = read_release_profile(doc->root());
@@ -176,30 +267,8 @@ ReleaseProfile load_release_profile(const std::string& name_or_path, const std::
     return profile;
 }
 
-std::string describe_profile_keys() {
-    return "release profile (scenarios/profiles/openstack-<release>.yaml)\n"
-           "  release, source                      strings: the release and where its numbers come from\n"
-           "  protocols.<rabbitmq|mysql|http>       request_framing, reply_framing (data size), connection_per_call,\n"
-           "                                        reply_on_same_connection (booleans), publisher_confirm,\n"
-           "                                        consumer_ack (data sizes of broker acknowledgement frames)\n"
-           "  services[].name, services[].tasks[]   a service and its periodic tasks\n"
-           "  tasks[].name, period, phase           period (duration); phase: first run, duration or distribution (default U(0, period))\n"
-           "  tasks[].jitter, gap                   each period x (1 + U(0, jitter)); server work between calls (duration)\n"
-           "  tasks[].calls[]                       name, protocol, request, reply (size or {base, per_vm} or none),\n"
-           "                                        count ({base, per_vm}), only_with_vms, only_without_vms,\n"
-           "                                        size_spread (fraction),\n"
-           "                                        controller_time (duration), database (size or {base, per_vm}),\n"
-           "                                        framed (false: a bare frame such as an AMQP heartbeat)\n"
-           "  lifecycle.protocol                    protocol of create/delete messages (default rabbitmq)\n"
-           "  lifecycle.message_size                payload of each create/delete RPC message (distribution)\n"
-           "  lifecycle.max_concurrent_builds       nova's limit of builds in progress per server\n"
-           "  lifecycle.create[], lifecycle.delete[]  steps: name, kind (controller_work, cast_to_server,\n"
-           "                                        cast_to_controller, rpc_from_server, spawn, destroy, server_work),\n"
-           "                                        work (core-seconds on the controller, or on nova-compute for\n"
-           "                                        server_work), database, messages (count or {base, per_vm}: with\n"
-           "                                        the server's active VMs), agent_work, controller_work,\n"
-           "                                        protocol, request, reply (a step's own protocol and sizes; default:\n"
-           "                                        lifecycle.protocol and lifecycle.message_size)\n";
+std::vector<sim::ParamSection> release_profile_params() {
+    return {profile_table().section(""), protocol_table().section("protocols.<rabbitmq|mysql|http>")};
 }
 
 }  // namespace tbsim::models::openstack

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_doc.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
 #include "sim/random/value_distribution.hpp"
@@ -113,6 +114,7 @@ struct LifecycleSpec {
 
 struct ReleaseProfile {
     std::string release;
+    std::string source;  // where its numbers come from
     std::array<ProtocolProfile, 3> protocols{};  // indexed by Protocol
     const ProtocolProfile& protocol(Protocol p) const { return protocols[static_cast<std::size_t>(p)]; }
     std::vector<ServiceSpec> services;
@@ -125,7 +127,7 @@ ReleaseProfile read_release_profile(const sim::ConfigNode& node);
 /// Loads a profile: "juno" or "zed" (embedded), or a YAML file path, resolved against `base_dir` if relative.
 ReleaseProfile load_release_profile(const std::string& name_or_path, const std::string& base_dir, const sim::ConfigNode& where);
 
-/// The keys of a profile, for `tbsim params openstack`.
-std::string describe_profile_keys();
+/// The declarations of a profile's keys, for `tbsim params openstack` and docs/scenarios.md.
+std::vector<sim::ParamSection> release_profile_params();
 
 }  // namespace tbsim::models::openstack

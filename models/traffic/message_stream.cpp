@@ -65,49 +65,83 @@ private:
 
 namespace {
 
+using Pattern = MessageStreamSpec::Pattern;
+
 void check_node(const sim::ConfigNode& n, const std::vector<std::string>& nodes) {
     if (std::find(nodes.begin(), nodes.end(), n.text()) == nodes.end()) n.fail(fmt::format("no node is called '{}'", n.text()));
 }
 
+std::string none(const MessageStreamSpec&) { return {}; }
+
+// The keys that only one pattern takes.
+void check_pattern(const sim::ConfigNode& map, MessageStreamSpec& s) {
+    const bool periodic = s.pattern == Pattern::periodic;
+    for (const char* key : {"period", "jitter", "phase"})
+        if (!periodic && map.has(key)) map.required(key).fail("only a periodic stream has this key (this one is poisson)");
+    if (periodic && map.has("rate")) map.required("rate").fail("only a poisson stream has a rate (this one is periodic: give its period)");
+    if (periodic && !map.has("period")) map.fail("missing required key 'period' (a periodic stream)");
+    if (!periodic && !map.has("rate")) map.fail("missing required key 'rate' (a poisson stream)");
+}
+
 }  // namespace
+
+const sim::ParamTable<MessageStreamSpec>& message_stream_table() {
+    using sim::Check;
+    using sim::param;
+    static const sim::ParamTable<MessageStreamSpec> t{
+        "workload (one message stream of `workloads:`)",
+        {
+            param("name", &MessageStreamSpec::name, "names the stream and its random streams traffic/<name>/<source>").required(),
+            sim::custom_param<MessageStreamSpec>(
+                "from", "node names", "source nodes, each with its own generator",
+                [](const sim::ConfigNode& n, MessageStreamSpec& s) {
+                    s.from.clear();
+                    for (const auto& f : n.items(true)) s.from.push_back(f.text());
+                },
+                none)
+                .required(),
+            param("to", &MessageStreamSpec::to, "destination node").required(),
+            sim::custom_param<MessageStreamSpec>(
+                "pattern", "string", "periodic or poisson",
+                [](const sim::ConfigNode& n, MessageStreamSpec& s) {
+                    const std::string text = n.text();
+                    if (text == "periodic") s.pattern = Pattern::periodic;
+                    else if (text == "poisson") s.pattern = Pattern::poisson;
+                    else n.fail(fmt::format("expected periodic or poisson, got \"{}\"", text));
+                },
+                [](const MessageStreamSpec& s) { return std::string(s.pattern == Pattern::periodic ? "periodic" : "poisson"); }),
+            param("period", &MessageStreamSpec::period, "periodic (required): time between messages", Check::positive),
+            param("jitter", &MessageStreamSpec::jitter, "periodic: each interval is period x (1 + U(-jitter, jitter))"),
+            sim::custom_param<MessageStreamSpec>(
+                "phase", "duration", "periodic: time of the first message, or `random`: uniform in [0, period)",
+                [](const sim::ConfigNode& n, MessageStreamSpec& s) {
+                    if (n.is_scalar() && n.text() == "random") {
+                        s.phase.reset();
+                        return;
+                    }
+                    s.phase = n.duration();
+                    if (*s.phase < Time::zero()) n.fail("must not be negative");
+                },
+                [](const MessageStreamSpec& s) { return s.phase ? sim::format_duration(*s.phase) : std::string("random"); }),
+            param("rate", &MessageStreamSpec::rate, "poisson (required): mean messages per unit of time", Check::positive),
+            sim::custom_param<MessageStreamSpec>(
+                "stop", "duration", "no message starts at or after this time",
+                [](const sim::ConfigNode& n, MessageStreamSpec& s) { s.stop = n.duration(); },
+                [](const MessageStreamSpec& s) { return s.stop == Time::max() ? std::string("never") : sim::format_duration(s.stop); }),
+            sim::distribution_param("size", &MessageStreamSpec::size, sim::ValueKind::data_size, "payload of each message"),
+            sim::distribution_param("reply_size", &MessageStreamSpec::reply_size, sim::ValueKind::data_size,
+                                    "payload of the reply sent back when the message arrives"),
+            param("tag", &MessageStreamSpec::tag, "protocol tag the bytes are counted under"),
+        },
+        check_pattern};
+    return t;
+}
 
 MessageStreamSpec read_message_stream(const sim::ConfigNode& node, const std::vector<std::string>& nodes) {
     MessageStreamSpec s;
-    s.name = node.required("name").text();
-    for (const auto& f : node.required("from").items(true)) {
-        check_node(f, nodes);
-        s.from.push_back(f.text());
-    }
-    const auto to = node.required("to");
-    check_node(to, nodes);
-    s.to = to.text();
-    if (auto p = node.child("pattern")) {
-        const std::string text = p->text();
-        if (text == "periodic") s.pattern = MessageStreamSpec::Pattern::periodic;
-        else if (text == "poisson") s.pattern = MessageStreamSpec::Pattern::poisson;
-        else p->fail(fmt::format("expected periodic or poisson, got \"{}\"", text));
-    }
-    if (s.pattern == MessageStreamSpec::Pattern::periodic) {
-        const auto period = node.required("period");
-        s.period = period.duration();
-        if (s.period <= Time::zero()) period.fail("must be greater than zero");
-        if (auto j = node.child("jitter")) s.jitter = j->fraction();
-        if (auto ph = node.child("phase")) {
-            if (ph->is_scalar() && ph->text() == "random") s.phase.reset();
-            else {
-                s.phase = ph->duration();
-                if (*s.phase < Time::zero()) ph->fail("must not be negative");
-            }
-        }
-    } else {
-        const auto rate = node.required("rate");
-        s.rate = rate.frequency();
-        if (s.rate.per_second <= 0) rate.fail("must be greater than zero");
-    }
-    if (auto stop = node.child("stop")) s.stop = stop->duration();
-    if (auto size = node.child("size")) s.size = sim::ValueDistribution::read_data_size(*size);
-    if (auto reply = node.child("reply_size")) s.reply_size = sim::ValueDistribution::read_data_size(*reply);
-    if (auto tag = node.child("tag")) s.tag = tag->text();
+    message_stream_table().read(node, s);
+    for (const auto& f : node.required("from").items(true)) check_node(f, nodes);
+    check_node(node.required("to"), nodes);
     return s;
 }
 
@@ -119,22 +153,6 @@ MessageStream::~MessageStream() = default;
 
 void MessageStream::start() {
     for (auto& g : generators_) g->start();
-}
-
-std::string describe_message_stream_keys() {
-    return "workload (message stream), one entry of `workloads:`\n"
-           "  name                     string      (required)   names the stream and its random streams\n"
-           "  from                     node names  (required)   one generator per source node\n"
-           "  to                       node name   (required)   destination node\n"
-           "  pattern                  string      periodic     periodic or poisson\n"
-           "  period                   duration    10s          periodic: time between messages\n"
-           "  jitter                   fraction    0%           periodic: each interval x (1 +/- U(0, jitter))\n"
-           "  phase                    duration    random       periodic: first message time, or random in [0, period)\n"
-           "  rate                     frequency   (poisson)    poisson: mean messages per unit of time\n"
-           "  stop                     duration    never        no message starts at or after this time\n"
-           "  size                     data size   1000B        message payload, or a distribution\n"
-           "  reply_size               data size   none         payload of the reply from `to`, or a distribution\n"
-           "  tag                      string      app          protocol tag the bytes are counted under\n";
 }
 
 }  // namespace tbsim::models::traffic

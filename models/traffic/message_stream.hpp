@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_table.hpp"
 #include "sim/core/simulation.hpp"
 #include "sim/core/units.hpp"
 #include "sim/net/network.hpp"
@@ -63,7 +64,7 @@ private:
     std::vector<std::unique_ptr<Generator>> generators_;
 };
 
-/// The keys a workload entry accepts, for `tbsim params traffic`.
-std::string describe_message_stream_keys();
+/// The declarations of a `workloads:` entry.
+const sim::ParamTable<MessageStreamSpec>& message_stream_table();
 
 }  // namespace tbsim::models::traffic

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "sim/scenario/scenario_model.hpp"
 
@@ -16,7 +17,10 @@ namespace tbsim::models::traffic {
 /// Reads a `model: traffic` scenario (everything below the common header).
 std::unique_ptr<sim::PreparedScenario> read_traffic_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header);
 
-/// The parameter reference of this model, for `tbsim params traffic`.
-std::string traffic_params();
+/// The declarations of every key this model reads, for `tbsim params traffic` and docs/scenarios.md.
+std::vector<sim::ParamSection> traffic_params();
+
+/// The declarations of its figures, for docs/outputs.md.
+std::vector<sim::FigureDoc> traffic_figures();
 
 }  // namespace tbsim::models::traffic

@@ -10,27 +10,40 @@
 namespace tbsim::models::virt {
 namespace {
 
-// Layer values as read from one file (absent: not set).
+// One file's values: a layer, on top of its `base` if it names one (absent optional: not set).
 struct Layer {
+    std::string name;
+    std::string base;
+    std::string source;
     double cpu_factor = 1.0;
-    sim::Time syscall_cost, packet_cost, packet_latency, disk_write_cost, name_resolution;
-    double idle_load = 0.0;
-    sim::DataSize memory{0};
+    sim::Time syscall_cost, packet_cost, packet_latency, disk_write_cost;
+    std::optional<double> idle_load;
+    std::optional<sim::DataSize> memory;
+    std::optional<sim::Time> name_resolution;
+    std::optional<sim::ValueDistribution> boot_time;
 };
 
 const sim::ParamTable<Layer>& layer_table() {
     using sim::Check;
+    using sim::param;
     static const sim::ParamTable<Layer> t{
         "virtualization profile (scenarios/profiles/virt/<name>.yaml)",
         {
-            sim::param("cpu_factor", &Layer::cpu_factor, "guest CPU work over native (multiplies across layers)", Check::positive),
-            sim::param("syscall_cost", &Layer::syscall_cost, "CPU time added per system call", Check::non_negative),
-            sim::param("packet_cost", &Layer::packet_cost, "CPU time added per packet (vNIC, vSwitch, veth, bridge)", Check::non_negative),
-            sim::param("packet_latency", &Layer::packet_latency, "one-way latency added per packet path", Check::non_negative),
-            sim::param("disk_write_cost", &Layer::disk_write_cost, "time added per synchronous disk write", Check::non_negative),
-            sim::param("idle_load", &Layer::idle_load, "cores consumed by the node's OS when idle", Check::non_negative),
-            sim::param("memory", &Layer::memory, "memory footprint beyond the application", Check::non_negative),
-            sim::param("name_resolution", &Layer::name_resolution, "delay per new connection (name lookups)", Check::non_negative),
+            param("name", &Layer::name, "the profile's name").required(),
+            param("base", &Layer::base, "a profile this one is layered on: costs add, CPU factors multiply"),
+            param("source", &Layer::source, "where the numbers come from"),
+            param("cpu_factor", &Layer::cpu_factor, "guest CPU work over native (multiplies across layers)", Check::positive),
+            param("syscall_cost", &Layer::syscall_cost, "CPU time added per system call", Check::non_negative),
+            param("packet_cost", &Layer::packet_cost, "CPU time added per packet (vNIC, vSwitch, veth, bridge)", Check::non_negative),
+            param("packet_latency", &Layer::packet_latency, "one-way latency added per packet path", Check::non_negative),
+            param("disk_write_cost", &Layer::disk_write_cost, "time added per synchronous disk write", Check::non_negative),
+            param("idle_load", &Layer::idle_load, "cores consumed by the node's OS when idle (default: the base's, else 0)",
+                  Check::non_negative),
+            param("memory", &Layer::memory, "memory footprint beyond the application (default: the base's, else 0B)", Check::non_negative),
+            param("name_resolution", &Layer::name_resolution, "delay per new connection, name lookups (default: the base's, else 0s)",
+                  Check::non_negative),
+            sim::distribution_param("boot_time", &Layer::boot_time, sim::ValueKind::duration,
+                                    "boot time, or a distribution (default: the base's, else 0s)"),
         }};
     return t;
 }
@@ -58,12 +71,11 @@ VirtProfile load_virt_profile(const std::string& name, const std::string& direct
 }
 
 VirtProfile read_virt_profile(const sim::ConfigNode& node, const std::string& directory) {
-    VirtProfile p;
-    if (auto base = node.child("base")) p = load_virt_profile(base->text(), directory, *base);
-    if (auto s = node.child("source")) (void)s->text();
-    p.name = node.required("name").text();
     Layer layer;
     layer_table().read(node, layer);
+    VirtProfile p;
+    if (!layer.base.empty()) p = load_virt_profile(layer.base, directory, node.required("base"));
+    p.name = layer.name;
     // Costs add across layers; CPU factors multiply; the rest is this layer's if it sets it.
     p.cpu_factor *= layer.cpu_factor;
     p.syscall_cost += layer.syscall_cost;
@@ -72,19 +84,13 @@ VirtProfile read_virt_profile(const sim::ConfigNode& node, const std::string& di
     p.disk_write_cost += layer.disk_write_cost;
     p.local_packet_cost = layer.packet_cost;
     p.local_packet_latency = layer.packet_latency;
-    if (node.has("idle_load")) p.idle_load = layer.idle_load;
-    if (node.has("memory")) p.memory = layer.memory;
-    if (node.has("name_resolution")) p.name_resolution = layer.name_resolution;
-    if (auto b = node.child("boot_time")) p.boot_time = sim::ValueDistribution::read_duration(*b);
+    if (layer.idle_load) p.idle_load = *layer.idle_load;
+    if (layer.memory) p.memory = *layer.memory;
+    if (layer.name_resolution) p.name_resolution = *layer.name_resolution;
+    if (layer.boot_time) p.boot_time = *layer.boot_time;
     return p;
 }
 
-std::string describe_virt_profile_keys() {
-    return layer_table().describe() +
-           "  name                     string      (required)   the profile's name\n"
-           "  base                     profile     none         layer on top of another profile (costs add)\n"
-           "  boot_time                duration    0s           boot time, or a distribution\n"
-           "  source                   string                   where the numbers come from\n";
-}
+sim::ParamSection virt_profile_params() { return layer_table().section(""); }
 
 }  // namespace tbsim::models::virt

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_doc.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
 #include "sim/random/value_distribution.hpp"
@@ -49,6 +50,7 @@ VirtProfile read_virt_profile(const sim::ConfigNode& node, const std::string& di
 /// Loads `name` from `directory` (scenarios/profiles/virt), resolving `base:` layers.
 VirtProfile load_virt_profile(const std::string& name, const std::string& directory, const sim::ConfigNode& where);
 
-std::string describe_virt_profile_keys();
+/// The declarations of a profile file's keys.
+sim::ParamSection virt_profile_params();
 
 }  // namespace tbsim::models::virt

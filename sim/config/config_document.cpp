@@ -1,6 +1,6 @@
 #include "sim/config/config_document.hpp"
 
-#include "sim/output/atomic_file.hpp"
+#include "sim/core/hash.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -56,7 +56,7 @@ std::shared_ptr<ConfigDocument> ConfigDocument::from_file(const std::string& pat
     return from_text(buffer.str(), path);
 }
 
-void ConfigDocument::apply_override(const std::string& assignment) {
+void ConfigDocument::apply_override(const std::string& assignment, const std::optional<OverrideOrigin>& origin) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
         throw ConfigError(fmt::format("--set {}: expected key.path=value", assignment));
@@ -106,7 +106,7 @@ void ConfigDocument::apply_override(const std::string& assignment) {
             throw ConfigError(fmt::format("--set {}: '{}' is a value, it has no key '{}'", assignment, path, part));
         }
     }
-    overrides_[path] = assignment;
+    overrides_[path] = origin ? *origin : OverrideOrigin{"--set " + assignment, "--set " + assignment, true};
 }
 
 ConfigNode ConfigDocument::root() { return ConfigNode(root_, "", shared_from_this()); }
@@ -115,14 +115,23 @@ void ConfigDocument::note_known_key(const std::string& map_path, const std::stri
 
 void ConfigDocument::note_opaque(const std::string& path) { opaque_.insert(path); }
 
-std::string ConfigDocument::location(const YAML::Node& node, const std::string& path) const {
-    for (const auto& [override_path, text] : overrides_)
-        if (within(path, override_path)) return fmt::format("--set {}", text);
+const OverrideOrigin* ConfigDocument::override_at(const std::string& path) const {
+    for (const auto& [override_path, origin] : overrides_)
+        if (within(path, override_path)) return &origin;
+    if (!path.empty())
+        for (const auto& [override_path, origin] : overrides_)
+            if (within(override_path, path)) return &origin;
+    return nullptr;
+}
+
+std::string ConfigDocument::where(const YAML::Node& node, const std::string& path) const {
+    const std::string key = path.empty() ? "(top level)" : path;
+    if (const OverrideOrigin* o = override_at(path)) return o->names_key ? fmt::format("{}: {}", o->value_at, key) : o->value_at;
     if (node) {
         const YAML::Mark mark = node.Mark();
-        if (mark.line >= 0) return fmt::format("{}:{}:{}", source_, mark.line + 1, mark.column + 1);
+        if (mark.line >= 0) return fmt::format("{}:{}:{}: {}", source_, mark.line + 1, mark.column + 1, key);
     }
-    return source_;
+    return fmt::format("{}: {}", source_, key);
 }
 
 void ConfigDocument::check_unknown_keys() const { check_node(root_, ""); }
@@ -163,7 +172,10 @@ void ConfigDocument::check_node(const YAML::Node& node, const std::string& path)
                 expected = "; expected one of:";
                 for (const auto& k : known) expected += " " + k;
             }
-            throw ConfigError(fmt::format("{}: {}: unknown key{}{}", location(item.first, child), child, hint, expected));
+            std::string at;
+            if (const OverrideOrigin* o = override_at(child)) at = o->names_key ? fmt::format("{}: {}", o->key_at, child) : o->key_at;
+            else at = where(item.first, child);
+            throw ConfigError(fmt::format("{}: unknown key{}{}", at, hint, expected));
         }
         check_node(item.second, child);
     }

@@ -2,12 +2,13 @@
 //
 // The document remembers, for every mapping, which keys the readers asked for (present or not).
 // After reading, check_unknown_keys() walks the whole tree: a key nobody asked for is an error,
-// with a suggestion when it is close to a known one. Values given on the command line with
-// `--set key.path=value` replace or add nodes before reading, and errors in them name the option
-// instead of a file position.
+// with a suggestion when it is close to a known one. Overrides (`--set key.path=value` on the
+// command line, an option of `tbsim plan`, a value of a sweep axis) replace or add nodes before
+// reading, and errors in them name where the override came from instead of a file position.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -19,6 +20,13 @@
 
 namespace tbsim::sim {
 
+/// Where an override comes from, as its error messages name it.
+struct OverrideOrigin {
+    std::string value_at;  // errors in the value: "--set a.b=3", "--servers", "sweep.yaml:14:22"
+    std::string key_at;    // an unknown key: where the key is written (the same for the command line)
+    bool names_key = true; // messages give the key path after the origin (false: the origin names it, as `--servers`)
+};
+
 class ConfigDocument : public std::enable_shared_from_this<ConfigDocument> {
 public:
     /// Parses `text`, naming it `source` (a file path, or "<embedded default>") in messages.
@@ -28,7 +36,8 @@ public:
 
     /// Applies `key.path=value` (list items by index: `links.0.bandwidth=5Mbps`); the value is
     /// parsed as YAML. Creates missing mapping keys. Throws ConfigError if the path crosses a scalar.
-    void apply_override(const std::string& assignment);
+    /// Errors later found in the value name `origin` (default: `--set key.path=value`).
+    void apply_override(const std::string& assignment, const std::optional<OverrideOrigin>& origin = std::nullopt);
 
     ConfigNode root();
     const std::string& source() const { return source_; }
@@ -45,17 +54,20 @@ public:
     // Used by ConfigNode.
     void note_known_key(const std::string& map_path, const std::string& key);
     void note_opaque(const std::string& path);
-    std::string location(const YAML::Node& node, const std::string& path) const;
+    /// "FILE:LINE:COL: key.path" of a node, or the origin of the override that wrote it.
+    std::string where(const YAML::Node& node, const std::string& path) const;
 
 private:
     ConfigDocument(YAML::Node root, std::string source) : root_(std::move(root)), source_(std::move(source)) {}
     void check_node(const YAML::Node& node, const std::string& path) const;
+    // The override that wrote `path`, or one below it (an unknown key it created on the way).
+    const OverrideOrigin* override_at(const std::string& path) const;
 
     YAML::Node root_;
     std::string source_;
     std::map<std::string, std::set<std::string>> known_keys_;
     std::set<std::string> opaque_;
-    std::map<std::string, std::string> overrides_;  // key path -> the --set text that wrote it
+    std::map<std::string, OverrideOrigin> overrides_;  // key path -> where the override that wrote it came from
     std::vector<std::string> dependencies_;         // identities of the documents this one names
 };
 

@@ -20,11 +20,15 @@ ConfigNode::ConfigNode(YAML::Node node, std::string path, std::shared_ptr<Config
 
 const std::string& ConfigNode::source() const { return doc_->source(); }
 
-std::string ConfigNode::location() const { return doc_->location(node_, path_); }
+std::string ConfigNode::where() const { return doc_->where(node_, path_); }
 
-void ConfigNode::fail(std::string_view message) const {
-    throw ConfigError(fmt::format("{}: {}: {}", location(), path_.empty() ? "(top level)" : path_, message));
+std::string ConfigNode::position() const {
+    const YAML::Mark mark = node_ ? node_.Mark() : YAML::Mark::null_mark();
+    if (mark.line < 0) return source();
+    return fmt::format("{}:{}:{}", source(), mark.line + 1, mark.column + 1);
 }
+
+void ConfigNode::fail(std::string_view message) const { throw ConfigError(fmt::format("{}: {}", where(), message)); }
 
 std::optional<ConfigNode> ConfigNode::child(std::string_view key) const {
     const std::string k(key);

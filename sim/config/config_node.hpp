@@ -36,8 +36,10 @@ public:
 
     /// "file:line:col: key.path: message" as a ConfigError.
     [[noreturn]] void fail(std::string_view message) const;
-    /// The FILE:LINE:COL prefix of this node.
-    std::string location() const;
+    /// "FILE:LINE:COL: key.path" of this node (or where the override that wrote it came from).
+    std::string where() const;
+    /// "FILE:LINE:COL" of this node in its document (the document's name if it has no position).
+    std::string position() const;
 
     // --- mappings -------------------------------------------------------------------------
     /// The value of `key` if present; records `key` as known either way.

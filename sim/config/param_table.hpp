@@ -1,19 +1,24 @@
 // A model's parameters, declared once (ns-3 AddAttribute, SimGrid Flag): each entry has a name, a
-// unit, a default taken from the struct's default value, a one-line description and a check. The
-// same table reads the YAML mapping into the struct (rejecting unknown keys through the document)
-// and prints the reference that `tbsim params` shows.
+// kind, a default taken from the struct's default value, a one-line meaning and a check. The same
+// table reads the YAML mapping into the struct (unknown keys are rejected through the document),
+// prints the reference that `tbsim params` shows, and makes the tables of docs/scenarios.md.
 //
 //   const ParamTable<LinkParams>& table() {
 //       static const ParamTable<LinkParams> t{"link", {
 //           param("latency", &LinkParams::latency, "one-way propagation delay"),
-//           param("bandwidth", &LinkParams::bandwidth, "serialisation rate", positive),
+//           param("bandwidth", &LinkParams::bandwidth, "serialisation rate", Check::positive).required(),
+//           section("forward", &LinkSpec::forward, link_table(), "one direction's own values"),
 //       }};
 //       return t;
 //   }
+//
+// A table may end with a check over the whole mapping (a key that needs another, a cross-field
+// bound), which receives the mapping's node to name the offending key.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -21,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_doc.hpp"
 #include "sim/core/units.hpp"
 
 namespace tbsim::sim {
@@ -31,13 +37,27 @@ enum class Check { any, non_negative, positive };
 template <class T>
 struct Param {
     std::string name;
-    std::string unit;  // "duration", "data rate", "count", ...
+    std::string kind;  // "duration", "data rate", "count", "mapping", ...
     std::string doc;
+    bool mandatory = false;
     std::function<void(const ConfigNode&, T&)> read;
-    std::function<std::string(const T&)> show;
+    std::function<std::string(const T&)> show;  // the default as a scenario writes it
+    // Nested keys (a section or a list of mappings): their rows, given the parent's defaults.
+    std::function<std::vector<ParamDoc>(const T&)> children;
+
+    /// The key must be present.
+    Param required() && {
+        mandatory = true;
+        return std::move(*this);
+    }
 };
 
 namespace detail {
+
+template <class V>
+struct is_optional : std::false_type {};
+template <class V>
+struct is_optional<std::optional<V>> : std::true_type {};
 
 template <class V>
 double magnitude(const V& v) {
@@ -58,14 +78,19 @@ V read_value(const ConfigNode& n) {
     else if constexpr (std::is_same_v<V, Fraction>) return n.fraction();
     else if constexpr (std::is_same_v<V, bool>) return n.boolean();
     else if constexpr (std::is_same_v<V, std::string>) return n.text();
-    else if constexpr (std::is_integral_v<V>) return static_cast<V>(n.integer());
+    else if constexpr (std::is_integral_v<V> && std::is_unsigned_v<V>) {
+        const auto v = n.integer();
+        if (v < 0) n.fail(fmt::format("must not be negative, got \"{}\"", n.text()));
+        return static_cast<V>(v);
+    } else if constexpr (std::is_integral_v<V>) return static_cast<V>(n.integer());
     else if constexpr (std::is_floating_point_v<V>) return n.number();
     else static_assert(sizeof(V) == 0, "no YAML reader for this parameter type");
 }
 
 template <class V>
 std::string show_value(const V& v) {
-    if constexpr (std::is_same_v<V, Time>) return format_duration(v);
+    if constexpr (is_optional<V>::value) return v ? show_value(*v) : "none";
+    else if constexpr (std::is_same_v<V, Time>) return format_duration(v);
     else if constexpr (std::is_same_v<V, DataSize>) return format_data_size(v);
     else if constexpr (std::is_same_v<V, DataRate>) return format_data_rate(v);
     else if constexpr (std::is_same_v<V, Frequency>) return format_frequency(v);
@@ -76,8 +101,9 @@ std::string show_value(const V& v) {
 }
 
 template <class V>
-std::string unit_of() {
-    if constexpr (std::is_same_v<V, Time>) return "duration";
+std::string kind_of() {
+    if constexpr (is_optional<V>::value) return kind_of<typename V::value_type>();
+    else if constexpr (std::is_same_v<V, Time>) return "duration";
     else if constexpr (std::is_same_v<V, DataSize>) return "data size";
     else if constexpr (std::is_same_v<V, DataRate>) return "data rate";
     else if constexpr (std::is_same_v<V, Frequency>) return "frequency";
@@ -88,61 +114,164 @@ std::string unit_of() {
     else return "number";
 }
 
+template <class V>
+void check_value(const ConfigNode& n, const V& value, Check check) {
+    if constexpr (!std::is_same_v<V, bool> && !std::is_same_v<V, std::string>) {
+        const double m = magnitude(value);
+        if (check == Check::positive && !(m > 0))
+            n.fail(fmt::format("must be {}, got \"{}\"", std::is_integral_v<V> ? "at least 1" : "greater than zero", n.text()));
+        if (check == Check::non_negative && m < 0) n.fail(fmt::format("must not be negative, got \"{}\"", n.text()));
+    }
+}
+
 }  // namespace detail
 
-/// A parameter stored in member `member` of T, read and shown according to its type.
+/// A parameter stored in member `member` of T (optionally a std::optional), read and shown
+/// according to its type.
 template <class T, class V>
 Param<T> param(std::string name, V T::*member, std::string doc, Check check = Check::any) {
     Param<T> p;
-    p.unit = detail::unit_of<V>();
+    p.kind = detail::kind_of<V>();
     p.doc = std::move(doc);
-    p.read = [member, check, name](const ConfigNode& n, T& target) {
-        V value = detail::read_value<V>(n);
-        if constexpr (!std::is_same_v<V, bool> && !std::is_same_v<V, std::string>) {
-            const double m = detail::magnitude(value);
-            if (check == Check::positive && !(m > 0)) n.fail(fmt::format("must be greater than zero, got \"{}\"", n.text()));
-            if (check == Check::non_negative && m < 0) n.fail(fmt::format("must not be negative, got \"{}\"", n.text()));
+    p.read = [member, check](const ConfigNode& n, T& target) {
+        if constexpr (detail::is_optional<V>::value) {
+            using Inner = typename V::value_type;
+            Inner value = detail::read_value<Inner>(n);
+            detail::check_value(n, value, check);
+            target.*member = std::move(value);
+        } else {
+            V value = detail::read_value<V>(n);
+            detail::check_value(n, value, check);
+            target.*member = std::move(value);
         }
-        target.*member = std::move(value);
     };
     p.show = [member](const T& t) { return detail::show_value(t.*member); };
     p.name = std::move(name);
     return p;
 }
 
-/// A parameter with its own reader (a nested mapping, a distribution, a reference by name).
+/// A parameter with its own reader (a distribution, a reference by name, an enumeration).
 template <class T>
-Param<T> custom_param(std::string name, std::string unit, std::string doc, std::function<void(const ConfigNode&, T&)> read,
+Param<T> custom_param(std::string name, std::string kind, std::string doc, std::function<void(const ConfigNode&, T&)> read,
                       std::function<std::string(const T&)> show) {
-    return Param<T>{std::move(name), std::move(unit), std::move(doc), std::move(read), std::move(show)};
+    Param<T> p;
+    p.name = std::move(name);
+    p.kind = std::move(kind);
+    p.doc = std::move(doc);
+    p.read = std::move(read);
+    p.show = std::move(show);
+    return p;
 }
 
 template <class T>
 class ParamTable {
 public:
-    ParamTable(std::string title, std::vector<Param<T>> params) : title_(std::move(title)), params_(std::move(params)) {}
+    using Finish = std::function<void(const ConfigNode& map, T& target)>;
 
-    /// Reads every parameter present in `map` into `target` (absent ones keep their value).
+    ParamTable(std::string title, std::vector<Param<T>> params, Finish finish = {})
+        : title_(std::move(title)), params_(std::move(params)), finish_(std::move(finish)) {}
+
+    /// Reads every parameter present in `map` into `target` (absent ones keep their value), in
+    /// declaration order; a missing required key and a failed check are ConfigErrors.
     void read(const ConfigNode& map, T& target) const {
-        if (!map.is_map() && !map.is_null()) map.fail(fmt::format("expected a mapping of {} parameters", title_));
-        for (const auto& p : params_)
+        if (!map.is_map() && !map.is_null()) map.fail(fmt::format("expected a mapping of {} keys", title_));
+        for (const auto& p : params_) {
             if (auto value = map.child(p.name)) p.read(*value, target);
+            else if (p.mandatory) map.fail(fmt::format("missing required key '{}'", p.name));
+        }
+        if (finish_) finish_(map, target);
     }
 
     const std::string& title() const { return title_; }
     const std::vector<Param<T>>& params() const { return params_; }
 
-    /// The reference table: name, unit, default, description (defaults from `defaults`).
-    std::string describe(const T& defaults = T{}) const {
-        std::string out = fmt::format("{}\n", title_);
-        for (const auto& p : params_)
-            out += fmt::format("  {:<24} {:<11} {:<12} {}\n", p.name, p.unit, p.show(defaults), p.doc);
-        return out;
+    /// One row per key, nested keys with their path ("server.cores", "calls[].name").
+    std::vector<ParamDoc> docs(const T& defaults = T{}) const {
+        std::vector<ParamDoc> rows;
+        for (const auto& p : params_) {
+            if (p.children) {
+                rows.push_back({p.name, p.kind, "", p.doc});
+                for (auto row : p.children(defaults)) {
+                    row.key = p.name + row.key;
+                    rows.push_back(std::move(row));
+                }
+                continue;
+            }
+            rows.push_back({p.name, p.kind, p.mandatory ? "(required)" : (p.show ? p.show(defaults) : ""), p.doc});
+        }
+        return rows;
     }
+
+    /// The table as a section of the reference; `path` is where its mapping sits in a scenario.
+    ParamSection section(std::string path, const T& defaults = T{}) const { return {title_, std::move(path), docs(defaults)}; }
+
+    /// The reference as text: name, kind, default, meaning.
+    std::string describe(const T& defaults = T{}) const { return params_as_text({section("", defaults)}); }
 
 private:
     std::string title_;
     std::vector<Param<T>> params_;
+    Finish finish_;
 };
+
+/// A nested mapping read with its own table into member `member`.
+template <class T, class S>
+Param<T> section(std::string name, S T::*member, const ParamTable<S>& table, std::string doc) {
+    Param<T> p;
+    p.name = std::move(name);
+    p.kind = "mapping";
+    p.doc = std::move(doc);
+    p.read = [member, &table](const ConfigNode& n, T& target) { table.read(n, target.*member); };
+    p.children = [member, &table](const T& defaults) {
+        auto rows = table.docs(defaults.*member);
+        for (auto& r : rows) r.key = "." + r.key;
+        return rows;
+    };
+    return p;
+}
+
+/// A nested mapping that is absent unless the scenario gives it (std::optional member).
+template <class T, class S>
+Param<T> section(std::string name, std::optional<S> T::*member, const ParamTable<S>& table, std::string doc) {
+    Param<T> p;
+    p.name = std::move(name);
+    p.kind = "mapping";
+    p.doc = std::move(doc);
+    p.read = [member, &table](const ConfigNode& n, T& target) {
+        S value;
+        table.read(n, value);
+        target.*member = std::move(value);
+    };
+    p.children = [&table](const T&) {
+        auto rows = table.docs(S{});
+        for (auto& r : rows) r.key = "." + r.key;
+        return rows;
+    };
+    return p;
+}
+
+/// A list of mappings, each read with `table` starting from `S{}`.
+template <class T, class S>
+Param<T> list(std::string name, std::vector<S> T::*member, const ParamTable<S>& table, std::string doc) {
+    Param<T> p;
+    p.name = std::move(name);
+    p.kind = "list";
+    p.doc = std::move(doc);
+    p.read = [member, &table](const ConfigNode& n, T& target) {
+        auto& out = target.*member;
+        out.clear();
+        for (const auto& item : n.items()) {
+            S value;
+            table.read(item, value);
+            out.push_back(std::move(value));
+        }
+    };
+    p.children = [&table](const T&) {
+        auto rows = table.docs(S{});
+        for (auto& r : rows) r.key = "[]." + r.key;
+        return rows;
+    };
+    return p;
+}
 
 }  // namespace tbsim::sim

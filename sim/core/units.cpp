@@ -108,6 +108,33 @@ std::optional<Fraction> parse_fraction(std::string_view text) {
     return std::nullopt;
 }
 
+std::optional<Quantity> parse_quantity(std::string_view text) {
+    const auto s = split_number(text);
+    if (!s) return std::nullopt;
+    return Quantity{s->number, std::string(s->unit)};
+}
+
+std::optional<std::pair<double, std::string>> to_base_unit(const Quantity& q) {
+    if (q.unit.empty()) return std::pair{q.number, std::string()};
+    if (const auto f = scale_of(q.unit, kDurationUnits)) return std::pair{q.number * *f, std::string("s")};
+    if (const auto f = scale_of(q.unit, kSizeUnits)) return std::pair{q.number * *f, std::string("B")};
+    if (const auto f = scale_of(q.unit, kRateUnits)) return std::pair{q.number * *f, std::string("bps")};
+    if (const auto f = scale_of(q.unit, kPerUnits)) return std::pair{q.number * *f, std::string("per_s")};
+    if (q.unit == "%") return std::pair{q.number / 100.0, std::string()};
+    return std::nullopt;
+}
+
+std::string unit_suffix(std::string_view unit) {
+    if (unit == "%") return "percent";
+    std::string out;
+    for (std::size_t i = 0; i < unit.size(); ++i) {
+        const char c = unit[i];
+        if (c == '/') out += (i == 0 ? "per_" : "p");  // "/min" -> per_min; "Mb/s" -> Mbps
+        else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') out += c;
+    }
+    return out;
+}
+
 std::string format_duration(Time t) {
     const std::int64_t ns = t.ns();
     if (ns == 0) return "0s";
@@ -121,7 +148,12 @@ std::string format_duration(Time t) {
     return fmt::format("{}ns", ns);
 }
 
-std::string format_data_size(DataSize s) { return fmt::format("{}B", s.bytes); }
+std::string format_data_size(DataSize s) {
+    // Whole binary multiples read best as such (128GiB); anything else in bytes.
+    for (const auto& [unit, factor] : {std::pair{"GiB", 1024.0 * 1024 * 1024}, std::pair{"MiB", 1024.0 * 1024}, std::pair{"KiB", 1024.0}})
+        if (s.bytes >= factor && std::fmod(s.bytes, factor) == 0.0) return fmt::format("{}{}", s.bytes / factor, unit);
+    return fmt::format("{}B", s.bytes);
+}
 
 std::string format_data_rate(DataRate r) {
     const double b = r.bits_per_second;

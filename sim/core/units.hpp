@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sim/core/time.hpp"
 
@@ -48,6 +49,20 @@ std::optional<DataSize> parse_data_size(std::string_view text);
 std::optional<DataRate> parse_data_rate(std::string_view text);
 std::optional<Frequency> parse_frequency(std::string_view text);
 std::optional<Fraction> parse_fraction(std::string_view text);
+
+/// A number and the unit text after it, whatever the unit ("600/min" -> {600, "/min"}, "3" -> {3, ""}).
+struct Quantity {
+    double number = 0.0;
+    std::string unit;
+};
+std::optional<Quantity> parse_quantity(std::string_view text);
+
+/// The quantity in its kind's base unit, named as a column suffix: seconds ("s"), bytes ("B"),
+/// bits per second ("bps"), per second ("per_s"), a fraction (""); nothing for an unknown unit.
+std::optional<std::pair<double, std::string>> to_base_unit(const Quantity& q);
+
+/// A unit as a name suffix: "/min" -> "per_min", "%" -> "percent", "Mb/s" -> "Mbps".
+std::string unit_suffix(std::string_view unit);
 
 /// Human forms used by `tbsim params` and summaries ("10s", "1.5KiB", "10Mbps").
 std::string format_duration(Time t);

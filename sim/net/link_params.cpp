@@ -1,10 +1,12 @@
 #include "sim/net/link_params.hpp"
 
+#include <fmt/format.h>
+
 namespace tbsim::sim::net {
 
 const ParamTable<LinkParams>& link_param_table() {
     static const ParamTable<LinkParams> table{
-        "link (each direction; `forward:`/`reverse:` override one direction)",
+        "link (both directions; a topology link's `forward:` and `reverse:` override one)",
         {
             param("latency", &LinkParams::latency, "one-way propagation delay", Check::non_negative),
             param("bandwidth", &LinkParams::bandwidth, "serialisation rate of the direction", Check::positive),
@@ -19,8 +21,18 @@ const ParamTable<LinkParams>& link_param_table() {
                   Check::non_negative),
             param("queueing", &LinkParams::queueing,
                   "false for a link far above its load: no waiting between transmissions (bytes still counted)"),
-        }};
+        },
+        check_link_params};
     return table;
+}
+
+void check_link_params(const ConfigNode& map, const LinkParams& p) {
+    if (p.loss.value >= 1.0) map.required("loss").fail("must be below 100% (every packet would be lost, forever)");
+    if (p.segment_bytes() <= 0) {
+        if (map.has("mtu")) map.required("mtu").fail(fmt::format("must be larger than the packet header ({} B)", p.header.bytes));
+        if (map.has("header")) map.required("header").fail(fmt::format("must be smaller than the mtu ({} B)", p.mtu.bytes));
+        map.fail(fmt::format("the mtu ({} B) must be larger than the packet header ({} B)", p.mtu.bytes, p.header.bytes));
+    }
 }
 
 }  // namespace tbsim::sim::net

@@ -33,7 +33,10 @@ struct LinkParams {
     double per_packet_overhead() const { return header.bytes + tunnel_overhead.bytes; }
 };
 
-/// The table that reads and documents link parameters (`tbsim params link`).
+/// The table that reads and documents link parameters.
 const ParamTable<LinkParams>& link_param_table();
+
+/// The checks across keys (loss below 100%, mtu above the header), naming the key at fault in `map`.
+void check_link_params(const ConfigNode& map, const LinkParams& p);
 
 }  // namespace tbsim::sim::net

@@ -24,51 +24,52 @@ std::vector<double> sum_series(const std::vector<const TimeSeries*>& series, Tim
     return total;
 }
 
-Json rate_figures(const std::vector<double>& bytes_per_bin, Time bin_width, Time duration) {
+RateFigures rate_figures(const std::vector<double>& bytes_per_bin, Time bin_width, Time duration) {
     Tally bins;
     double bytes = 0.0;
     for (const double b : bytes_per_bin) {
         bins.add(to_kbps(b, bin_width));
         bytes += b;
     }
-    Json j;
-    j["bytes"] = bytes;
-    j["mean_kbps"] = bytes * 8.0 / duration.seconds() / 1000.0;
-    j["p50_kbps"] = bins.percentile(0.50);
-    j["p95_kbps"] = bins.percentile(0.95);
-    j["p99_kbps"] = bins.percentile(0.99);
-    j["max_kbps"] = bins.max();
-    return j;
+    RateFigures f;
+    f.bytes = bytes;
+    f.mean_kbps = bytes * 8.0 / duration.seconds() / 1000.0;
+    f.p50_kbps = bins.percentile(0.50);
+    f.p95_kbps = bins.percentile(0.95);
+    f.p99_kbps = bins.percentile(0.99);
+    f.max_kbps = bins.max();
+    return f;
 }
 
-Json direction_report(const Network& net, DirectionId d, Time duration) {
+std::vector<const TimeSeries*> all_series(const DirectionStats& stats) {
+    std::vector<const TimeSeries*> out;
+    for (const auto& series : stats.series) out.push_back(&series);
+    return out;
+}
+
+DirectionFigures direction_figures(const Network& net, DirectionId d, Time duration) {
     const auto& topo = net.topology();
     const DirectionStats& s = net.stats(d);
     const Time width = s.series.empty() ? Time::from_s(1) : s.series.front().bin_width();
-    Json j;
-    j["from"] = topo.node_name(topo.direction_from(d));
-    j["to"] = topo.node_name(topo.direction_to(d));
-    std::vector<const TimeSeries*> all;
-    for (const auto& series : s.series) all.push_back(&series);
-    j["total"] = rate_figures(sum_series(all, duration), width, duration);
-    Json by_tag = Json::object();
+    DirectionFigures f;
+    f.from = topo.node_name(topo.direction_from(d));
+    f.to = topo.node_name(topo.direction_to(d));
+    f.total = rate_figures(sum_series(all_series(s), duration), width, duration);
     std::uint64_t packets = 0;
     for (TagId t = 0; t < net.tag_count(); ++t) {
         packets += s.by_tag[t].packets;
         if (s.by_tag[t].wire_bytes == 0.0) continue;
-        Json tag = rate_figures(sum_series({&s.series[t]}, duration), width, duration);
-        tag["payload_bytes"] = s.by_tag[t].payload_bytes;
-        tag["packets"] = s.by_tag[t].packets;
-        by_tag[net.tag_name(t)] = tag;
+        TagFigures tag;
+        tag.rate = rate_figures(sum_series({&s.series[t]}, duration), width, duration);
+        tag.payload_bytes = s.by_tag[t].payload_bytes;
+        tag.packets = static_cast<double>(s.by_tag[t].packets);
+        f.by_tag.emplace_back(net.tag_name(t), tag);
     }
-    j["by_tag"] = by_tag;
-    j["packets"] = packets;
-    j["retransmitted_packets"] = s.retransmitted_packets;
-    j["utilisation"] = s.busy_time.seconds() / duration.seconds();
-    j["queue_delay_ms"] = {{"mean", s.queue_delay_s.mean() * 1e3},
-                           {"p99", s.queue_delay_s.percentile(0.99) * 1e3},
-                           {"max", s.queue_delay_s.max() * 1e3}};
-    return j;
+    f.packets = static_cast<double>(packets);
+    f.retransmitted_packets = static_cast<double>(s.retransmitted_packets);
+    f.utilisation = s.busy_time.seconds() / duration.seconds();
+    f.queue_delay_ms = {s.queue_delay_s.mean() * 1e3, s.queue_delay_s.percentile(0.99) * 1e3, s.queue_delay_s.max() * 1e3};
+    return f;
 }
 
 CsvTable series_table() { return CsvTable("series.csv", {"replication", "link", "direction", "tag", "bin_start_s", "bytes", "kbps"}); }

@@ -4,6 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "sim/config/param_table.hpp"
+
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/reverse_graph.hpp>
@@ -51,44 +53,102 @@ std::vector<DirectionId> shortest_path_tree(const G& graph, NodeId root, std::si
 
 }  // namespace
 
+namespace {
+
+// The link keys at a link's own level apply to both directions.
+std::vector<Param<LinkSpec>> both_directions() {
+    std::vector<Param<LinkSpec>> out;
+    for (const auto& p : link_param_table().params()) {
+        Param<LinkSpec> q;
+        q.name = p.name;
+        q.kind = p.kind;
+        q.doc = p.doc;
+        q.read = [read = p.read](const ConfigNode& n, LinkSpec& link) {
+            read(n, link.forward);
+            read(n, link.reverse);
+        };
+        q.show = [show = p.show](const LinkSpec& link) { return show(link.forward); };
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+Param<LinkSpec> one_direction(std::string name, LinkParams LinkSpec::*member, std::string doc) {
+    return custom_param<LinkSpec>(
+        std::move(name), "mapping", std::move(doc),
+        [member](const ConfigNode& n, LinkSpec& link) { link_param_table().read(n, link.*member); },
+        [](const LinkSpec&) { return std::string(); });
+}
+
+const ParamTable<LinkSpec>& link_spec_table() {
+    static const ParamTable<LinkSpec> t = [] {
+        std::vector<Param<LinkSpec>> params{
+            param("name", &LinkSpec::name, "unique link name").required(),
+            custom_param<LinkSpec>(
+                "between", "two node names", "the ends; forward is the first to the second",
+                [](const ConfigNode& n, LinkSpec& link) {
+                    const auto ends = n.items();
+                    if (ends.size() != 2) n.fail("expected a list of the two node names the link joins");
+                    link.a = ends[0].text();
+                    link.b = ends[1].text();
+                    if (link.a == link.b) n.fail("a link must join two different nodes");
+                },
+                [](const LinkSpec&) { return std::string(); })
+                .required(),
+        };
+        for (auto& p : both_directions()) params.push_back(std::move(p));
+        params.push_back(one_direction("forward", &LinkSpec::forward, "the link keys, for the forward direction only"));
+        params.push_back(one_direction("reverse", &LinkSpec::reverse, "the link keys, for the reverse direction only"));
+        return ParamTable<LinkSpec>{"topology link", std::move(params), [](const ConfigNode& map, LinkSpec& link) {
+                                        check_link_params(map, link.forward);
+                                        check_link_params(map, link.reverse);
+                                    }};
+    }();
+    return t;
+}
+
+const ParamTable<TopologySpec>& topology_table() {
+    static const ParamTable<TopologySpec> t{
+        "topology (nodes and the links between them)",
+        {
+            custom_param<TopologySpec>(
+                "nodes", "list of names", "every node, unique names",
+                [](const ConfigNode& n, TopologySpec& spec) {
+                    std::set<std::string> names;
+                    for (const auto& item : n.items()) {
+                        std::string name = item.text();
+                        if (!names.insert(name).second) item.fail(fmt::format("node '{}' is declared twice", name));
+                        spec.nodes.push_back(std::move(name));
+                    }
+                },
+                [](const TopologySpec&) { return std::string(); }),
+            list("links", &TopologySpec::links, link_spec_table(), "the links"),
+        },
+        [](const ConfigNode& map, TopologySpec& spec) {
+            if (spec.links.empty()) return;
+            const std::set<std::string> nodes(spec.nodes.begin(), spec.nodes.end());
+            std::set<std::string> link_names;
+            const auto items = map.required("links").items();
+            for (std::size_t i = 0; i < spec.links.size(); ++i) {
+                const auto& link = spec.links[i];
+                if (!link_names.insert(link.name).second) items[i].required("name").fail(fmt::format("link '{}' is declared twice", link.name));
+                const auto ends = items[i].required("between").items();
+                for (const auto& end : ends)
+                    if (nodes.count(end.text()) == 0) end.fail(fmt::format("no node is called '{}'", end.text()));
+            }
+        }};
+    return t;
+}
+
+}  // namespace
+
 TopologySpec read_topology(const ConfigNode& node) {
     TopologySpec spec;
-    std::set<std::string> names;
-    if (auto nodes = node.child("nodes")) {
-        for (const auto& item : nodes->items()) {
-            std::string name = item.text();
-            if (!names.insert(name).second) item.fail(fmt::format("node '{}' is declared twice", name));
-            spec.nodes.push_back(std::move(name));
-        }
-    }
-    std::set<std::string> link_names;
-    if (auto links = node.child("links")) {
-        for (const auto& item : links->items()) {
-            LinkSpec link;
-            const auto name_node = item.required("name");
-            link.name = name_node.text();
-            if (!link_names.insert(link.name).second) name_node.fail(fmt::format("link '{}' is declared twice", link.name));
-            const auto between = item.required("between");
-            const auto ends = between.items();
-            if (ends.size() != 2) between.fail("expected a list of the two node names the link joins");
-            for (const auto& end : ends)
-                if (names.count(end.text()) == 0) end.fail(fmt::format("no node is called '{}'", end.text()));
-            link.a = ends[0].text();
-            link.b = ends[1].text();
-            if (link.a == link.b) between.fail("a link must join two different nodes");
-            LinkParams base;
-            link_param_table().read(item, base);
-            link.forward = base;
-            link.reverse = base;
-            if (auto f = item.child("forward")) link_param_table().read(*f, link.forward);
-            if (auto r = item.child("reverse")) link_param_table().read(*r, link.reverse);
-            for (const LinkParams* p : {&link.forward, &link.reverse})
-                if (p->segment_bytes() <= 0) item.fail("mtu must be larger than header");
-            spec.links.push_back(std::move(link));
-        }
-    }
+    topology_table().read(node, spec);
     return spec;
 }
+
+ParamSection topology_params() { return topology_table().section("topology"); }
 
 Topology::Topology(const TopologySpec& spec) : node_names_(spec.nodes), links_(spec.links) {
     for (NodeId i = 0; i < node_names_.size(); ++i)

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_doc.hpp"
 #include "sim/net/link_params.hpp"
 
 namespace tbsim::sim::net {
@@ -37,6 +38,9 @@ struct TopologySpec {
 
 /// Reads `topology: {nodes: [...], links: [...]}`; checks names are unique and references resolve.
 TopologySpec read_topology(const ConfigNode& node);
+
+/// The declarations of `topology:` (its link keys are link_param_table()'s).
+ParamSection topology_params();
 
 /// Node names, link directions and routes of a TopologySpec, ready for lookups.
 class Topology {

@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include "sim/random/random_stream.hpp"
 
 namespace tbsim::sim {
 
@@ -43,7 +42,5 @@ void write_file_atomically(const std::string& path, std::string_view content) {
         throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path, std::strerror(err)));
     }
 }
-
-std::string fingerprint(std::string_view content) { return fmt::format("{:016x}", fnv1a64(content)); }
 
 }  // namespace tbsim::sim

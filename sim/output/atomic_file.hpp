@@ -11,7 +11,4 @@ namespace tbsim::sim {
 /// Writes `content` to `path` atomically, creating parent directories. Throws std::runtime_error.
 void write_file_atomically(const std::string& path, std::string_view content);
 
-/// A short stable hash of bytes (FNV-1a 64, hex): the fingerprint of a result for golden tests.
-std::string fingerprint(std::string_view content);
-
 }  // namespace tbsim::sim

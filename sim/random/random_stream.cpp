@@ -1,15 +1,8 @@
 #include "sim/random/random_stream.hpp"
 
-namespace tbsim::sim {
+#include "sim/core/hash.hpp"
 
-std::uint64_t fnv1a64(std::string_view text) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (const char c : text) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
+namespace tbsim::sim {
 
 std::uint64_t splitmix64(std::uint64_t& state) {
     std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);

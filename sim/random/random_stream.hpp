@@ -42,9 +42,6 @@ private:
     std::uint64_t s_[4];
 };
 
-/// FNV-1a, 64 bits: the stable hash of stream names.
-std::uint64_t fnv1a64(std::string_view text);
-
 /// One step of splitmix64: a good 64-bit mixer, used to spread seeds.
 std::uint64_t splitmix64(std::uint64_t& state);
 

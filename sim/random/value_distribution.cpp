@@ -141,4 +141,9 @@ std::string ValueDistribution::describe() const {
     return {};
 }
 
+std::string ValueDistribution::show(ValueKind kind) const {
+    if (kind_ != Kind::constant) return describe();
+    return kind == ValueKind::data_size ? format_data_size(DataSize{a_}) : format_duration(Time::from_seconds(a_));
+}
+
 }  // namespace tbsim::sim

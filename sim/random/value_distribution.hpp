@@ -14,9 +14,13 @@
 #include <string>
 
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_table.hpp"
 #include "sim/random/distributions.hpp"
 
 namespace tbsim::sim {
+
+/// What a random quantity measures: its unit in YAML and in docs.
+enum class ValueKind { data_size, duration };
 
 class ValueDistribution {
 public:
@@ -39,6 +43,8 @@ public:
     Kind kind() const { return kind_; }
     bool is_random() const { return kind_ != Kind::constant; }
     std::string describe() const;
+    /// As a scenario would write it, the values in `kind`'s unit ("1500B", "uniform[0, 60]").
+    std::string show(ValueKind kind) const;
 
 private:
     Kind kind_ = Kind::constant;
@@ -46,5 +52,20 @@ private:
     double b_ = 0.0;  // high, stddev, sigma
     std::optional<EmpiricalDistribution> table_;
 };
+
+/// A parameter whose value is a plain value or a distribution of `kind` (member: a ValueDistribution,
+/// or a std::optional of one that stays empty unless given).
+template <class T, class D>
+Param<T> distribution_param(std::string name, D T::*member, ValueKind kind, std::string doc) {
+    return custom_param<T>(
+        std::move(name), kind == ValueKind::data_size ? "data size or distribution" : "duration or distribution", std::move(doc),
+        [member, kind](const ConfigNode& n, T& target) {
+            target.*member = kind == ValueKind::data_size ? ValueDistribution::read_data_size(n) : ValueDistribution::read_duration(n);
+        },
+        [member, kind](const T& target) -> std::string {
+            if constexpr (std::is_same_v<D, ValueDistribution>) return (target.*member).show(kind);
+            else return target.*member ? (target.*member)->show(kind) : "none";
+        });
+}
 
 }  // namespace tbsim::sim

@@ -1,30 +1,48 @@
 #include "sim/scenario/scenario_header.hpp"
 
-#include <algorithm>
-
 namespace tbsim::sim {
+
+const ParamTable<ScenarioHeader>& scenario_header_table() {
+    static const ParamTable<ScenarioHeader> t{
+        "common keys (every scenario)",
+        {
+            custom_param<ScenarioHeader>(
+                "name", "string", "names the output folder out/<name>/; no spaces or slashes",
+                [](const ConfigNode& n, ScenarioHeader& h) {
+                    h.name = n.text();
+                    if (h.name.empty() || h.name.find_first_of("/\\ ") != std::string::npos || h.name == "." || h.name == "..")
+                        n.fail("expected a non-empty name without spaces or slashes (it names the output folder)");
+                },
+                [](const ScenarioHeader& h) { return h.name; })
+                .required(),
+            param("description", &ScenarioHeader::description, "one line for people"),
+            param("model", &ScenarioHeader::model, "which model reads the rest of the file (`tbsim params` lists them)"),
+            param("seed", &ScenarioHeader::seed, "master seed; every random stream derives from (seed, stream name, replication)")
+                .required(),
+            custom_param<ScenarioHeader>(
+                "duration", "duration", "simulated time; the run covers [0, duration)",
+                [](const ConfigNode& n, ScenarioHeader& h) {
+                    h.duration = n.duration();
+                    if (h.duration <= Time::zero()) n.fail("must be greater than zero");
+                },
+                [](const ScenarioHeader& h) { return format_duration(h.duration); })
+                .required(),
+            custom_param<ScenarioHeader>(
+                "replications", "count", "independent replications, pooled with 95% confidence intervals",
+                [](const ConfigNode& n, ScenarioHeader& h) {
+                    const auto v = n.integer();
+                    if (v < 1 || v > 100000) n.fail("expected a count between 1 and 100000");
+                    h.replications = static_cast<std::uint64_t>(v);
+                },
+                [](const ScenarioHeader& h) { return std::to_string(h.replications); }),
+        }};
+    return t;
+}
 
 ScenarioHeader read_scenario_header(const ConfigNode& root) {
     if (!root.is_map()) root.fail("a scenario is a mapping of keys such as name, seed and duration");
     ScenarioHeader h;
-    const auto name = root.required("name");
-    h.name = name.text();
-    if (h.name.empty() || h.name.find_first_of("/\\ ") != std::string::npos || h.name == "." || h.name == "..")
-        name.fail("expected a non-empty name without spaces or slashes (it names the output folder)");
-    if (auto d = root.child("description")) h.description = d->text();
-    if (auto m = root.child("model")) h.model = m->text();
-    const auto seed = root.required("seed");
-    const auto seed_value = seed.integer();
-    if (seed_value < 0) seed.fail("must not be negative");
-    h.seed = static_cast<std::uint64_t>(seed_value);
-    const auto duration = root.required("duration");
-    h.duration = duration.duration();
-    if (h.duration <= Time::zero()) duration.fail("must be greater than zero");
-    if (auto r = root.child("replications")) {
-        const auto n = r->integer();
-        if (n < 1 || n > 100000) r->fail("expected a count between 1 and 100000");
-        h.replications = static_cast<std::uint64_t>(n);
-    }
+    scenario_header_table().read(root, h);
     return h;
 }
 

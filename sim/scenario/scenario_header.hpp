@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/config/config_node.hpp"
+#include "sim/config/param_table.hpp"
 #include "sim/core/time.hpp"
 
 namespace tbsim::sim {
@@ -23,6 +23,9 @@ struct ScenarioHeader {
     Time duration = Time::from_s(60);
     std::uint64_t replications = 1;
 };
+
+/// The declarations of the common keys.
+const ParamTable<ScenarioHeader>& scenario_header_table();
 
 /// Reads the common keys; `name`, `seed` and `duration` are required.
 ScenarioHeader read_scenario_header(const ConfigNode& root);

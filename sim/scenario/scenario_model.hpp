@@ -1,7 +1,11 @@
-// What a model offers the command line: a reader that turns a validated configuration into a
-// prepared scenario, and a prepared scenario that runs one replication and reports its results.
-// A prepared scenario is immutable, so replications run in parallel threads, each with its own
-// Simulation.
+// What a model offers the engine: a reader that turns a validated configuration into a prepared
+// scenario, and a prepared scenario that runs one replication and reports its figures. A prepared
+// scenario is immutable, so replications (and sweep points) run in parallel threads, each with its
+// own Simulation.
+//
+// A model's figures are a typed struct declared once (sim/output/figures.hpp); ModelScenario turns
+// them into the record the engine pools, and a pooled record back into the struct for the model's
+// readable account. The registry of models lives in models/registry.hpp.
 #pragma once
 
 #include <cstdint>
@@ -10,41 +14,68 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "sim/config/config_node.hpp"
+#include "sim/config/param_doc.hpp"
 #include "sim/output/csv_table.hpp"
+#include "sim/output/figures.hpp"
 #include "sim/scenario/scenario_header.hpp"
 
 namespace tbsim::sim {
 
-using Json = nlohmann::ordered_json;
-
-/// The results of one replication: summary figures and result tables.
+/// The results of one replication: its figures and result tables.
 struct RunResult {
-    Json summary = Json::object();  // figures; numeric leaves are pooled across replications
-    std::vector<CsvTable> tables;   // each written as its file_name() in the output folder
+    FigureRecord figures;          // numeric figures are pooled across replications
+    std::vector<CsvTable> tables;  // each written as its file_name() in the output folder
     std::uint64_t events = 0;
 };
+
+/// What a run must produce: everything, or the figures alone (a sweep point, a search step).
+enum class RunOutputs { figures_and_tables, figures_only };
 
 class PreparedScenario {
 public:
     virtual ~PreparedScenario() = default;
     virtual const ScenarioHeader& header() const = 0;
     /// Runs replication `replication` from time zero to the scenario's duration.
-    virtual RunResult run(std::uint64_t replication) const = 0;
-    /// A short readable account of a (pooled) summary, for the terminal.
-    virtual std::string describe(const Json& summary) const = 0;
+    virtual RunResult run(std::uint64_t replication, RunOutputs outputs = RunOutputs::figures_and_tables) const = 0;
+    /// A readable account of (pooled) figures, several lines, for the terminal.
+    virtual std::string account(const FigureRecord& figures) const = 0;
+    /// The main figures in one line (a point of a sweep).
+    virtual std::string headline(const FigureRecord& figures) const = 0;
+};
+
+/// A prepared scenario whose figures are the struct `Figures`.
+template <class Figures>
+class ModelScenario : public PreparedScenario {
+public:
+    RunResult run(std::uint64_t replication, RunOutputs outputs) const final {
+        auto r = simulate(replication, outputs);
+        return RunResult{record_figures(r.figures), std::move(r.tables), r.events};
+    }
+    std::string account(const FigureRecord& figures) const final { return account_of(restore_figures<Figures>(figures)); }
+    std::string headline(const FigureRecord& figures) const final { return headline_of(restore_figures<Figures>(figures)); }
+
+protected:
+    struct Run {
+        Figures figures;
+        std::vector<CsvTable> tables;
+        std::uint64_t events = 0;
+    };
+    virtual Run simulate(std::uint64_t replication, RunOutputs outputs) const = 0;
+    virtual std::string account_of(const Figures& figures) const = 0;
+    virtual std::string headline_of(const Figures& figures) const = 0;
 };
 
 /// Reads everything below the common header; must throw ConfigError on bad input.
 using ScenarioReader = std::function<std::unique_ptr<PreparedScenario>(const ConfigNode& root, const ScenarioHeader& header)>;
 
+/// One line of the model registry.
 struct ModelEntry {
     std::string name;
     std::string description;
     ScenarioReader read;
-    std::function<std::string()> params;  // the parameter reference, for `tbsim params`
+    std::function<std::vector<ParamSection>()> params;  // every key it reads, for `tbsim params` and docs/scenarios.md
+    std::function<std::vector<FigureDoc>()> figures;    // every figure it reports, for docs/outputs.md
 };
 
 }  // namespace tbsim::sim

@@ -31,7 +31,10 @@ ConfidenceInterval confidence_95(const std::vector<double>& values) {
     ConfidenceInterval ci;
     ci.n = values.size();
     ci.mean = t.mean();
-    if (ci.n >= 2) ci.half_width = student_t_975(ci.n - 1) * t.stddev() / std::sqrt(static_cast<double>(ci.n));
+    if (ci.n >= 2) {
+        ci.stddev = t.stddev();
+        ci.half_width = student_t_975(ci.n - 1) * ci.stddev / std::sqrt(static_cast<double>(ci.n));
+    }
     return ci;
 }
 

@@ -13,6 +13,7 @@ double student_t_975(std::size_t dof);
 struct ConfidenceInterval {
     double mean = 0.0;
     double half_width = 0.0;  // 0 with fewer than two replications
+    double stddev = 0.0;      // sample standard deviation (n - 1), 0 with fewer than two
     std::size_t n = 0;
     double low() const { return mean - half_width; }
     double high() const { return mean + half_width; }

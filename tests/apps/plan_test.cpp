@@ -67,12 +67,12 @@ TEST_CASE("tbsim plan refuses bad input with exit code 2") {
     } cases[] = {
         {"--servers=-3", "--servers: must not be negative"},
         {"--servers 0", "--servers: must be at least 1"},
-        {"--servers 5 --wan-capacity 10", "--wan-capacity: expected a value with its unit"},
-        {"--servers 5 --duration 1hour", "--duration: expected a value with its unit"},
-        {"--servers 5 --wan-loss 150%", "--wan-loss: must be at least 0% and below 100%"},
+        {"--servers 5 --wan-capacity 10", "--wan-capacity: expected a data rate with a unit"},
+        {"--servers 5 --duration 1hour", "--duration: expected a duration with a unit"},
+        {"--servers 5 --wan-loss 150%", "--wan-loss: expected a fraction between 0 and 100%"},
         {"--servers 5 --rally-times 3 --rally-concurrency 0", "--rally-concurrency: must be at least 1"},
         {"--servers 5 --profile /nonexistent.yaml", "no profile called '/nonexistent.yaml'"},
-        {"--servers 5 --packet-header 52", "--packet-header: expected a value with its unit"},
+        {"--servers 5 --packet-header 52", "--packet-header: expected a data size with a unit"},
         {"--servers 5 --tunnel-overhead=-4B", "--tunnel-overhead: must not be negative"},
         {"--servers 5 --wan-mtu 40B", "--wan-mtu: must be larger than the packet header (52 B)"},
     };

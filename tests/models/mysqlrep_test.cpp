@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "models/virt/virt_profile.hpp"
-#include "scenario_loading.hpp"
+#include "tests/support/shipped_scenarios.hpp"
 #include "sim/config/config_document.hpp"
 
 using namespace tbsim;
@@ -17,7 +17,7 @@ const std::string kContainers = "placement.profile=docker-in-vm";
 
 sim::Json run(const std::string& path, std::vector<std::string> overrides) {
     if (std::find(overrides.begin(), overrides.end(), kContainers) != overrides.end()) overrides.push_back("placement.shared_node=true");
-    return load_shipped(path, overrides)->run(0).summary;
+    return figures_json(run_shipped(path, overrides));
 }
 
 std::string rate(int per_min) { return "workload.rate=" + std::to_string(per_min) + "/min"; }

@@ -24,12 +24,17 @@ ReleaseProfile profile_from(const std::string& yaml) {
     return p;
 }
 
+// One server on the default network (Study B's VPN: 52 B of IP and TCP headers and 41 B of tunnel
+// per packet), 60 s.
 OpenStackSpec spec_with(const std::string& profile_yaml, std::int64_t servers = 1) {
     OpenStackSpec spec;
     spec.header.name = "t";
     spec.header.seed = 1;
     spec.header.duration = sim::Time::from_s(60);
     spec.profile = profile_from(profile_yaml);
+    auto doc = sim::ConfigDocument::from_text("deployment: {}\n", "deployment.yaml");
+    const auto root = doc->root();
+    read_deployment(root.required("deployment"), root, "", spec.deployment);
     spec.deployment.servers = servers;
     return spec;
 }
@@ -52,17 +57,17 @@ services:
 TEST_CASE("a call's wire bytes are payload, framing, IP/TCP headers, tunnel overhead and ACKs") {
     const auto f = simulate_point(spec_with(kOneCall), 0).figures;
     // Six calls in 60 s (t = 0, 10, ..., 50 s). Each packet carries 52 B of headers and 41 B of VPN
-    // encapsulation (the deployment's defaults). Request 1000 + 100 B in one packet + one ACK back;
+    // encapsulation (the default network, study-b-vpn). Request 1000 + 100 B in one packet + one ACK back;
     // reply 500 + 200 B in one packet + one ACK.
     const double to_controller = 6 * ((1000 + 100 + 93) + 93);
     const double from_controller = 6 * ((500 + 200 + 93) + 93);
-    CHECK(f["by_direction"]["to_controller"]["bytes"].get<double>() == doctest::Approx(to_controller));
-    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(from_controller));
-    CHECK(f["mean_kbps"].get<double>() == doctest::Approx((to_controller + from_controller) * 8 / 60 / 1000));
+    CHECK(f.by_direction.to_controller.bytes == doctest::Approx(to_controller));
+    CHECK(f.by_direction.from_controller.bytes == doctest::Approx(from_controller));
+    CHECK(f.total.mean_kbps == doctest::Approx((to_controller + from_controller) * 8 / 60 / 1000));
     // The controller's own database reads stay inside it: 6 x (200 B query + 4000 B reply), with
     // headers (52 B per packet, 3 packets for 4000 B) and ACKs, never on the WAN interface.
-    CHECK(f["internal_database"]["bytes"].get<double>() == doctest::Approx(6 * ((200 + 52 + 52) + (4000 + 3 * 52 + 2 * 52))));
-    CHECK(f["by_protocol"]["mysql"]["bytes"].get<double>() == 0.0);
+    CHECK(f.internal_database.bytes == doctest::Approx(6 * ((200 + 52 + 52) + (4000 + 3 * 52 + 2 * 52))));
+    CHECK(f.by_protocol.mysql.bytes == 0.0);
 }
 
 TEST_CASE("HTTP with a connection per call adds the TCP handshake and close") {
@@ -75,8 +80,8 @@ TEST_CASE("HTTP with a connection per call adds the TCP handshake and close") {
     // (3); SYN-ACK, the controller's FIN and the last ACK come from it (3).
     const double to_controller = 6 * ((1000 + 100 + 93) + 93 + 3 * 93);
     const double from_controller = 6 * ((500 + 200 + 93) + 93 + 3 * 93);
-    CHECK(f["by_protocol"]["http"]["bytes"].get<double>() == doctest::Approx(to_controller + from_controller));
-    CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == 0.0);
+    CHECK(f.by_protocol.http.bytes == doctest::Approx(to_controller + from_controller));
+    CHECK(f.by_protocol.rabbitmq.bytes == 0.0);
 }
 
 TEST_CASE("sizes and counts grow with the VMs on the server") {
@@ -86,22 +91,22 @@ TEST_CASE("sizes and counts grow with the VMs on the server") {
     spec.deployment.vms_per_server = 4;
     const auto f = simulate_point(spec, 0).figures;
     // 3 calls per run (1 + 0.5 x 4); replies 500 + 400 = 900 B payload, in one packet.
-    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(6 * 3 * ((900 + 200 + 93) + 93)));
+    CHECK(f.by_direction.from_controller.bytes == doctest::Approx(6 * 3 * ((900 + 200 + 93) + 93)));
 }
 
 TEST_CASE("servers add up: ten servers send ten times one server's bytes") {
     const auto one = simulate_point(spec_with(kOneCall, 1), 0).figures;
     const auto ten = simulate_point(spec_with(kOneCall, 10), 0).figures;
-    CHECK(ten["bytes"].get<double>() == doctest::Approx(10 * one["bytes"].get<double>()));
+    CHECK(ten.total.bytes == doctest::Approx(10 * one.total.bytes));
 }
 
 TEST_CASE("a saturated uplink queues control messages and its bins never exceed its capacity") {
     auto spec = spec_with(kOneCall, 400);  // 400 calls at t = 0 (phase 0 s) onto a 1 Mb/s uplink
     spec.deployment.uplink.bandwidth = sim::DataRate{1e6};
     const auto f = simulate_point(spec, 0).figures;
-    CHECK(f["by_direction"]["to_controller"]["max_kbps"].get<double>() <= 1000.0 + 1e-6);
-    CHECK(f["queue_delay_ms"]["p99"].get<double>() > 100.0);
-    CHECK(f["utilisation"].get<double>() > 0.2);
+    CHECK(f.by_direction.to_controller.max_kbps <= 1000.0 + 1e-6);
+    CHECK(*f.queue_delay_p99_ms > 100.0);
+    CHECK(*f.utilisation > 0.2);
 }
 
 TEST_CASE("a server builds no more VMs at once than nova allows, and spawns share its cores") {
@@ -120,12 +125,12 @@ TEST_CASE("a server builds no more VMs at once than nova allows, and spawns shar
     spec.operations = {{sim::Time::from_s(1), std::nullopt}, {sim::Time::from_s(1), std::nullopt}};
     const auto serial = simulate_point(spec, 0).figures;
     // One build at a time: the second waits for the first: 2 s and 4 s (plus a few ms of network).
-    CHECK(serial["lifecycle"]["create_s"]["mean"].get<double>() == doctest::Approx(3.0).epsilon(0.01));
+    CHECK(serial.lifecycle->create_s.mean == doctest::Approx(3.0).epsilon(0.01));
     // Two builds at once on one core: each gets half the core and both take 4 s.
     spec.profile.lifecycle.max_concurrent_builds = 2;
     spec.deployment.hardware.cores = 1;
     const auto shared = simulate_point(spec, 0).figures;
-    CHECK(shared["lifecycle"]["create_s"]["mean"].get<double>() == doctest::Approx(4.0).epsilon(0.01));
+    CHECK(shared.lifecycle->create_s.mean == doctest::Approx(4.0).epsilon(0.01));
 }
 
 TEST_CASE("AMQP broker acknowledgements: a publisher confirm and a consumer ack around each call") {
@@ -137,8 +142,8 @@ TEST_CASE("AMQP broker acknowledgements: a publisher confirm and a consumer ack 
     // reply, the ACK of the consumer ack. As captured on a real Zed compute.
     const double to_controller = 6 * ((1000 + 100 + 93) + 93 + (21 + 93));
     const double from_controller = 6 * (93 + (21 + 93) + (500 + 200 + 93) + 93);
-    CHECK(f["by_direction"]["to_controller"]["bytes"].get<double>() == doctest::Approx(to_controller));
-    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(from_controller));
+    CHECK(f.by_direction.to_controller.bytes == doctest::Approx(to_controller));
+    CHECK(f.by_direction.from_controller.bytes == doctest::Approx(from_controller));
 }
 
 TEST_CASE("a bare frame (framed: false) carries no framing and no acknowledgement but its TCP ACK") {
@@ -147,8 +152,8 @@ TEST_CASE("a bare frame (framed: false) carries no framing and no acknowledgemen
                                   "request: 1000B, reply: 500B, database: 4000B", "request: 8B, reply: none, framed: false, count: 3");
     const auto f = simulate_point(spec_with(yaml), 0).figures;
     // Six runs of three 8 B heartbeats: each one packet up and its ACK down.
-    CHECK(f["by_direction"]["to_controller"]["bytes"].get<double>() == doctest::Approx(6 * 3 * (8 + 93)));
-    CHECK(f["by_direction"]["from_controller"]["bytes"].get<double>() == doctest::Approx(6 * 3 * 93));
+    CHECK(f.by_direction.to_controller.bytes == doctest::Approx(6 * 3 * (8 + 93)));
+    CHECK(f.by_direction.from_controller.bytes == doctest::Approx(6 * 3 * 93));
 }
 
 TEST_CASE("a lifecycle step can use its own protocol and sizes") {
@@ -168,11 +173,11 @@ TEST_CASE("a lifecycle step can use its own protocol and sizes") {
     const auto f = simulate_point(spec, 0).figures;
     // The claim over HTTP, a connection of its own: up SYN, ACK, request, ACK of the reply, FIN+ACK;
     // down SYN-ACK, ACK of the request, reply, FIN, last ACK.
-    CHECK(f["by_protocol"]["http"]["bytes"].get<double>() == doctest::Approx((300 + 5 * 93) + (200 + 5 * 93)));
+    CHECK(f.by_protocol.http.bytes == doctest::Approx((300 + 5 * 93) + (200 + 5 * 93)));
     // The build cast keeps the lifecycle's protocol and size: 1000 B and 100 B of request framing
     // down, its ACK up, beside the six periodic calls.
     const double periodic = 6 * ((1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93);
-    CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == doctest::Approx(periodic + (1000 + 100 + 93) + 93));
+    CHECK(f.by_protocol.rabbitmq.bytes == doctest::Approx(periodic + (1000 + 100 + 93) + 93));
 }
 
 TEST_CASE("a lifecycle step's messages can grow with the server's active VMs") {
@@ -189,18 +194,18 @@ TEST_CASE("a lifecycle step's messages can grow with the server's active VMs") {
     const auto f = simulate_point(spec, 0).figures;
     // Two VMs active when the create runs: 1 + 2 = 3 casts of 1000 + 100 B, each with its ACK.
     const double periodic = 6 * ((1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93);
-    CHECK(f["by_protocol"]["rabbitmq"]["bytes"].get<double>() == doctest::Approx(periodic + 3 * ((1000 + 100 + 93) + 93)));
+    CHECK(f.by_protocol.rabbitmq.bytes == doctest::Approx(periodic + 3 * ((1000 + 100 + 93) + 93)));
 }
 
 TEST_CASE("only_with_vms and only_without_vms calls follow the server's VMs") {
     const std::string yaml = with(kOneCall, "request: 1000B, reply: 500B", "request: 1000B, reply: 500B, only_without_vms: true");
     auto spec = spec_with(yaml);
     const double one_call = (1000 + 100 + 93) + 93 + (500 + 200 + 93) + 93;
-    CHECK(simulate_point(spec, 0).figures["bytes"].get<double>() == doctest::Approx(6 * one_call));
+    CHECK(simulate_point(spec, 0).figures.total.bytes == doctest::Approx(6 * one_call));
     spec.deployment.vms_per_server = 2;
-    CHECK(simulate_point(spec, 0).figures["bytes"].get<double>() == 0.0);
+    CHECK(simulate_point(spec, 0).figures.total.bytes == 0.0);
     auto with_vms = spec_with(with(kOneCall, "request: 1000B, reply: 500B", "request: 1000B, reply: 500B, only_with_vms: true"));
-    CHECK(simulate_point(with_vms, 0).figures["bytes"].get<double>() == 0.0);
+    CHECK(simulate_point(with_vms, 0).figures.total.bytes == 0.0);
     with_vms.deployment.vms_per_server = 2;
-    CHECK(simulate_point(with_vms, 0).figures["bytes"].get<double>() == doctest::Approx(6 * one_call));
+    CHECK(simulate_point(with_vms, 0).figures.total.bytes == doctest::Approx(6 * one_call));
 }

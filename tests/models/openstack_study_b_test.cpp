@@ -4,18 +4,13 @@
 
 #include <cmath>
 
-#include "scenario_loading.hpp"
-#include "sim/scenario/replications.hpp"
+#include "tests/support/shipped_scenarios.hpp"
 
 using namespace tbsim;
 
 namespace {
 
-sim::Json pooled(const std::string& path, const std::vector<std::string>& overrides = {}) {
-    const auto s = load_shipped(path, overrides);
-    const auto runs = sim::run_replications(*s, s->header().replications, 2);
-    return sim::pool_replications(runs, nullptr).summary;
-}
+sim::Json pooled(const std::string& path, const std::vector<std::string>& overrides = {}) { return pooled_summary(path, overrides); }
 
 double kbps(const sim::Json& j) { return j["mean_kbps"].get<double>(); }
 
@@ -60,8 +55,7 @@ TEST_CASE("fig 5: one idle server sends RabbitMQ and MySQL traffic at Study B's 
 }
 
 TEST_CASE("fig 5: 1 s bins show the 10 s reports and the 60 s updates at their own phases") {
-    const auto s = load_shipped("scenarios/openstack/study-b-fig5.yaml");
-    const auto r = s->run(0);
+    const auto r = run_shipped("scenarios/openstack/study-b-fig5.yaml");
     const auto rabbit = uplink_bins(r, "rabbitmq");
     const auto mysql = uplink_bins(r, "mysql");
     REQUIRE(rabbit.size() == 60);
@@ -88,17 +82,17 @@ TEST_CASE("fig 5: 1 s bins show the 10 s reports and the 60 s updates at their o
 TEST_CASE("fig 6: total traffic grows by Study B's 15.036 kb/s per idle server") {
     const auto s = pooled("scenarios/openstack/study-b-fig6.yaml");
     // Study B: f(x) = 15.036 x + 0.096 kb/s, R^2 = 0.9996; slope tolerance 5%.
-    CHECK(s["fit"]["slope_kbps"].get<double>() == doctest::Approx(15.036).epsilon(0.05));
-    CHECK(std::abs(s["fit"]["intercept_kbps"].get<double>()) < 1.0);
-    CHECK(s["fit"]["r_squared"].get<double>() > 0.999);
+    CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(15.036).epsilon(0.05));
+    CHECK(std::abs(s["fits"][0]["intercept"].get<double>()) < 1.0);
+    CHECK(s["fits"][0]["r_squared"].get<double>() > 0.999);
     CHECK(s["points"][0]["mean_kbps"].get<double>() == 0.0);  // no server, no traffic
 }
 
 TEST_CASE("fig 7: total traffic grows by Study B's 0.770 kb/s per idle VM") {
     const auto s = pooled("scenarios/openstack/study-b-fig7.yaml");
     // Study B: f(x) = 0.770 x + 19.157 kb/s, R^2 = 0.9855; slope tolerance 5%.
-    CHECK(s["fit"]["slope_kbps"].get<double>() == doctest::Approx(0.770).epsilon(0.05));
-    CHECK(s["fit"]["r_squared"].get<double>() > 0.98);
+    CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(0.770).epsilon(0.05));
+    CHECK(s["fits"][0]["r_squared"].get<double>() > 0.98);
     // The VMs add RabbitMQ traffic only (instance lists); cinder's MySQL does not grow.
     const auto& first = s["points"][0];
     const auto& last = s["points"][9];
@@ -107,8 +101,8 @@ TEST_CASE("fig 7: total traffic grows by Study B's 0.770 kb/s per idle VM") {
 }
 
 TEST_CASE("fig 8: creating and deleting one VM peaks near 1.3 and 1.2 Mb/s in 1 s bins") {
-    const auto s = load_shipped("scenarios/openstack/study-b-fig8.yaml");
-    const auto r = s->run(0);
+    const auto r = run_shipped("scenarios/openstack/study-b-fig8.yaml");
+    const auto f = figures_json(r);
     const auto bins = uplink_bins(r, "");
     REQUIRE(bins.size() == 17);
     const auto create_bin = busiest({bins.begin(), bins.begin() + 8});
@@ -116,8 +110,8 @@ TEST_CASE("fig 8: creating and deleting one VM peaks near 1.3 and 1.2 Mb/s in 1 
     // Study B: about 1.3 Mb/s at creation and 1.2 Mb/s at destruction; tolerance 20%.
     CHECK(bins[create_bin] == doctest::Approx(1300.0).epsilon(0.2));
     CHECK(bins[delete_bin] == doctest::Approx(1200.0).epsilon(0.2));
-    CHECK(r.summary["lifecycle"]["create_s"]["count"].get<int>() == 1);
-    CHECK(r.summary["lifecycle"]["delete_s"]["count"].get<int>() == 1);
+    CHECK(f["lifecycle"]["create_s"]["count"].get<int>() == 1);
+    CHECK(f["lifecycle"]["delete_s"]["count"].get<int>() == 1);
     // Outside the two bursts the traffic is the idle server's.
     CHECK(bins[16] < 200.0);
 }

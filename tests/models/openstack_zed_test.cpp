@@ -7,18 +7,15 @@
 
 #include <fmt/format.h>
 
-#include "scenario_loading.hpp"
-#include "sim/scenario/replications.hpp"
 #include "tests/support/openstack_captures.hpp"
+#include "tests/support/shipped_scenarios.hpp"
 
 using namespace tbsim;
 
 namespace {
 
 sim::Json pooled(const std::vector<std::string>& overrides = {}, const std::string& scenario = "scenarios/openstack/zed-idle.yaml") {
-    const auto s = load_shipped(scenario, overrides);
-    const auto runs = sim::run_replications(*s, s->header().replications, 2);
-    return sim::pool_replications(runs, nullptr).summary;
+    return pooled_summary(scenario, overrides);
 }
 
 double kbps(const sim::Json& j) { return j["mean_kbps"].get<double>(); }
@@ -51,8 +48,8 @@ TEST_CASE("Zed, one idle compute: each capture's traffic and the slope per insta
     }
     // Captured: 0.860 kb/s per instance (least squares over the four captures).
     const double captured_slope = slope(instances, captured);
-    INFO("captured slope " << captured_slope << " kb/s per instance, simulated " << s["fit"]["slope_kbps"].get<double>());
-    CHECK(s["fit"]["slope_kbps"].get<double>() == doctest::Approx(captured_slope).epsilon(0.10));
+    INFO("captured slope " << captured_slope << " kb/s per instance, simulated " << s["fits"][0]["slope"].get<double>());
+    CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(captured_slope).epsilon(0.10));
 }
 
 TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL from the compute") {

@@ -2,6 +2,7 @@
 
 #include "models/traffic/traffic_scenario.hpp"
 #include "sim/config/config_document.hpp"
+#include "sim/output/figure_json.hpp"
 
 using namespace tbsim;
 
@@ -32,10 +33,11 @@ workloads:
 TEST_CASE("a periodic stream sends one message per period, and its replies come back") {
     const auto s = load(kReports);
     const auto r = s->run(0);
+    const auto summary = sim::figures_to_json(r.figures);
     // Messages at 0, 10, ..., 90 s: 10 requests and 10 replies.
-    CHECK(r.summary["messages_sent"].get<int>() == 20);
-    const auto& fwd = r.summary["links"]["wan"]["forward"];
-    const auto& rev = r.summary["links"]["wan"]["reverse"];
+    CHECK(summary["messages_sent"].get<int>() == 20);
+    const auto& fwd = summary["links"]["wan"]["forward"];
+    const auto& rev = summary["links"]["wan"]["reverse"];
     // 10 x (948 + 52) B server -> controller; 10 x (448 + 52) B back.
     CHECK(fwd["total"]["bytes"].get<double>() == doctest::Approx(10000.0));
     CHECK(rev["total"]["bytes"].get<double>() == doctest::Approx(5000.0));
@@ -45,7 +47,7 @@ TEST_CASE("a periodic stream sends one message per period, and its replies come 
     CHECK(fwd["total"]["p50_kbps"].get<double>() == doctest::Approx(0.0));
     CHECK(fwd["total"]["max_kbps"].get<double>() == doctest::Approx(8.0));
     // Each round trip: 0.8 ms + 20 ms there, 0.4 ms + 20 ms back; the mean over all messages is 20.6 ms.
-    CHECK(r.summary["mean_delivery_ms"].get<double>() == doctest::Approx(20.6));
+    CHECK(summary["mean_delivery_ms"].get<double>() == doctest::Approx(20.6));
     REQUIRE(r.tables.size() == 1);
     CHECK(r.tables[0].rows() == 2 * 100);  // two directions x one tag x 100 bins
 }
@@ -55,7 +57,7 @@ TEST_CASE("a poisson stream's message count follows its rate") {
     yaml.replace(yaml.find("period: 10s, phase: 0s"), 22, "pattern: poisson, rate: 60/min");
     yaml.replace(yaml.find("duration: 100s"), 14, "duration: 1000s");
     const auto r = load(yaml)->run(0);
-    const double requests = r.summary["messages_sent"].get<double>() / 2;
+    const double requests = *r.figures.number("messages_sent") / 2;
     CHECK(requests == doctest::Approx(1000).epsilon(0.1));  // Poisson(1000): sd 32, 3 sd = 10%
 }
 

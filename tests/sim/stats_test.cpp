@@ -110,48 +110,55 @@ TEST_CASE("a log histogram gives percentiles within 0.5% in fixed memory") {
 
 #include <map>
 
-#include "sim/scenario/replication_store.hpp"
-#include "sim/scenario/replications.hpp"
+#include "sim/scenario/run_store.hpp"
+#include "sim/scenario/study_runner.hpp"
 
 namespace {
 
 // A scenario whose replication r reports r * 10 and counts how often it ran.
 class CountingScenario final : public PreparedScenario {
 public:
-    mutable int runs = 0;
+    mutable int* runs = nullptr;
     ScenarioHeader h;
     const ScenarioHeader& header() const override { return h; }
-    RunResult run(std::uint64_t r) const override {
-        ++runs;
+    RunResult run(std::uint64_t r, RunOutputs) const override {
+        ++*runs;
         RunResult out;
-        out.summary["value"] = static_cast<double>(r * 10);
+        out.figures.add("value", static_cast<double>(r * 10));
         return out;
     }
-    std::string describe(const Json&) const override { return ""; }
+    std::string account(const FigureRecord&) const override { return ""; }
+    std::string headline(const FigureRecord&) const override { return ""; }
 };
 
-class MemoryStore final : public ReplicationStore {
+class MemoryStore final : public RunStore {
 public:
-    std::map<std::uint64_t, RunResult> kept;
-    std::optional<RunResult> load(std::uint64_t r) const override {
-        const auto it = kept.find(r);
+    std::map<std::pair<std::string, std::uint64_t>, RunResult> kept;
+    std::optional<RunResult> load(const std::string& identity, std::uint64_t r) const override {
+        const auto it = kept.find({identity, r});
         return it == kept.end() ? std::nullopt : std::optional<RunResult>(it->second);
     }
-    void save(std::uint64_t r, const RunResult& result) override { kept[r] = result; }
+    void save(const std::string& identity, std::uint64_t r, const RunResult& result) override { kept[{identity, r}] = result; }
 };
 
 }  // namespace
 
 TEST_CASE("replications already kept are reused, new ones are kept as they end") {
-    CountingScenario s;
+    int runs_done = 0;
+    auto scenario = std::make_unique<CountingScenario>();
+    scenario->runs = &runs_done;
+    scenario->h.replications = 3;
+    Study study;
+    study.points.push_back({{}, std::move(scenario), "point-a"});
     MemoryStore store;
     RunResult earlier;
-    earlier.summary["value"] = 999.0;  // a replication done before an interruption
-    store.kept[1] = earlier;
-    const auto runs = run_replications(s, 3, 1, &store);
-    CHECK(s.runs == 2);
-    CHECK(runs[0].summary["value"] == 0.0);
-    CHECK(runs[1].summary["value"] == 999.0);
-    CHECK(runs[2].summary["value"] == 20.0);
-    CHECK(store.kept.size() == 3);
+    earlier.figures.add("value", 999.0);  // a replication done before an interruption
+    store.kept[{"point-a", 1}] = earlier;
+    store.kept[{"point-b", 2}] = earlier;  // another point's: never reused here
+    const auto runs = run_study(study, 1, &store);
+    CHECK(runs_done == 2);
+    CHECK(*runs[0][0].figures.number("value") == 0.0);
+    CHECK(*runs[0][1].figures.number("value") == 999.0);
+    CHECK(*runs[0][2].figures.number("value") == 20.0);
+    CHECK(store.kept.size() == 4);
 }

@@ -1,4 +1,4 @@
-#include "sim/scenario/replication_store.hpp"
+#include "sim/scenario/run_store.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -7,26 +7,25 @@
 #include <fmt/format.h>
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/figure_json.hpp"
 
 namespace tbsim::sim {
 
-FileReplicationStore::FileReplicationStore(const std::string& out_dir, std::string identity)
-    : root_((std::filesystem::path(out_dir) / ".tbsim-resume").string()),
-      dir_((std::filesystem::path(root_) / identity).string()) {}
+ResumeFolder::ResumeFolder(const std::string& out_dir) : root_((std::filesystem::path(out_dir) / ".tbsim-resume").string()) {}
 
-std::string FileReplicationStore::path(std::uint64_t replication) const {
-    return (std::filesystem::path(dir_) / fmt::format("replication-{}.json", replication)).string();
+std::string ResumeFolder::path(const std::string& identity, std::uint64_t replication) const {
+    return (std::filesystem::path(root_) / identity / fmt::format("replication-{}.json", replication)).string();
 }
 
-std::optional<RunResult> FileReplicationStore::load(std::uint64_t replication) const {
-    std::ifstream in(path(replication), std::ios::binary);
+std::optional<RunResult> ResumeFolder::load(const std::string& identity, std::uint64_t replication) const {
+    std::ifstream in(path(identity, replication), std::ios::binary);
     if (!in) return std::nullopt;
     std::stringstream text;
     text << in.rdbuf();
     try {
         const Json j = Json::parse(text.str());
         RunResult r;
-        r.summary = j.at("summary");
+        r.figures = figures_from_json(j.at("figures"));
         r.events = j.at("events").get<std::uint64_t>();
         for (const auto& t : j.at("tables"))
             r.tables.push_back(CsvTable::restore(t.at("file").get<std::string>(), t.at("columns").get<std::vector<std::string>>(),
@@ -37,17 +36,17 @@ std::optional<RunResult> FileReplicationStore::load(std::uint64_t replication) c
     }
 }
 
-void FileReplicationStore::save(std::uint64_t replication, const RunResult& result) {
+void ResumeFolder::save(const std::string& identity, std::uint64_t replication, const RunResult& result) {
     Json j;
-    j["summary"] = result.summary;
+    j["figures"] = figures_to_json(result.figures);
     j["events"] = result.events;
     j["tables"] = Json::array();
     for (const auto& t : result.tables)
         j["tables"].push_back({{"file", t.file_name()}, {"columns", t.columns()}, {"body", t.body()}, {"rows", t.rows()}});
-    write_file_atomically(path(replication), j.dump());
+    write_file_atomically(path(identity, replication), j.dump());
 }
 
-void FileReplicationStore::clear() {
+void ResumeFolder::clear() {
     std::error_code ignored;
     std::filesystem::remove_all(root_, ignored);
 }

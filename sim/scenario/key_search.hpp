@@ -1,0 +1,50 @@
+// The largest value of one whole-number key whose figure stays within a bound: "how many servers
+// fit in 10 Mb/s" as a search over `deployment.servers` until `p99_kbps<=10000`, on any scenario.
+// Each candidate is the scenario with the key overridden (the same path as `--set`), run for its
+// replications; the figure is their mean. The search doubles from the first value until the bound
+// breaks, then bisects: it assumes the figure grows with the key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/study.hpp"
+
+namespace tbsim::sim {
+
+/// `figure OP bound`, the condition a value must keep.
+struct SearchBound {
+    enum class Op { at_most, below, at_least, above };
+    std::string figure;
+    Op op = Op::at_most;
+    double bound = 0.0;  // in the figure's unit
+    bool holds(double value) const;
+    std::string text() const;  // "p99_kbps <= 10000"
+};
+
+/// Parses "p99_kbps<=10000" (also <, >=, >); the bound may carry a unit that converts to the
+/// figure's ("10Mbps" for a kb/s figure, "2s" for one in ms). `option` names the origin in errors.
+SearchBound parse_search_bound(const std::string& text, const std::vector<FigureDoc>& declared, const std::string& option);
+
+struct SearchRequest {
+    std::string key;            // a whole-number key, e.g. deployment.servers
+    SearchBound until;
+    std::int64_t first = 1;     // the smallest value tried
+    std::int64_t limit = 10'000'000;
+    std::string option = "--search";  // names the search in errors
+    unsigned jobs = 1;          // threads running a candidate's replications
+};
+
+struct SearchOutcome {
+    std::int64_t largest = 0;   // first - 1 when even `first` breaks the bound
+    std::size_t evaluations = 0;
+    std::uint64_t events = 0;
+};
+
+/// Throws ConfigError on bad input (an unknown key, a figure that is not a number, a bound never
+/// reached below the limit).
+SearchOutcome search_largest(const ScenarioText& file, const std::vector<Override>& overrides, const SearchRequest& request,
+                             const StudyContext& context);
+
+}  // namespace tbsim::sim
