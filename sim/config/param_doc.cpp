@@ -12,15 +12,20 @@ std::string full_key(const ParamSection& s, const ParamDoc& row) {
     return row.key.empty() ? s.path : s.path + "." + row.key;
 }
 
-// A Markdown cell: pipes escaped so that a meaning cannot break the table.
-std::string cell(const std::string& text) {
+}  // namespace
+
+std::string markdown_cell(const std::string& text) {
     std::string out;
     for (const char c : text) {
-        if (c == '|') out += '\\';
-        out += c;
+        if (c == '|') out += "\\|";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else out += c;
     }
     return out;
 }
+
+namespace {
 
 }  // namespace
 
@@ -44,8 +49,8 @@ std::string params_as_markdown(const std::vector<ParamSection>& sections) {
         out += fmt::format("#### {}\n\n| key | kind | default | meaning |\n|---|---|---|---|\n", s.title);
         for (const auto& row : s.rows) {
             const std::string dflt = row.default_text.empty() ? "" : fmt::format("`{}`", row.default_text);
-            out += fmt::format("| `{}` | {} | {} | {} |\n", full_key(s, row), cell(row.kind),
-                               row.default_text == "(required)" ? "required" : cell(dflt), cell(row.meaning));
+            out += fmt::format("| `{}` | {} | {} | {} |\n", full_key(s, row), markdown_cell(row.kind),
+                               row.default_text == "(required)" ? "required" : dflt, markdown_cell(row.meaning));
         }
     }
     return out;

@@ -24,6 +24,9 @@ struct ParamSection {
 /// The sections as aligned text, for the terminal.
 std::string params_as_text(const std::vector<ParamSection>& sections);
 
+/// Text safe in a Markdown table cell (pipes and angle brackets escaped).
+std::string markdown_cell(const std::string& text);
+
 /// The sections as Markdown tables (one heading and table per section), for docs/scenarios.md.
 std::string params_as_markdown(const std::vector<ParamSection>& sections);
 

@@ -190,7 +190,7 @@ public:
         std::vector<ParamDoc> rows;
         for (const auto& p : params_) {
             if (p.children) {
-                rows.push_back({p.name, p.kind, "", p.doc});
+                rows.push_back({p.name, p.kind, p.mandatory ? "(required)" : "", p.doc});
                 for (auto row : p.children(defaults)) {
                     row.key = p.name + row.key;
                     rows.push_back(std::move(row));

@@ -12,7 +12,7 @@
 
 #include "sim/core/event_queue.hpp"
 #include "sim/core/time.hpp"
-#include "sim/random/random_stream.hpp"
+#include "sim/core/random_stream.hpp"
 
 namespace tbsim::sim {
 

@@ -24,7 +24,7 @@
 #include "sim/core/simulation.hpp"
 #include "sim/net/reservation_calendar.hpp"
 #include "sim/net/topology.hpp"
-#include "sim/random/random_stream.hpp"
+#include "sim/core/random_stream.hpp"
 #include "sim/stats/log_histogram.hpp"
 #include "sim/stats/tally.hpp"
 #include "sim/stats/time_series.hpp"

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/param_doc.hpp"
+
 namespace tbsim::sim {
 namespace {
 
@@ -111,7 +113,7 @@ std::string figures_as_text(const std::vector<FigureDoc>& figures) {
 
 std::string figures_as_markdown(const std::vector<FigureDoc>& figures) {
     std::string out = "| key | unit | meaning |\n|---|---|---|\n";
-    for (const auto& f : figures) out += fmt::format("| `{}` | {} | {} |\n", f.key, f.unit, f.meaning);
+    for (const auto& f : figures) out += fmt::format("| `{}` | {} | {} |\n", f.key, markdown_cell(f.unit), markdown_cell(f.meaning));
     return out;
 }
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/random/random_stream.hpp"
+#include "sim/core/random_stream.hpp"
 
 namespace tbsim::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/random/random_stream.hpp"
+#include "sim/core/random_stream.hpp"
 
 #include "sim/core/hash.hpp"
 
