@@ -89,7 +89,7 @@ TEST_CASE("--set overrides are validated like the file") {
     CHECK(j["links"]["ab"]["forward"]["utilisation"].get<double>() == doctest::Approx(1076.0 * 8 / 1e6).epsilon(0.01));
 }
 
-TEST_CASE("tbsim check validates only; a missing file, an unknown model and bad options exit 2") {
+TEST_CASE("tbsim check validates only, and a missing file, an unknown model and bad options exit 2") {
     const auto dir = scratch_dir("check");
     write_text(dir + "/s.yaml", kScenario);
     const auto ok = run_tbsim("check " + dir + "/s.yaml");

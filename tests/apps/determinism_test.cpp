@@ -17,7 +17,7 @@ void expect_same(const std::string& a, const std::string& b, bool same) {
 
 }  // namespace
 
-TEST_CASE("the same scenario and seed give byte-identical outputs; another seed does not") {
+TEST_CASE("the same scenario and seed give byte-identical outputs, and another seed does not") {
     const auto dir = scratch_dir("determinism");
     REQUIRE(run_tbsim("run --out " + dir + "/a").exit_code == 0);
     REQUIRE(run_tbsim("run --out " + dir + "/b --jobs 1").exit_code == 0);  // threads do not matter

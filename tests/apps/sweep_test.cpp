@@ -81,7 +81,7 @@ TEST_CASE("a misspelt axis key or a bad axis value stops with FILE:LINE:COL and 
     }
 }
 
-TEST_CASE("--set sweep=null runs a sweeping scenario's base point; --search finds the largest value within a bound") {
+TEST_CASE("--set sweep=null runs a sweeping scenario's base point, and --search finds the largest value within a bound") {
     const std::string dir = scratch_dir("sweep-search");
     write_text(dir + "/servers.yaml", kOpenStackSweep);
     const auto single = nlohmann::json::parse(run_tbsim("run " + dir + "/servers.yaml --set sweep=null --json --out " + dir + "/a").out);
