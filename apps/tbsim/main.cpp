@@ -9,7 +9,9 @@
 
 #include "apps/tbsim/params_command.hpp"
 #include "apps/tbsim/plan_command.hpp"
+#include "apps/tbsim/plot_command.hpp"
 #include "apps/tbsim/run_command.hpp"
+#include "apps/tbsim/sweep_command.hpp"
 #include "bench/hold_model.hpp"
 #include "sim/config/config_error.hpp"
 
@@ -64,6 +66,37 @@ int main(int argc, char** argv) {
     run->add_flag("--json", json, "print the summary as JSON on stdout instead of the readable account");
     auto* search_opt = run->add_option("--search", search_key, "a whole-number key to search: its largest value that keeps --until");
     auto* until_opt = run->add_option("--until", until, "the bound a figure must keep, e.g. p99_kbps<=10Mbps (or <, >=, >)")->type_name("FIGURE<=BOUND");
+
+    // tbsim sweep
+    LoadOptions sweep_load;
+    tbsim::app::SweepRequest sweep_request;
+    sweep_request.jobs = cores;
+    std::string precision, shard;
+    bool sweep_json = false;
+    auto* sweep = app.add_subcommand("sweep", "run a sweep at scale: a result store that resumes, threads, MPI ranks or shards, the same files");
+    add_load_options(*sweep, sweep_load);
+    sweep->add_option("--out", sweep_request.out_dir, "output folder, also the result store's (default: out/<sweep name>)");
+    sweep->add_option("--jobs", sweep_request.jobs, "threads running simulations at once (per MPI rank)")->check(CLI::PositiveNumber);
+    auto* precision_opt = sweep->add_option("--precision", precision,
+                                            "add replications to a point until every collected figure's 95% half-width is under this share of its mean, e.g. 2%");
+    auto* shard_opt = sweep->add_option("--shard", shard, "run only the I-th of K fixed slices of the points into the store (job arrays), e.g. 2/3")
+                          ->type_name("I/K");
+    sweep->add_option("--merge", sweep_request.merge, "write the final files from the stores of these folders (after --shard runs)")
+        ->type_name("DIR...");
+    sweep->add_flag("--json", sweep_json, "no progress; print sweep.json on stdout");
+
+    // tbsim plot
+    tbsim::app::PlotRequest plot_request;
+    std::string plot_by;
+    auto* plot = app.add_subcommand("plot", "draw a sweep's figure against an axis from points.csv, with 95% error bars (SVG, and PNG with rsvg-convert)");
+    plot->add_option("table", plot_request.table, "points.csv of a sweep (or runs.csv)")->required();
+    plot->add_option("--x", plot_request.x, "the axis key (its column may carry the values' unit: workload.rate)")->required();
+    plot->add_option("--y", plot_request.y, "the figure, e.g. main_loop_s or mean_kbps")->required();
+    plot->add_option("--by", plot_by, "one curve per value of these columns, comma-separated");
+    plot->add_flag("--log-x", plot_request.log_x, "logarithmic x axis");
+    plot->add_flag("--log-y", plot_request.log_y, "logarithmic y axis");
+    plot->add_option("--title", plot_request.title, "the title (default: FIGURE against KEY)");
+    plot->add_option("--out", plot_request.out, "the SVG file (default: beside the table, <figure>.svg)");
 
     // tbsim check
     LoadOptions check_load;
@@ -139,6 +172,26 @@ int main(int argc, char** argv) {
             } else {
                 fmt::print("{}", outcome.account);
             }
+        } else if (*sweep) {
+            if (sweep_load.file.empty() && sweep_request.merge.empty())
+                throw tbsim::sim::ConfigError("tbsim sweep: give a sweep file (or --merge DIR...)");
+            sweep_request.file = sweep_load.file;
+            sweep_request.overrides = sweep_load.overrides();
+            if (*precision_opt) sweep_request.precision = precision;
+            if (*shard_opt) sweep_request.shard = shard;
+            sweep_request.quiet = sweep_json;
+            const auto outcome = tbsim::app::run_sweep(sweep_request);
+            if (sweep_json && outcome.wrote_files) fmt::print("{}\n", outcome.summary.dump(2));
+            else if (!sweep_json) fmt::print("{}", outcome.account);
+            if (!outcome.failures.empty()) return kExitInternal;
+        } else if (*plot) {
+            for (std::size_t start = 0; start < plot_by.size();) {
+                const auto comma = plot_by.find(',', start);
+                const auto end = comma == std::string::npos ? plot_by.size() : comma;
+                if (end > start) plot_request.by.push_back(plot_by.substr(start, end - start));
+                start = end + 1;
+            }
+            for (const auto& f : tbsim::app::plot_table(plot_request)) fmt::print("wrote {}\n", f);
         } else if (*plan) {
             const auto outcome = tbsim::app::run_plan(plan_request);
             if (plan_json) fmt::print("{}\n", outcome.figures.dump(2));

@@ -68,7 +68,7 @@ PlanOutcome run_plan(const PlanRequest& request) {
     if (request.max_servers_for) {
         sim::SearchRequest search;
         search.key = "deployment.servers";
-        search.until = sim::parse_search_bound("p99_kbps<=" + *request.max_servers_for, probe.model->figures(), "--max-servers-for");
+        search.until = sim::parse_search_bound("p99_kbps<=" + *request.max_servers_for, probe.figures, "--max-servers-for");
         search.option = "--max-servers-for";
         search.jobs = request.jobs;
         const auto found = sim::search_largest(text, overrides, search, app_context());

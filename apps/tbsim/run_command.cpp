@@ -21,7 +21,7 @@ RunOutcome run_scenario(const RunRequest& request) {
         const auto probe = sim::load_study(text, overrides, app_context());
         sim::SearchRequest search;
         search.key = *request.search_key;
-        search.until = sim::parse_search_bound(*request.until, probe.model->figures(), "--until");
+        search.until = sim::parse_search_bound(*request.until, probe.figures, "--until");
         search.jobs = request.jobs;
         const auto found = sim::search_largest(text, overrides, search, app_context());
         if (found.largest < search.first)
@@ -31,7 +31,7 @@ RunOutcome run_scenario(const RunRequest& request) {
                                found.largest, found.evaluations);
     }
     const auto study = sim::load_study(text, overrides, app_context());
-    const auto& h = study.header();
+    const auto& h = study.header;
     const std::string dir = request.out_dir.empty() ? "out/" + study.name : request.out_dir;
     sim::ResumeFolder kept(dir);
     const auto runs = sim::run_study(study, request.jobs, &kept);
@@ -63,7 +63,7 @@ RunOutcome run_scenario(const RunRequest& request) {
 std::string check_scenario(const std::string& file, const std::vector<sim::Override>& overrides) {
     const auto study = sim::load_study(scenario_text(file), overrides, app_context());
     return fmt::format("{}: ok (scenario '{}', model {}{})\n", file.empty() ? "<embedded default scenario>" : file, study.name,
-                       study.header().model, study.is_sweep() ? fmt::format(", a sweep of {} points", study.points.size()) : "");
+                       study.header.model, study.is_sweep() ? fmt::format(", a sweep of {} points", study.points.size()) : "");
 }
 
 }  // namespace tbsim::app

@@ -136,9 +136,27 @@ std::string ConfigDocument::where(const YAML::Node& node, const std::string& pat
 
 void ConfigDocument::check_unknown_keys() const { check_node(root_, ""); }
 
-std::string ConfigDocument::identity() const {
+std::optional<std::string> ConfigDocument::scalar_at(const std::string& key_path) const {
+    YAML::Node node = YAML::Clone(root_);  // lookups never add keys to the document itself
+    std::stringstream ss(key_path);
+    for (std::string part; std::getline(ss, part, '.');) {
+        const YAML::Node& here = node;
+        YAML::Node next;
+        if (here.IsSequence() && is_index(part) && std::stoul(part) < here.size()) next = here[std::stoul(part)];
+        else if (here.IsMap() && here[part]) next = here[part];
+        else return std::nullopt;
+        node.reset(next);
+    }
+    if (!node.IsScalar()) return std::nullopt;
+    return node.Scalar();
+}
+
+std::string ConfigDocument::identity(const std::vector<std::string>& ignored) const {
+    YAML::Node resolved = YAML::Clone(root_);
+    if (resolved.IsMap())
+        for (const auto& key : ignored) resolved.remove(key);
     YAML::Emitter out;
-    out << root_;
+    out << resolved;
     std::string text = out.c_str();
     for (const auto& d : dependencies_) text += "\n" + d;
     return fingerprint(text);

@@ -47,9 +47,14 @@ public:
 
     /// Records that this document's meaning depends on `other` (a profile it names).
     void depend_on(const ConfigDocument& other) { dependencies_.push_back(other.identity()); }
-    /// A hash of the document as resolved (overrides applied) and of everything it depends on:
+    /// A hash of the document as resolved (overrides applied) and of everything it depends on,
+    /// leaving out the top-level keys `ignored` (those that cannot change a run's results):
     /// equal identities, equal inputs.
-    std::string identity() const;
+    std::string identity(const std::vector<std::string>& ignored = {}) const;
+
+    /// The scalar at a key path as written (list items by index: "links.0.bandwidth"), or nothing
+    /// when the document has no such key or the value is not a scalar.
+    std::optional<std::string> scalar_at(const std::string& key_path) const;
 
     // Used by ConfigNode.
     void note_known_key(const std::string& map_path, const std::string& key);

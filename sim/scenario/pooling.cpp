@@ -6,7 +6,7 @@ namespace tbsim::sim {
 
 PooledFigures pool_figures(const std::vector<const FigureRecord*>& runs) {
     PooledFigures pooled;
-    pooled.count = runs.size();
+    pooled.runs = runs.size();
     if (runs.empty()) return pooled;
     for (const auto& [key, first] : runs.front()->entries()) {
         if (!std::holds_alternative<double>(first)) {
@@ -20,6 +20,7 @@ PooledFigures pool_figures(const std::vector<const FigureRecord*>& runs) {
         pooled.mean.add(key, values.size() == 1 ? values.front() : ci.mean);
         pooled.half_width.add(key, ci.half_width);
         pooled.stddev.add(key, ci.stddev);
+        pooled.count.add(key, static_cast<double>(values.size()));
     }
     return pooled;
 }

@@ -14,7 +14,8 @@ struct PooledFigures {
     FigureRecord mean;        // every figure; numbers are means
     FigureRecord half_width;  // numeric figures only: Student-t 95% half-width (0 with one replication)
     FigureRecord stddev;      // numeric figures only: sample standard deviation (0 with one replication)
-    std::size_t count = 0;    // replications pooled
+    FigureRecord count;       // numeric figures only: replications that had it
+    std::size_t runs = 0;     // replications pooled
 };
 
 /// Pools the records of a point's replications (in replication order), keys in the first's order.

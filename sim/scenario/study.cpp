@@ -1,5 +1,7 @@
 #include "sim/scenario/study.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,11 +9,18 @@
 #include <fmt/format.h>
 
 #include "sim/config/param_table.hpp"
+#include "sim/core/hash.hpp"
+#include "sim/core/random_stream.hpp"
+#include "sim/core/units.hpp"
 
 namespace tbsim::sim {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Keys that never change a run's results: they stay out of a point's identity, so that a kept run
+// is reused whatever the scenario is called and however many replications are asked for.
+const std::vector<std::string> kNotInIdentity{"name", "description", "replications", "sweep"};
 
 // A sweep file: a base scenario and the sweep over it.
 struct SweepFile {
@@ -29,7 +38,7 @@ const ParamTable<SweepFile>& sweep_file_table() {
             param("description", &SweepFile::description, "one line for people"),
             param("base", &SweepFile::base, "the scenario swept: a file relative to this one, or an embedded scenario").required(),
             custom_param<SweepFile>(
-                "sweep", "mapping", "the axes and fits, as a scenario's own `sweep:` section",
+                "sweep", "mapping", "the axes and the rest, as a scenario's own `sweep:` section",
                 [](const ConfigNode& n, SweepFile& f) { f.sweep = read_sweep(n); }, [](const SweepFile&) { return std::string(); })
                 .required(),
         }};
@@ -38,27 +47,81 @@ const ParamTable<SweepFile>& sweep_file_table() {
 
 std::string directory_of(const std::string& source) { return fs::path(source).parent_path().string(); }
 
-std::vector<Override> with_axis_values(const std::vector<Override>& overrides, const SweepSpec& sweep, const std::vector<std::size_t>& at) {
-    std::vector<Override> all = overrides;
+// Whether a named figure is declared and a number.
+void check_figure(const std::vector<FigureDoc>& declared, const std::string& model, const std::string& figure, const std::string& where) {
+    const FigureDoc* doc = nullptr;
+    for (const auto& d : declared)
+        if (is_declared_figure({d}, figure)) doc = &d;
+    if (doc == nullptr)
+        throw ConfigError(fmt::format("{}: model {} has no figure '{}' (`tbsim params --figures {}` lists them)", where, model, figure, model));
+    if (doc->unit == "boolean" || doc->unit == "text") throw ConfigError(fmt::format("{}: the figure '{}' is not a number", where, figure));
+}
+
+// The value of one side of a constraint at a point: a key of the resolved scenario, or a literal.
+Quantity side_value(const ConfigDocument& doc, const std::string& side, const Constraint& c) {
+    const bool looks_like_key = !side.empty() && (std::isalpha(static_cast<unsigned char>(side.front())) || side.front() == '_');
+    if (looks_like_key) {
+        const auto text = doc.scalar_at(side);
+        if (!text) throw ConfigError(fmt::format("{}: sweep.when: the scenario has no value at '{}' (give it in the scenario or as an axis)", c.position, side));
+        const auto q = parse_quantity(*text);
+        if (!q) throw ConfigError(fmt::format("{}: sweep.when: '{}' is \"{}\", not a number", c.position, side, *text));
+        return *q;
+    }
+    const auto q = parse_quantity(side);
+    if (!q) throw ConfigError(fmt::format("{}: sweep.when: \"{}\" is neither a key nor a number", c.position, side));
+    return *q;
+}
+
+bool constraint_holds(const ConfigDocument& doc, const Constraint& c) {
+    const Quantity l = side_value(doc, c.left, c), r = side_value(doc, c.right, c);
+    double a = l.number, b = r.number;
+    if (l.unit != r.unit) {
+        const auto lb = to_base_unit(l), rb = to_base_unit(r);
+        if (!lb || !rb || lb->second != rb->second)
+            throw ConfigError(fmt::format("{}: sweep.when: cannot compare {}{} with {}{}", c.position, l.number, l.unit, r.number, r.unit));
+        a = lb->first;
+        b = rb->first;
+    }
+    if (c.op == "<=") return a <= b;
+    if (c.op == "<") return a < b;
+    if (c.op == ">=") return a >= b;
+    if (c.op == ">") return a > b;
+    if (c.op == "==") return a == b;
+    return a != b;
+}
+
+// A point ready to run, or nothing when a constraint drops it.
+std::optional<StudyPoint> prepare_point(const ScenarioText& base, const std::vector<Override>& overrides, const SweepSpec& sweep,
+                                        const std::vector<std::size_t>& at, const StudyContext& context) {
+    auto doc = ConfigDocument::from_text(base.text, base.source);
+    for (const auto& o : overrides) doc->apply_override(o.assignment, o.origin);
     for (std::size_t a = 0; a < at.size(); ++a) {
         const auto& axis = sweep.axes[a];
         const auto& value = axis.values[at[a]];
-        all.push_back({axis.key + "=" + value.text, OverrideOrigin{value.position, axis.position, true}});
+        doc->apply_override(axis.key + "=" + value.text, OverrideOrigin{value.position, axis.position, true});
     }
-    return all;
-}
-
-void check_fits(const SweepSpec& sweep, const ModelEntry& model) {
-    const auto declared = model.figures();
-    for (const auto& fit : sweep.fits) {
-        bool numeric = false;
-        for (const auto& d : declared)
-            if (is_declared_figure({d}, fit.y)) numeric = d.unit != "boolean" && d.unit != "text";
-        if (!is_declared_figure(declared, fit.y))
-            throw ConfigError(fmt::format("{}: sweep.fit: model {} has no figure '{}' (`tbsim params --figures {}` lists them)", fit.position,
-                                          model.name, fit.y, model.name));
-        if (!numeric) throw ConfigError(fmt::format("{}: sweep.fit: the figure '{}' is not a number", fit.position, fit.y));
+    for (const auto& c : sweep.when)
+        if (!constraint_holds(*doc, c)) return std::nullopt;
+    if (sweep.replications)
+        doc->apply_override(fmt::format("replications={}", *sweep.replications),
+                            OverrideOrigin{sweep.replications_position, sweep.replications_position, true});
+    if (sweep.seeds == SweepSpec::Seeds::independent) {
+        // A seed of its own, from the scenario's seed and everything else the point resolves to.
+        const auto base_seed = doc->scalar_at("seed").value_or("0");
+        std::uint64_t state = fnv1a64(base_seed + "\n" + doc->identity({"name", "description", "replications", "sweep", "seed"}));
+        doc->apply_override(fmt::format("seed={}", splitmix64(state) >> 1), OverrideOrigin{"sweep.seeds", "sweep.seeds", true});
     }
+    const auto root = doc->root();
+    const auto header = read_scenario_header(root);
+    const ModelEntry& model = find_model(*context.models, root, header.model);
+    if (auto s = root.child("sweep")) s->mark_opaque();  // read by load_study, not by the model
+    StudyPoint point;
+    point.at = at;
+    point.scenario = model.read(root, header);
+    doc->check_unknown_keys();
+    point.identity = doc->identity(kNotInIdentity) + "-" + context.version;
+    point.replications = sweep.precision.active() ? std::max<std::uint64_t>(sweep.precision.min, 2) : header.replications;
+    return point;
 }
 
 }  // namespace
@@ -70,6 +133,14 @@ std::string Study::label(const StudyPoint& point) const {
         out += sweep.axes[a].key + "=" + sweep.axes[a].values[point.at[a]].text;
     }
     return out;
+}
+
+std::vector<std::string> Study::collected(const FigureRecord& record) const {
+    if (!sweep.collect.empty()) return sweep.collect;
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : record.entries())
+        if (std::holds_alternative<double>(v)) keys.push_back(k);
+    return keys;
 }
 
 ScenarioText read_scenario_text(const std::string& path, const StudyContext& context) {
@@ -91,20 +162,6 @@ const ModelEntry& find_model(const std::vector<ModelEntry>& models, const Config
     for (const auto& m : models) known += " " + m.name;
     if (auto node = root.child("model")) node->fail(fmt::format("unknown model '{}'; known models:{}", name, known));
     root.fail(fmt::format("unknown model '{}'; known models:{}", name, known));
-}
-
-std::unique_ptr<PreparedScenario> prepare_scenario(const ScenarioText& file, const std::vector<Override>& overrides,
-                                                   const StudyContext& context, std::string* identity) {
-    auto doc = ConfigDocument::from_text(file.text, file.source);
-    for (const auto& o : overrides) doc->apply_override(o.assignment, o.origin);
-    const auto root = doc->root();
-    const auto header = read_scenario_header(root);
-    const ModelEntry& model = find_model(*context.models, root, header.model);
-    if (auto s = root.child("sweep")) s->mark_opaque();  // read by load_study, not by the model
-    auto scenario = model.read(root, header);
-    doc->check_unknown_keys();
-    if (identity != nullptr) *identity = doc->identity() + "-" + context.version;
-    return scenario;
 }
 
 Study load_study(const ScenarioText& file, const std::vector<Override>& overrides, const StudyContext& context) {
@@ -131,18 +188,20 @@ Study load_study(const ScenarioText& file, const std::vector<Override>& override
         for (const auto& o : overrides) doc->apply_override(o.assignment, o.origin);
         if (auto s = doc->root().child("sweep"); s && !s->is_null()) study.sweep = read_sweep(*s);
     }
-    for (const auto& at : study.sweep.points()) {
-        StudyPoint point;
-        point.at = at;
-        point.scenario = prepare_scenario(base, with_axis_values(overrides, study.sweep, at), context, &point.identity);
-        study.points.push_back(std::move(point));
+    for (const auto& at : study.sweep.points())
+        if (auto point = prepare_point(base, overrides, study.sweep, at, context)) study.points.push_back(std::move(*point));
+    if (study.points.empty()) {
+        const auto& c = study.sweep.when.front();
+        throw ConfigError(fmt::format("{}: sweep.when: no point of the sweep keeps every condition", c.position));
     }
-    const auto& header = study.header();
-    if (study.name.empty()) study.name = header.name;
-    if (study.description.empty()) study.description = header.description;
-    for (const auto& m : *context.models)
-        if (m.name == header.model) study.model = &m;
-    check_fits(study.sweep, *study.model);
+    study.header = study.points.front().scenario->header();
+    if (study.name.empty()) study.name = study.header.name;
+    if (study.description.empty()) study.description = study.header.description;
+    study.model = study.header.model;
+    const auto& model = find_model(*context.models, root, study.model);
+    study.figures = model.figures();
+    for (const auto& fit : study.sweep.fits) check_figure(study.figures, model.name, fit.y, fit.position + ": sweep.fit");
+    for (const auto& figure : study.sweep.collect) check_figure(study.figures, model.name, figure, study.sweep.collect_position + ": sweep.collect");
     return study;
 }
 

@@ -40,22 +40,26 @@ struct StudyContext {
 
 struct StudyPoint {
     std::vector<std::size_t> at;  // one value index per sweep axis (empty without a sweep)
-    std::unique_ptr<PreparedScenario> scenario;
-    std::string identity;         // hash of the resolved point, the profiles it names and tbsim's version
+    std::unique_ptr<PreparedScenario> scenario;  // null in a study read back from a manifest
+    std::string identity;         // hash of the resolved point (seed included), its profiles and tbsim's version
+    std::uint64_t replications = 1;  // replications to run (with a precision target: the first round)
 };
 
 struct Study {
     std::string name;         // names the output folder
     std::string description;
-    const ModelEntry* model = nullptr;
+    std::string model;        // the model's name
+    ScenarioHeader header;    // of the first point (name, seed, duration, replications)
     SweepSpec sweep;          // empty: one point
     std::vector<StudyPoint> points;
+    std::vector<FigureDoc> figures;  // the figures the model declares
 
     bool is_sweep() const { return !sweep.empty(); }
-    /// The header of the first point (name, seed, duration, replications).
-    const ScenarioHeader& header() const { return points.front().scenario->header(); }
     /// "deployment.servers=2 workload.rate=600/min" for a point.
     std::string label(const StudyPoint& point) const;
+    /// The figures of the tables and of a precision target: the sweep's `collect`, or every
+    /// numeric figure of `record` (a run's).
+    std::vector<std::string> collected(const FigureRecord& record) const;
 };
 
 /// Reads the file at `path`, or the embedded scenario called `path` when no such file exists.
@@ -64,11 +68,6 @@ ScenarioText read_scenario_text(const std::string& path, const StudyContext& con
 
 /// Loads a scenario or a sweep file and prepares every point. Throws ConfigError on bad input.
 Study load_study(const ScenarioText& file, const std::vector<Override>& overrides, const StudyContext& context);
-
-/// Prepares one scenario: `overrides` applied in order, its model's reader, the unknown-key check.
-/// `identity` receives the point's identity. A `sweep:` section, if any, is left to the caller.
-std::unique_ptr<PreparedScenario> prepare_scenario(const ScenarioText& file, const std::vector<Override>& overrides,
-                                                   const StudyContext& context, std::string* identity = nullptr);
 
 /// The model named by a scenario's `model:` key; a ConfigError naming the known models otherwise.
 const ModelEntry& find_model(const std::vector<ModelEntry>& models, const ConfigNode& root, const std::string& name);

@@ -45,9 +45,10 @@ void axis_cells(CsvTable& t, const Study& study, const StudyPoint& p) {
     }
 }
 
-// Every figure key of every run, in order of first appearance (points may differ: a tag that
-// carried nothing has no figures).
-std::vector<std::string> all_keys(const StudyRuns& runs, bool numeric_only) {
+// The figures of the tables: the sweep's `collect`, or every figure key of every run in order of
+// first appearance (points may differ: a tag that carried nothing has no figures).
+std::vector<std::string> table_keys(const Study& study, const StudyRuns& runs, bool numeric_only) {
+    if (!study.sweep.collect.empty()) return study.sweep.collect;
     std::vector<std::string> keys;
     std::set<std::string> seen;
     for (const auto& point : runs)
@@ -60,7 +61,7 @@ std::vector<std::string> all_keys(const StudyRuns& runs, bool numeric_only) {
 }
 
 CsvTable runs_table(const Study& study, const StudyRuns& runs) {
-    const auto keys = all_keys(runs, false);
+    const auto keys = table_keys(study, runs, false);
     std::vector<std::string> columns{"point", "replication"};
     for (const auto& axis : study.sweep.axes) columns.push_back(axis.column);
     columns.insert(columns.end(), keys.begin(), keys.end());
@@ -75,20 +76,21 @@ CsvTable runs_table(const Study& study, const StudyRuns& runs) {
 }
 
 CsvTable points_table(const Study& study, const StudyRuns& runs, const StudyResults& results) {
-    const auto keys = all_keys(runs, true);
+    const auto keys = table_keys(study, runs, true);
     std::vector<std::string> columns{"point", "replications"};
     for (const auto& axis : study.sweep.axes) columns.push_back(axis.column);
     for (const auto& k : keys)
-        for (const char* suffix : {"", ".sd", ".ci95"}) columns.push_back(k + suffix);
+        for (const char* suffix : {"", ".sd", ".ci95", ".n"}) columns.push_back(k + suffix);
     CsvTable t("points.csv", columns);
     for (std::size_t p = 0; p < results.points.size(); ++p) {
         const auto& pooled = results.points[p];
-        t.row().cell(static_cast<unsigned long long>(p)).cell(static_cast<unsigned long long>(pooled.count));
+        t.row().cell(static_cast<unsigned long long>(p)).cell(static_cast<unsigned long long>(pooled.runs));
         axis_cells(t, study, study.points[p]);
         for (const auto& k : keys) {
             figure_cell(t, pooled.mean.find(k));
             figure_cell(t, pooled.stddev.find(k));
             figure_cell(t, pooled.half_width.find(k));
+            figure_cell(t, pooled.count.find(k));
         }
     }
     return t;
@@ -97,7 +99,7 @@ CsvTable points_table(const Study& study, const StudyRuns& runs, const StudyResu
 }  // namespace
 
 StudyFiles study_files(const Study& study, const StudyRuns& runs, const StudyResults& results) {
-    const auto& h = study.header();
+    const auto& h = study.header;
     StudyFiles files;
     Json& s = files.summary;
     s["scenario"] = study.name;
@@ -145,10 +147,10 @@ StudyFiles study_files(const Study& study, const StudyRuns& runs, const StudyRes
     return files;
 }
 
-std::vector<std::string> write_study_files(const StudyFiles& files, const std::string& dir) {
+std::vector<std::string> write_study_files(const StudyFiles& files, const std::string& dir, const std::string& summary_name) {
     std::vector<std::string> written;
     const std::filesystem::path folder(dir);
-    const auto summary_path = (folder / "summary.json").string();
+    const auto summary_path = (folder / summary_name).string();
     written.push_back(summary_path);
     for (const auto& t : files.tables) {
         const auto path = (folder / t.file_name()).string();
@@ -163,7 +165,8 @@ std::string study_account(const Study& study, const StudyResults& results) {
     if (!study.is_sweep()) return study.points.front().scenario->account(results.points.front().mean);
     std::string out;
     for (std::size_t p = 0; p < study.points.size(); ++p)
-        out += fmt::format("  point {}: {}\n", study.label(study.points[p]), study.points[p].scenario->headline(results.points[p].mean));
+        if (study.points[p].scenario)
+            out += fmt::format("  point {}: {}\n", study.label(study.points[p]), study.points[p].scenario->headline(results.points[p].mean));
     for (const auto& f : results.fits) {
         std::string at;
         for (const auto& [a, v] : f.at) at += fmt::format(", {}={}", study.sweep.axes[a].key, study.sweep.axes[a].values[v].text);

@@ -20,8 +20,9 @@ struct StudyFiles {
 /// summary.json and the tables of a study, not yet written.
 StudyFiles study_files(const Study& study, const StudyRuns& runs, const StudyResults& results);
 
-/// Writes every file into `dir` atomically (summary.json last); returns their paths, summary first.
-std::vector<std::string> write_study_files(const StudyFiles& files, const std::string& dir);
+/// Writes every file into `dir` atomically, the summary (named `summary_name`) last; returns their
+/// paths, the summary first.
+std::vector<std::string> write_study_files(const StudyFiles& files, const std::string& dir, const std::string& summary_name = "summary.json");
 
 /// The readable account: the model's for a single point; one line per point and the fits for a sweep.
 std::string study_account(const Study& study, const StudyResults& results);

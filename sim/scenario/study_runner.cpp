@@ -1,53 +1,77 @@
 #include "sim/scenario/study_runner.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
-#include <utility>
 
 namespace tbsim::sim {
 
-StudyRuns run_study(const Study& study, unsigned jobs, RunStore* store) {
-    StudyRuns runs(study.points.size());
-    std::vector<std::pair<std::size_t, std::uint64_t>> tasks;  // (point, replication)
-    for (std::size_t p = 0; p < study.points.size(); ++p) {
-        const auto count = study.points[p].scenario->header().replications;
-        runs[p].resize(count);
-        for (std::uint64_t r = 0; r < count; ++r) tasks.emplace_back(p, r);
-    }
+RunReport run_study(const Study& study, const RunOptions& options) {
+    RunSchedule schedule(study, options.points);
     // A sweep keeps figures only; a single point also writes its tables (series.csv, ...).
     const RunOutputs outputs = study.is_sweep() ? RunOutputs::figures_only : RunOutputs::figures_and_tables;
-    std::mutex store_mutex;
-    std::atomic<std::size_t> next{0};
+    std::mutex mutex;  // the schedule, the store, the first failure
+    std::condition_variable more;
     std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-        for (std::size_t t = next++; t < tasks.size(); t = next++) {
-            const auto [p, r] = tasks[t];
-            const auto& point = study.points[p];
-            try {
-                if (store != nullptr) {
-                    std::lock_guard lock(store_mutex);
-                    if (auto kept = store->load(point.identity, r)) {
-                        runs[p][r] = std::move(*kept);
-                        continue;
-                    }
-                }
-                runs[p][r] = point.scenario->run(r, outputs);
-                if (store != nullptr) {
-                    std::lock_guard lock(store_mutex);
-                    store->save(point.identity, r, runs[p][r]);
-                }
-            } catch (...) {
-                std::lock_guard lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-                next = tasks.size();
-            }
-        }
+    bool stop = false;
+    auto publish = [&] {
+        if (options.progress == nullptr) return;
+        options.progress->known = schedule.known();
+        options.progress->finished = schedule.finished();
+        options.progress->failed = schedule.failures().size();
     };
-    const auto threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, jobs), tasks.size()));
+    auto worker = [&] {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            Task task;
+            const auto next = stop ? RunSchedule::Next::done : schedule.next(task);
+            if (next == RunSchedule::Next::done) break;
+            if (next == RunSchedule::Next::wait) {
+                more.wait(lock);
+                continue;
+            }
+            const auto& point = study.points[task.point];
+            std::optional<RunResult> result;
+            if (options.store != nullptr) result = options.store->load(point.identity, task.replication);
+            if (result && options.progress != nullptr) ++options.progress->kept;
+            lock.unlock();
+            std::exception_ptr error;
+            if (!result) {
+                try {
+                    if (!point.scenario) throw std::runtime_error("no store holds this run (a shard has not finished?)");
+                    result = point.scenario->run(task.replication, outputs);
+                } catch (...) {
+                    error = std::current_exception();
+                }
+            }
+            lock.lock();
+            if (error) {
+                std::string why = "unknown error";
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    why = e.what();
+                } catch (...) {
+                }
+                schedule.fail(task, why);
+                if (!options.keep_going) {
+                    if (!failure) failure = error;
+                    stop = true;
+                }
+            } else {
+                if (options.store != nullptr) options.store->save(point.identity, task.replication, *result);
+                schedule.complete(task, std::move(*result));
+            }
+            publish();
+            more.notify_all();
+        }
+        more.notify_all();
+    };
+    publish();
+    const unsigned threads = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::size_t>(1, schedule.known()))));
     if (threads <= 1) {
         worker();
     } else {
@@ -56,7 +80,14 @@ StudyRuns run_study(const Study& study, unsigned jobs, RunStore* store) {
         for (auto& t : pool) t.join();
     }
     if (failure) std::rethrow_exception(failure);
-    return runs;
+    return {schedule.take_runs(), schedule.failures()};
+}
+
+StudyRuns run_study(const Study& study, unsigned jobs, RunStore* store) {
+    RunOptions options;
+    options.jobs = jobs;
+    options.store = store;
+    return run_study(study, options).runs;
 }
 
 }  // namespace tbsim::sim

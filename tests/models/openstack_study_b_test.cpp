@@ -80,7 +80,7 @@ TEST_CASE("fig 5: 1 s bins show the 10 s reports and the 60 s updates at their o
 }
 
 TEST_CASE("fig 6: total traffic grows by Study B's 15.036 kb/s per idle server") {
-    const auto s = pooled("scenarios/openstack/study-b-fig6.yaml");
+    const auto s = pooled("scenarios/sweeps/study-b-fig6.yaml");
     // Study B: f(x) = 15.036 x + 0.096 kb/s, R^2 = 0.9996; slope tolerance 5%.
     CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(15.036).epsilon(0.05));
     CHECK(std::abs(s["fits"][0]["intercept"].get<double>()) < 1.0);
@@ -89,7 +89,7 @@ TEST_CASE("fig 6: total traffic grows by Study B's 15.036 kb/s per idle server")
 }
 
 TEST_CASE("fig 7: total traffic grows by Study B's 0.770 kb/s per idle VM") {
-    const auto s = pooled("scenarios/openstack/study-b-fig7.yaml");
+    const auto s = pooled("scenarios/sweeps/study-b-fig7.yaml");
     // Study B: f(x) = 0.770 x + 19.157 kb/s, R^2 = 0.9855; slope tolerance 5%.
     CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(0.770).epsilon(0.05));
     CHECK(s["fits"][0]["r_squared"].get<double>() > 0.98);
@@ -117,7 +117,7 @@ TEST_CASE("fig 8: creating and deleting one VM peaks near 1.3 and 1.2 Mb/s in 1 
 }
 
 TEST_CASE("fig 9: Rally boot-and-delete runs at 0.4 to 2 Mb/s, more with more concurrency") {
-    const auto s = pooled("scenarios/openstack/study-b-fig9.yaml");
+    const auto s = pooled("scenarios/sweeps/study-b-fig9.yaml");
     const auto& points = s["points"];
     REQUIRE(points.size() == 24);
     double previous_concurrency_mean = 0.0;
@@ -141,8 +141,8 @@ TEST_CASE("fig 9: Rally boot-and-delete runs at 0.4 to 2 Mb/s, more with more co
 }
 
 TEST_CASE("Study B's extrapolation: 100 servers with 15 VMs each need about 2.7 Mb/s") {
-    const auto s = pooled("scenarios/openstack/study-b-fig6.yaml",
-                          {"sweep=null", "deployment.servers=100", "deployment.vms_per_server=15", "replications=1", "duration=300s"});
+    const auto s = pooled("scenarios/openstack/study-b-idle.yaml",
+                          {"deployment.servers=100", "deployment.vms_per_server=15", "replications=1", "duration=300s"});
     // Study B: 1.5 Mb/s for the servers + 1.155 Mb/s for the VMs, about 2.7 Mb/s; tolerance 5%.
     CHECK(kbps(s) == doctest::Approx(2700.0).epsilon(0.05));
 }

@@ -149,7 +149,7 @@ TEST_CASE("replications already kept are reused, new ones are kept as they end")
     scenario->runs = &runs_done;
     scenario->h.replications = 3;
     Study study;
-    study.points.push_back({{}, std::move(scenario), "point-a"});
+    study.points.push_back({{}, std::move(scenario), "point-a", 3});
     MemoryStore store;
     RunResult earlier;
     earlier.figures.add("value", 999.0);  // a replication done before an interruption
