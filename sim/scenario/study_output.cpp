@@ -108,7 +108,8 @@ StudyFiles study_files(const Study& study, const StudyRuns& runs, const StudyRes
     s["seed"] = h.seed;
     s["duration_s"] = number_to_json(h.duration.seconds());
     s["replications"] = h.replications;
-    const bool pooled_many = h.replications > 1;
+    bool pooled_many = false;  // half-widths, where some point has several replications
+    for (const auto& p : results.points) pooled_many = pooled_many || p.runs > 1;
     if (!study.is_sweep()) {
         add_figures_to_json(results.points.front().mean, s);
         if (pooled_many) s["ci95_half_width"] = figures_to_json(results.points.front().half_width);

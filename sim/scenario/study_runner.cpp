@@ -36,7 +36,8 @@ RunReport run_study(const Study& study, const RunOptions& options) {
             const auto& point = study.points[task.point];
             std::optional<RunResult> result;
             if (options.store != nullptr) result = options.store->load(point.identity, task.replication);
-            if (result && options.progress != nullptr) ++options.progress->kept;
+            const bool kept = result.has_value();
+            if (kept && options.progress != nullptr) ++options.progress->kept;
             lock.unlock();
             std::exception_ptr error;
             if (!result) {
@@ -62,7 +63,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
                     stop = true;
                 }
             } else {
-                if (options.store != nullptr) options.store->save(point.identity, task.replication, *result);
+                if (options.store != nullptr && !kept) options.store->save(point.identity, task.replication, *result);
                 schedule.complete(task, std::move(*result));
             }
             publish();

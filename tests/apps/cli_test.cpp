@@ -141,3 +141,24 @@ TEST_CASE("the MySQL benchmark's override names and JSON keys are the stable int
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("placement.profile: no virtualization profile 'vmware'") != std::string::npos);
 }
+
+TEST_CASE("every shipped scenario and sweep file is valid") {
+    int checked = 0;
+    for (const auto& folder : {"default.yaml", "openstack", "mysqlrep", "sweeps"}) {
+        const auto path = std::filesystem::path(TBSIM_SOURCE_DIR) / "scenarios" / folder;
+        std::vector<std::filesystem::path> files;
+        if (std::filesystem::is_directory(path)) {
+            for (const auto& e : std::filesystem::directory_iterator(path))
+                if (e.path().extension() == ".yaml") files.push_back(e.path());
+        } else {
+            files.push_back(path);
+        }
+        for (const auto& f : files) {
+            const auto r = run_tbsim("check " + f.string());
+            INFO(f.string() << ": " << r.err);
+            CHECK(r.exit_code == 0);
+            ++checked;
+        }
+    }
+    CHECK(checked >= 18);  // 1 default, 8 openstack (plan.yaml among them), 3 mysqlrep, 6 sweeps
+}

@@ -26,9 +26,17 @@ sweep:
 }  // namespace
 
 TEST_CASE("one sweep mechanism varies a mysqlrep key and an openstack key") {
-    // Study A's rate experiment as a sweep file: while the configuration keeps up, the main loop
-    // lasts inserts / D, exactly 2000 / D for the nominal length (study-a-rate.yaml: 2000 inserts).
-    const auto rate = pooled_summary("scenarios/sweeps/study-a-rate.yaml");
+    // Study A's rate experiment as a sweep file over the shipped scenario: while the configuration
+    // keeps up, the main loop lasts inserts / D, exactly 2000 / D for the nominal length
+    // (study-a-rate.yaml: 2000 inserts).
+    const std::string rate_dir = scratch_dir("sweep-mysqlrep");
+    write_text(rate_dir + "/rate.yaml", std::string("name: rate\nbase: ") + TBSIM_SOURCE_DIR +
+                                            "/scenarios/mysqlrep/study-a-rate.yaml\n"
+                                            "sweep:\n  axes:\n    - {key: workload.rate, values: [600/min, 1500/min, 3000/min, 6000/min, 12000/min, "
+                                            "24000/min, 48000/min]}\n");
+    const auto swept = run_tbsim("sweep " + rate_dir + "/rate.yaml --json --out " + rate_dir + "/out");
+    REQUIRE(swept.exit_code == 0);
+    const auto rate = nlohmann::json::parse(swept.out);
     const auto& points = rate["points"];
     REQUIRE(points.size() == 7);
     CHECK(points[0]["at"]["workload.rate"].get<double>() == 600.0);
