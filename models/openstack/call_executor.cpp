@@ -11,12 +11,9 @@ constexpr double kDatabaseQueryBytes = 200.0;
 CallExecutor::CallExecutor(sim::net::Network& net, const ReleaseProfile& profile, CloudNodes nodes, bool model_database)
     : net_(net), profile_(profile), nodes_(std::move(nodes)), model_database_(model_database) {
     for (const Protocol p : kProtocols) tags_[static_cast<std::size_t>(p)] = net_.tag(protocol_name(p));
-    up_.assign(net_.topology().node_count(), nullptr);
-    down_.assign(net_.topology().node_count(), nullptr);
-    for (const auto s : nodes_.servers) {
-        if (up_[s] != nullptr) continue;
-        up_[s] = &net_.topology().route(s, nodes_.controller);
-        down_[s] = &net_.topology().route(nodes_.controller, s);
+    for (const auto site : nodes_.sites) {
+        up_.push_back(&net_.topology().route(site, nodes_.controller));
+        down_.push_back(&net_.topology().route(nodes_.controller, site));
     }
 }
 
@@ -32,7 +29,7 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
     static const ProtocolProfile bare{};
     const ProtocolProfile& proto = framed ? profile_.protocol(protocol) : bare;
     const auto tg = tag(protocol);
-    const auto from = nodes_.servers[server];
+    const auto from = site_node(server);
     const auto to = nodes_.controller;
     if (proto.connection_per_call) {  // handshake: SYN, SYN-ACK, ACK (the request follows the ACK)
         t = net_.transfer_control(from, to, 1, tg, t);
@@ -52,7 +49,7 @@ sim::Time CallExecutor::call(std::size_t server, Protocol protocol, double reque
 
 sim::Time CallExecutor::close_connection(std::size_t server, sim::net::TagId tg, sim::Time replied, sim::Time reply_arrived) {
     // The controller closes after its reply (Connection: close): FIN, FIN+ACK back in one segment, last ACK.
-    const auto from = nodes_.servers[server];
+    const auto from = site_node(server);
     const auto to = nodes_.controller;
     net_.transfer_control(to, from, 1, tg, replied);
     const sim::Time back = std::max(reply_arrived, net_.transfer_control(from, to, 1, tg, reply_arrived));

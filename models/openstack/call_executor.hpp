@@ -16,7 +16,7 @@ namespace tbsim::models::openstack {
 struct CloudNodes {
     sim::net::NodeId controller = 0;
     sim::net::NodeId database = 0;
-    std::vector<sim::net::NodeId> servers;
+    std::vector<sim::net::NodeId> sites;  // each site's router; server i sends from site i mod sites (deployment.hpp)
 };
 
 class CallExecutor {
@@ -54,12 +54,15 @@ private:
     CloudNodes nodes_;
     sim::net::TagId tags_[3];
     bool model_database_;
-    // Routes looked up once, per node servers send from (a site's router: few, so they stay in
-    // cache): that node -> controller and controller -> that node.
+    // Routes looked up once per site (few, so they stay in cache): site -> controller and back. A
+    // server's site is computed, not looked up: a table of a hundred thousand servers would miss
+    // the cache on every call.
     std::vector<const std::vector<sim::net::DirectionId>*> up_;
     std::vector<const std::vector<sim::net::DirectionId>*> down_;
-    const std::vector<sim::net::DirectionId>& up(std::size_t server) const { return *up_[nodes_.servers[server]]; }
-    const std::vector<sim::net::DirectionId>& down(std::size_t server) const { return *down_[nodes_.servers[server]]; }
+    std::size_t site(std::size_t server) const { return nodes_.sites.size() == 1 ? 0 : server % nodes_.sites.size(); }
+    sim::net::NodeId site_node(std::size_t server) const { return nodes_.sites[site(server)]; }
+    const std::vector<sim::net::DirectionId>& up(std::size_t server) const { return *up_[site(server)]; }
+    const std::vector<sim::net::DirectionId>& down(std::size_t server) const { return *down_[site(server)]; }
 };
 
 }  // namespace tbsim::models::openstack

@@ -11,24 +11,40 @@ namespace tbsim::models::openstack {
 ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const ReleaseProfile& profile, const Deployment& deployment,
                            std::map<std::string, sim::Time> pinned_phases)
     : sim_(sim), calls_(calls), vms_(static_cast<std::size_t>(deployment.servers), static_cast<std::int32_t>(deployment.vms_per_server)) {
+    std::vector<std::string> keys;
+    for (const auto& service : profile.services)
+        for (const auto& task : service.tasks) {
+            tasks_.push_back(&task);
+            keys.push_back(fmt::format("{}.{}", service.name, task.name));
+        }
+    TBSIM_CHECK(tasks_.size() <= UINT16_MAX, "too many tasks in a release profile");
+    runners_.reserve(static_cast<std::size_t>(deployment.servers) * tasks_.size());
     for (std::int64_t s = 0; s < deployment.servers; ++s) {
-        for (const auto& service : profile.services) {
-            for (const auto& task : service.tasks) {
-                const std::string key = fmt::format("{}.{}", service.name, task.name);
-                Runner r{&task, sim.rng(fmt::format("openstack/{}/{}", server_name(s), key)), {}, {}, static_cast<std::uint32_t>(s)};
-                const auto pinned = pinned_phases.find(key);
-                r.next_call = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(task.phase.draw(r.rng));
-                runners_.push_back(std::move(r));
-            }
+        for (std::size_t t = 0; t < tasks_.size(); ++t) {
+            Runner r{sim.rng(fmt::format("openstack/{}/{}", server_name(s), keys[t])), {}, {}, static_cast<std::uint32_t>(s),
+                     static_cast<std::uint16_t>(t), 0, 0, vms_[static_cast<std::size_t>(s)]};
+            const auto pinned = pinned_phases.find(keys[t]);
+            r.next_call = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(tasks_[t]->phase.draw(r.rng));
+            runners_.push_back(std::move(r));
         }
     }
 }
 
 void ControlPlane::start() {
     // Tasks without jitter are re-armed at exactly their period: one FIFO lane per period.
-    for (const auto& r : runners_)
-        if (r.task->jitter.value == 0.0) sim_.add_fixed_delay(r.task->period);
-    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_at(runners_[i].next_call, [this, i] { start_run(i); });
+    for (const TaskSpec* task : tasks_)
+        if (task->jitter.value == 0.0) sim_.add_fixed_delay(task->period);
+    auto handler = [this](void (*run)(void*, std::uint32_t)) {
+        return sim_.add_direct_handler({run, this, runners_.data(), sizeof(Runner)});
+    };
+    start_event_ = handler([](void* self, std::uint32_t i) { static_cast<ControlPlane*>(self)->start_run(i); });
+    continue_event_ = handler([](void* self, std::uint32_t i) { static_cast<ControlPlane*>(self)->continue_run(i); });
+    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_direct_at(start_event_, runners_[i].next_call, static_cast<std::uint32_t>(i));
+}
+
+void ControlPlane::change_vms(std::size_t server, std::int64_t delta) {
+    vms_[server] += static_cast<std::int32_t>(delta);
+    for (std::size_t t = 0; t < tasks_.size(); ++t) runners_[server * tasks_.size() + t].vms = vms_[server];
 }
 
 void ControlPlane::start_run(std::size_t index) {
@@ -42,8 +58,8 @@ void ControlPlane::start_run(std::size_t index) {
 
 void ControlPlane::continue_run(std::size_t index) {
     Runner& r = runners_[index];
-    const TaskSpec& task = *r.task;
-    const auto vms = static_cast<double>(vms_[r.server]);
+    const TaskSpec& task = *tasks_[r.task];
+    const auto vms = static_cast<double>(r.vms);
     auto sized = [&](const PerVmLaw& law, const sim::Fraction& spread) {
         const double v = law.at(vms);
         return spread.value > 0 ? v * (1.0 + sim::draw_uniform(r.rng, -spread.value, spread.value)) : v;
@@ -55,7 +71,7 @@ void ControlPlane::continue_run(std::size_t index) {
         const auto count = static_cast<std::uint32_t>(call.count.at(vms) + 0.5);  // nearest whole number of calls
         for (; r.repeat < count; ++r.repeat) {
             if (r.next_call > horizon) {  // too far ahead: continue when the clock gets there
-                sim_.schedule_at(r.next_call, [this, index] { continue_run(index); });
+                sim_.schedule_direct_at(continue_event_, r.next_call, static_cast<std::uint32_t>(index));
                 return;
             }
             const double request = sized(call.request, call.size_spread);
@@ -70,7 +86,7 @@ void ControlPlane::continue_run(std::size_t index) {
     const double j = task.jitter.value;
     const sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
     const sim::Time next = std::max(std::max(r.started + period, r.next_call - task.gap), sim_.now());
-    sim_.schedule_at(next, [this, index] { start_run(index); }, &r);
+    sim_.schedule_direct_at(start_event_, next, static_cast<std::uint32_t>(index));
 }
 
 }  // namespace tbsim::models::openstack

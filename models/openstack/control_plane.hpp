@@ -5,6 +5,8 @@
 // clock; past that the run continues in a new event. So a short task (a state report) costs one
 // event, and no link's reservation calendar holds more than about a lookahead of traffic booked
 // ahead. A run that outlasts its period delays the next one, as oslo's periodic task loop does.
+// Runs and their continuations are direct events of the engine (an index, no callback): with a
+// hundred thousand servers the queue holds about a million of them.
 #pragma once
 
 #include <cstdint>
@@ -29,28 +31,34 @@ public:
     void start();
 
     std::int64_t vms(std::size_t server) const { return vms_[server]; }
-    void change_vms(std::size_t server, std::int64_t delta) { vms_[server] += static_cast<std::int32_t>(delta); }
+    void change_vms(std::size_t server, std::int64_t delta);
     std::uint64_t task_runs() const { return task_runs_; }
 
     /// How far ahead of the clock a run's calls are worked out before it continues in a new event.
     static constexpr sim::Time kLookahead = sim::Time::from_ms(40);
 
 private:
-    struct Runner {  // one task on one server: 72 bytes, most of a cache line
-        const TaskSpec* task;
+    struct alignas(64) Runner {  // one task on one server: one cache line
         sim::RandomStream rng;
         sim::Time started;
         sim::Time next_call;       // when the next call leaves (before the first run: its start)
         std::uint32_t server;
-        std::uint32_t call = 0;    // index in task->calls
+        std::uint16_t task;        // index in tasks_
+        std::uint16_t call = 0;    // index in the task's calls
         std::uint32_t repeat = 0;  // calls of that kind already made
+        std::int32_t vms = 0;      // the server's VMs, kept with each of its runners: one cache line per event
     };
+    static_assert(sizeof(Runner) == 64, "a runner is one cache line");
     void start_run(std::size_t runner);
     void continue_run(std::size_t runner);
 
     sim::Simulation& sim_;
     CallExecutor& calls_;
+    std::vector<const TaskSpec*> tasks_;  // every task of every service, in profile order
     std::vector<Runner> runners_;
+    // Direct events (sim/core/event_queue.hpp): a runner's next run, and the rest of a run.
+    std::uint32_t start_event_ = 0;
+    std::uint32_t continue_event_ = 0;
     std::vector<std::int32_t> vms_;
     std::uint64_t task_runs_ = 0;
 };

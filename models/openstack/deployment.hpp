@@ -61,7 +61,7 @@ void read_deployment(const std::optional<sim::ConfigNode>& node, const sim::Conf
 sim::net::TopologySpec build_topology(const Deployment& d);
 
 std::string server_name(std::int64_t i);
-/// The node server i sends from: its site's router.
+/// The node server i sends from: its site's router, site i mod sites (CallExecutor relies on it).
 std::string server_site(const Deployment& d, std::int64_t i);
 inline constexpr std::size_t kUplinkLink = 0;
 inline constexpr std::size_t kInternalLink = 1;

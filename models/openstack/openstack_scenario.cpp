@@ -194,7 +194,7 @@ PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bo
     net.monitor(kUplinkLink);
     net.monitor(kInternalLink);
     CloudNodes nodes{net.node("controller"), net.node("controller-db"), {}};
-    for (std::int64_t i = 0; i < spec.deployment.servers; ++i) nodes.servers.push_back(net.node(server_site(spec.deployment, i)));
+    for (std::int64_t k = 0; k < std::min(spec.deployment.sites, spec.deployment.servers); ++k) nodes.sites.push_back(net.node(server_site(spec.deployment, k)));
     CallExecutor calls(net, spec.profile, nodes, spec.internal_database);
     ControlPlane plane(sim, calls, spec.profile, spec.deployment, spec.phases);
     plane.start();

@@ -52,6 +52,19 @@ public:
         queue_.add_lane(delay);
         has_lanes_ = true;
     }
+    /// Registers a handler of direct events (event_queue.hpp): events that carry an entity's
+    /// index instead of a callback, for models with very many similar entities. Returns its id.
+    std::uint32_t add_direct_handler(const DirectHandler& handler) { return queue_.add_direct_handler(handler); }
+    /// Schedules a direct event of `handler` for entity `index` at `at` (a fixed delay's lane if it has one).
+    void schedule_direct_at(std::uint32_t handler, Time at, std::uint32_t index) {
+        TBSIM_CHECK(at >= now_, "an event cannot be scheduled in the past");
+        if (has_lanes_) {
+            const int lane = queue_.lane_of(at - now_);
+            if (lane >= 0) return queue_.push_direct_lane(static_cast<std::size_t>(lane), handler, at, index);
+        }
+        queue_.push_direct(handler, at, index);
+    }
+
     /// Cancels a pending event; always valid, returns whether it was pending.
     bool cancel(EventId id) { return queue_.cancel(id); }
     bool is_pending(EventId id) const { return queue_.is_pending(id); }

@@ -111,7 +111,7 @@ private:
     /// One direction: returns when the message's last byte reaches the far end.
     Time cross(DirectionId d, Time ready, double payload, double packets, TagId tag, bool acked);
     /// Reserves the wire for `wire` bytes from `ready`; accounts them; returns the end of transmission.
-    Time occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag);
+    [[gnu::always_inline]] Time occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag);
     std::uint32_t draw_losses(DirectionId d, std::uint32_t packets);
     void record_delivery(Time sent, Time arrived);
     static double packet_count(const DirectionState& d, double payload);

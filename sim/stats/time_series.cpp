@@ -21,12 +21,15 @@ void TimeSeries::add(Time at, double amount) {
     bin(static_cast<std::size_t>(at / bin_width_)) += amount;
 }
 
-void TimeSeries::add_spread(Time from, Time to, double amount) {
+void TimeSeries::add_spread_across(Time from, Time to, double amount) {
     TBSIM_CHECK(from >= Time::zero() && to >= from, "time series interval out of order");
     const auto first = static_cast<std::size_t>(from / bin_width_);
     const auto last = static_cast<std::size_t>((to - Time::from_ns(to > from ? 1 : 0)) / bin_width_);
     if (first == last) {
         bin(first) += amount;
+        last_bin_ = first;
+        last_lo_ = (bin_width_ * static_cast<std::int64_t>(first)).ns();
+        last_hi_ = last_lo_ + bin_width_.ns();
         return;
     }
     const double span = static_cast<double>((to - from).ns());

@@ -17,7 +17,13 @@ public:
     /// Adds `amount` at the instant `at`.
     void add(Time at, double amount);
     /// Adds `amount` spread uniformly over [from, to).
-    void add_spread(Time from, Time to, double amount);
+    void add_spread(Time from, Time to, double amount) {
+        if (from.ns() >= last_lo_ && from.ns() < last_hi_ && to.ns() <= last_hi_) {  // within the bin last written
+            values_[last_bin_] += amount;
+            return;
+        }
+        add_spread_across(from, to, amount);
+    }
 
     Time bin_width() const { return bin_width_; }
     std::size_t bins() const { return values_.size(); }
@@ -27,9 +33,14 @@ public:
     double total() const;
 
 private:
+    void add_spread_across(Time from, Time to, double amount);
     double& bin(std::size_t i);
     Time bin_width_;
     std::vector<double> values_;
+    // The bin last written and its bounds [lo, hi) in ns: consecutive amounts mostly fall in it,
+    // which spares two divisions each.
+    std::size_t last_bin_ = 0;
+    std::int64_t last_lo_ = 0, last_hi_ = 0;
 };
 
 }  // namespace tbsim::sim
