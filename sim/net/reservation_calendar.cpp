@@ -1,6 +1,7 @@
 #include "sim/net/reservation_calendar.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tbsim::sim::net {
 namespace {
@@ -24,41 +25,77 @@ std::size_t partition_point_branchless(const T* first, std::size_t n, Before bef
 
 std::size_t ReservationCalendar::intervals() const {
     std::size_t n = 0;
-    for (const auto& r : runs_) n += r.size();
+    for (std::size_t i = 0; i < runs(); ++i) n += run(i).size;
     return n - head_;
+}
+
+void ReservationCalendar::add_run(std::size_t i, Interval iv) {
+    std::uint32_t id;
+    if (!free_.empty()) {
+        id = free_.back();
+        free_.pop_back();
+    } else {
+        id = static_cast<std::uint32_t>(pool_.size());
+        pool_.emplace_back();
+    }
+    pool_[id].size = 1;
+    pool_[id].iv[0] = iv;
+    order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(first_ + i), id);
+    run_end_.insert(run_end_.begin() + static_cast<std::ptrdiff_t>(first_ + i), iv.end);
+}
+
+void ReservationCalendar::remove_run(std::size_t i) {
+    free_.push_back(order_[first_ + i]);
+    if (i == 0) {  // from the front: O(1), the array compacted now and then
+        ++first_;
+        head_ = 0;
+        if (first_ >= 64 && first_ * 2 >= order_.size()) {
+            order_.erase(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(first_));
+            run_end_.erase(run_end_.begin(), run_end_.begin() + static_cast<std::ptrdiff_t>(first_));
+            first_ = 0;
+        }
+        return;
+    }
+    order_.erase(order_.begin() + static_cast<std::ptrdiff_t>(first_ + i));
+    run_end_.erase(run_end_.begin() + static_cast<std::ptrdiff_t>(first_ + i));
 }
 
 void ReservationCalendar::forget_before(std::int64_t now) {
     if (now == forgotten_until_) return;
     forgotten_until_ = now;
-    while (!runs_.empty()) {
-        Run& first = runs_.front();
-        if (run_end_.front() <= now) {  // the whole run is over
-            runs_.erase(runs_.begin());
-            run_end_.erase(run_end_.begin());
-            head_ = 0;
+    while (runs() > 0) {
+        if (run_end(0) <= now) {  // the whole run is over
+            remove_run(0);
             continue;
         }
-        while (first[head_].end <= now) ++head_;
+        Run& first = run(0);
+        while (first.iv[head_].end <= now) ++head_;
         if (head_ >= kRunSize / 2) {  // erase in batches, not one shift per booking
-            first.erase(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(head_));
+            std::memmove(first.iv, first.iv + head_, (first.size - head_) * sizeof(Interval));
+            first.size -= static_cast<std::uint32_t>(head_);
             head_ = 0;
         }
         return;
     }
 }
 
-void ReservationCalendar::insert(std::size_t run, std::size_t at, Interval iv) {
-    Run& r = runs_[run];
-    r.insert(r.begin() + static_cast<std::ptrdiff_t>(at), iv);
-    sync_end(run);
-    if (r.size() > 2 * kRunSize) {  // split a run that grew too long
-        Run upper(r.begin() + static_cast<std::ptrdiff_t>(kRunSize), r.end());
-        r.resize(kRunSize);
-        runs_.insert(runs_.begin() + static_cast<std::ptrdiff_t>(run) + 1, std::move(upper));
-        run_end_.insert(run_end_.begin() + static_cast<std::ptrdiff_t>(run) + 1, 0);
-        sync_end(run);
-        sync_end(run + 1);
+void ReservationCalendar::insert(std::size_t i, std::size_t at, Interval iv) {
+    Run& r = run(i);
+    std::memmove(r.iv + at + 1, r.iv + at, (r.size - at) * sizeof(Interval));
+    r.iv[at] = iv;
+    ++r.size;
+    sync_end(i);
+    if (r.size > 2 * kRunSize) {  // split a run that grew too long: its upper half becomes the next run
+        const std::uint32_t upper_size = r.size - static_cast<std::uint32_t>(kRunSize);
+        const Interval first_upper = r.iv[kRunSize];
+        add_run(i + 1, first_upper);
+        Run& lower = run(i);  // the pool may have grown
+        Run& upper = run(i + 1);
+        std::memcpy(upper.iv, lower.iv + kRunSize, upper_size * sizeof(Interval));
+        upper.size = upper_size;
+        lower.size = static_cast<std::uint32_t>(kRunSize);
+        sync_end(i);
+        sync_end(i + 1);
     }
 }
 
@@ -67,63 +104,63 @@ Time ReservationCalendar::reserve(Time ready_time, Time duration_time, Time now)
     const std::int64_t ready = ready_time.ns();
     const std::int64_t length = duration_time.ns();
     // Common cases first: nothing booked, or ready at or after the start of the last booking.
-    if (runs_.empty()) {
+    if (runs() == 0) {
         head_ = 0;
-        runs_.push_back(Run{{ready, ready + length}});
-        runs_.back().reserve(kRunSize);
-        run_end_.push_back(ready + length);
+        add_run(0, {ready, ready + length});
         return ready_time;
     }
-    Interval& last = runs_.back().back();
+    const std::size_t last_run = runs() - 1;
+    Run& tail = run(last_run);
+    Interval& last = tail.iv[tail.size - 1];
     if (ready >= last.start) {
         if (ready <= last.end) {
             const std::int64_t start = last.end;
             last.end = start + length;
-            run_end_.back() = last.end;
+            run_end(last_run) = last.end;
             return Time::from_ns(start);
         }
-        insert(runs_.size() - 1, runs_.back().size(), {ready, ready + length});
+        insert(last_run, tail.size, {ready, ready + length});
         return ready_time;
     }
     // The first interval ending after `ready`: its run by binary search on the runs' last ends.
-    std::size_t run = partition_point_branchless(run_end_.data(), run_end_.size(), [ready](std::int64_t end) { return end <= ready; });
+    std::size_t r = partition_point_branchless(run_end_.data() + first_, runs(), [ready](std::int64_t end) { return end <= ready; });
     std::size_t at = 0;
-    if (run < runs_.size()) {
-        const std::size_t from = run == 0 ? head_ : 0;
-        const Run& r = runs_[run];
-        at = from + partition_point_branchless(r.data() + from, r.size() - from, [ready](const Interval& iv) { return iv.end <= ready; });
+    if (r < runs()) {
+        const std::size_t from = r == 0 ? head_ : 0;
+        const Run& rr = run(r);
+        at = from + partition_point_branchless(rr.iv + from, rr.size - from, [ready](const Interval& iv) { return iv.end <= ready; });
     }
-    // Walk forward to the first gap that fits; (run, at) ends at the interval after the gap.
+    // Walk forward to the first gap that fits; (r, at) ends at the interval after the gap.
     std::int64_t start = ready;
-    while (run < runs_.size()) {
-        const Interval& iv = runs_[run][at];
+    while (r < runs()) {
+        const Interval& iv = run(r).iv[at];
         if (start + length <= iv.start) break;
         start = std::max(start, iv.end);
-        if (++at == runs_[run].size()) {
-            ++run;
+        if (++at == run(r).size) {
+            ++r;
             at = 0;
         }
     }
     const std::int64_t end = start + length;
     // The interval before the gap, if any, and whether the new one touches its neighbours.
+    const bool previous_in_run = at > (r == 0 ? head_ : 0);
     Interval* previous = nullptr;
-    if (at > (run == 0 ? head_ : 0)) previous = &runs_[run][at - 1];
-    else if (run > 0) previous = &runs_[run - 1].back();
-    Interval* next = run < runs_.size() ? &runs_[run][at] : nullptr;
+    if (previous_in_run) previous = &run(r).iv[at - 1];
+    else if (r > 0) previous = &run(r - 1).iv[run(r - 1).size - 1];
+    Interval* next = r < runs() ? &run(r).iv[at] : nullptr;
     const bool joins_previous = previous != nullptr && previous->end == start;
     const bool joins_next = next != nullptr && next->start == end;
-    // The run holding `previous` (it may be the run before `run`).
-    const std::size_t previous_run = at > (run == 0 ? head_ : 0) ? run : run - 1;
+    // The run holding `previous` (it may be the run before `r`).
+    const std::size_t previous_run = previous_in_run ? r : r - 1;
     if (joins_previous && joins_next) {
         previous->end = next->end;
-        Run& r = runs_[run];
-        r.erase(r.begin() + static_cast<std::ptrdiff_t>(at));
-        if (r.size() == (run == 0 ? head_ : 0)) {
-            runs_.erase(runs_.begin() + static_cast<std::ptrdiff_t>(run));
-            run_end_.erase(run_end_.begin() + static_cast<std::ptrdiff_t>(run));
-            if (run == 0) head_ = 0;
+        Run& rr = run(r);
+        std::memmove(rr.iv + at, rr.iv + at + 1, (rr.size - at - 1) * sizeof(Interval));
+        --rr.size;
+        if (rr.size == (r == 0 ? head_ : 0)) {
+            remove_run(r);
         } else {
-            sync_end(run);
+            sync_end(r);
         }
         sync_end(previous_run);
     } else if (joins_previous) {
@@ -131,10 +168,10 @@ Time ReservationCalendar::reserve(Time ready_time, Time duration_time, Time now)
         sync_end(previous_run);
     } else if (joins_next) {
         next->start = start;
-    } else if (run < runs_.size()) {
-        insert(run, at, {start, end});
+    } else if (r < runs()) {
+        insert(r, at, {start, end});
     } else {
-        insert(runs_.size() - 1, runs_.back().size(), {start, end});
+        insert(runs() - 1, run(runs() - 1).size, {start, end});
     }
     return Time::from_ns(start);
 }

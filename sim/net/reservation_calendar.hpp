@@ -6,9 +6,11 @@
 // the wire then. Touching intervals are merged, so a saturated link is one interval and its
 // backlog costs O(1) per transmission. Intervals that ended before `now` are forgotten.
 //
-// The list is cut into sorted runs of at most kRunSize intervals (a one-level B+ tree): a booking
-// finds its run by binary search and shifts at most one run, so a shared link with thousands of
-// bookings ahead (every server's calls in flight) stays cheap.
+// The list is cut into sorted runs of at most 2 x kRunSize intervals (a one-level B+ tree): a
+// booking finds its run by binary search over the runs' last ends and shifts at most one run, so a
+// shared link with thousands of bookings ahead (every server's calls in flight) stays cheap. Runs
+// live in one pool of fixed-size blocks, ordered by a small index array, and runs that are over
+// leave from the front in O(1): a booking touches a few cache lines and moves little memory.
 #pragma once
 
 #include <cstdint>
@@ -32,16 +34,28 @@ private:
         std::int64_t end;
     };
     static constexpr std::size_t kRunSize = 16;
-    using Run = std::vector<Interval>;
+    struct Run {
+        std::uint32_t size = 0;
+        Interval iv[2 * kRunSize + 1];  // one more than a run holds before it is split
+    };
 
+    std::size_t runs() const { return order_.size() - first_; }
+    Run& run(std::size_t i) { return pool_[order_[first_ + i]]; }
+    const Run& run(std::size_t i) const { return pool_[order_[first_ + i]]; }
+    std::int64_t& run_end(std::size_t i) { return run_end_[first_ + i]; }
+    void sync_end(std::size_t i) { run_end(i) = run(i).iv[run(i).size - 1].end; }
+    /// A new run holding `iv`, placed at position `i` of the order.
+    void add_run(std::size_t i, Interval iv);
+    void remove_run(std::size_t i);
     void forget_before(std::int64_t now);
     void insert(std::size_t run, std::size_t at, Interval iv);
 
-    void sync_end(std::size_t run) { run_end_[run] = runs_[run].back().end; }
-
-    std::vector<Run> runs_;               // non-empty, sorted, each run sorted, runs in order
-    std::vector<std::int64_t> run_end_;   // end of each run's last interval, for a cache-friendly search
-    std::size_t head_ = 0;                // intervals of runs_[0] before head_ are over (erased in batches)
+    std::vector<Run> pool_;               // runs, in no particular order
+    std::vector<std::uint32_t> free_;     // pool entries not in use
+    std::vector<std::uint32_t> order_;    // pool entries in time order; those before first_ are over
+    std::vector<std::int64_t> run_end_;   // end of each ordered run's last interval (parallel to order_)
+    std::size_t first_ = 0;
+    std::size_t head_ = 0;                // intervals of the first run before head_ are over (erased in batches)
     std::int64_t forgotten_until_ = -1;   // forget_before has run for this `now`
 };
 
