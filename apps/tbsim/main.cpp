@@ -10,6 +10,7 @@
 #include "apps/tbsim/params_command.hpp"
 #include "apps/tbsim/plan_command.hpp"
 #include "apps/tbsim/plot_command.hpp"
+#include "apps/tbsim/replay_command.hpp"
 #include "apps/tbsim/run_command.hpp"
 #include "apps/tbsim/sweep_command.hpp"
 #include "bench/hold_model.hpp"
@@ -138,6 +139,30 @@ int main(int argc, char** argv) {
     plan->add_option("--jobs", plan_request.jobs, "threads")->check(CLI::PositiveNumber);
     plan->add_flag("--json", plan_json, "print the figures as JSON (stable keys, see docs/outputs.md)");
 
+    // tbsim replay
+    tbsim::app::ReplayRequest replay_request;
+    replay_request.jobs = cores;
+    std::vector<std::string> replay_sets;
+    std::int64_t replay_replications = 0;
+    std::uint64_t replay_seed = 0;
+    bool replay_json = false;
+    auto* replay = app.add_subcommand("replay", "replay real testbed traces in the model and compare them (latency quantiles, KS distance,\n"
+                                                "main loop, slowdown, bytes and CPU per node; the limit rate D* of a ladder)");
+    replay->add_option("traces", replay_request.traces, "trace folders (validation/traces/mysqlrep/NAME), or folders of traces")->required();
+    replay->add_option("--profile", replay_request.profile,
+                       "the model's numbers: a mysqlrep scenario file, or `testbed` (compiled in, scenarios/mysqlrep/testbed.yaml)");
+    replay->add_option("--mode", replay_request.mode,
+                       "model: the simulated application paces itself (the prediction); driven: main-loop operations start at "
+                       "their recorded times")
+        ->check(CLI::IsMember({"model", "driven"}));
+    auto* replay_reps_opt = replay->add_option("--replications", replay_replications, "simulated runs per trace, pooled (default: the profile's)")
+                                ->check(CLI::PositiveNumber);
+    auto* replay_seed_opt = replay->add_option("--seed", replay_seed, "master seed (default: the profile's)");
+    replay->add_option("--set", replay_sets, "override a key of the profile: key.path=value (repeatable)")->type_name("KEY=VALUE");
+    replay->add_option("--jobs", replay_request.jobs, "threads (one trace each)")->check(CLI::PositiveNumber);
+    replay->add_option("--out", replay_request.out, "output folder (default out/replay, or out/replay/TRACE for one trace)");
+    replay->add_flag("--json", replay_json, "print replay.json instead of the table");
+
     // tbsim bench engine
     auto* bench = app.add_subcommand("bench", "measure tbsim itself");
     bench->require_subcommand(1);
@@ -192,6 +217,19 @@ int main(int argc, char** argv) {
                 start = end + 1;
             }
             for (const auto& f : tbsim::app::plot_table(plot_request)) fmt::print("wrote {}\n", f);
+        } else if (*replay) {
+            for (const auto& s : replay_sets) replay_request.overrides.push_back({s, std::nullopt});
+            if (*replay_reps_opt) replay_request.replications = replay_replications;
+            if (*replay_seed_opt) replay_request.seed = replay_seed;
+            const auto outcome = tbsim::app::run_replay(replay_request);
+            if (replay_json) {
+                fmt::print("{}\n", outcome.json.dump(2));
+            } else {
+                fmt::print("{}", outcome.table);
+                fmt::print("replayed in {:.2f} s; wrote", outcome.wall_s);
+                for (const auto& f : outcome.files) fmt::print(" {}", f);
+                fmt::print("\n");
+            }
         } else if (*plan) {
             const auto outcome = tbsim::app::run_plan(plan_request);
             if (plan_json) fmt::print("{}\n", outcome.figures.dump(2));

@@ -14,9 +14,15 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("batch_row_work", &DatabaseCosts::batch_row_work, "CPU of a multi-row insert, per row", Check::non_negative),
             param("select_work", &DatabaseCosts::select_work, "CPU of a select on the sync table", Check::non_negative),
             param("commit_work", &DatabaseCosts::commit_work, "CPU of a commit", Check::non_negative),
-            param("commit_io", &DatabaseCosts::commit_io, "wait for the log flush of a commit (not CPU)", Check::non_negative),
+            sim::distribution_param("commit_io", &DatabaseCosts::commit_io, sim::ValueKind::duration,
+                                    "wait for the redo log's flush at a commit (not CPU)"),
+            param("service_sigma", &DatabaseCosts::service_sigma,
+                  "spread of each query's server CPU: a log-normal factor of median 1 and this sigma", Check::non_negative),
+            param("count_row_work", &DatabaseCosts::count_row_work, "CPU per row of the final row count", Check::non_negative),
             param("connect_work", &DatabaseCosts::connect_work, "server CPU of a new connection", Check::non_negative),
             param("client_work", &DatabaseCosts::client_work, "the application's CPU per operation", Check::non_negative),
+            param("loop_work", &DatabaseCosts::loop_work, "the application's CPU between two operations of the main loop",
+                  Check::non_negative),
             param("syscalls_per_query", &DatabaseCosts::syscalls_per_query, "system calls per query, server side", Check::non_negative),
             param("query_bytes", &DatabaseCosts::query_bytes, "statement and protocol bytes per query", Check::non_negative),
             param("row_bytes", &DatabaseCosts::row_bytes, "bytes per tuple in an INSERT", Check::non_negative),
@@ -48,6 +54,12 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("threads", &Hosts::threads, "hardware threads per host (SMT)", Check::positive),
             param("smt_gain", &Hosts::smt_gain, "extra throughput of a hardware thread beyond a core", Check::non_negative),
             param("memory", &Hosts::memory, "memory per host", Check::positive),
+            param("wake_up", &Hosts::wake_up, "longest wait of the first work after an idle gap (sleep states, cold caches)",
+                  Check::non_negative),
+            param("wake_up_time_constant", &Hosts::wake_up_time_constant,
+                  "idle gap g costs wake_up * (1 - exp(-g / this))", Check::positive),
+            sim::distribution_param("timer_overshoot", &Hosts::timer_overshoot, sim::ValueKind::duration,
+                                    "how late a sleeping process wakes past its deadline"),
         }};
     return t;
 }
@@ -58,6 +70,25 @@ const sim::ParamTable<NetworkSpec>& network_table() {
         {
             param("latency", &NetworkSpec::latency, "one-way latency of the switch, before virtualization", Check::non_negative),
             param("bandwidth", &NetworkSpec::bandwidth, "bandwidth of each node's link", Check::positive),
+            param("header", &NetworkSpec::header, "bytes each packet adds on the wire (66: Ethernet, IPv4, TCP with timestamps)",
+                  Check::non_negative),
+            param("ack_every", &NetworkSpec::ack_every, "data packets per header-only ACK (0: none)", Check::non_negative),
+        }};
+    return t;
+}
+
+const sim::ParamTable<Limits>& limits_table() {
+    static const sim::ParamTable<Limits> t{
+        "limits (tbsim-testbed --cpu-quota, --bandwidth, --delay)",
+        {
+            param("cpu_quota", &Limits::cpu_quota, "CFS bandwidth per node, in cores per period (cpu.max); none: unlimited",
+                  Check::positive),
+            param("cpu_period", &Limits::cpu_period, "the CFS period", Check::positive),
+            param("bandwidth", &Limits::bandwidth, "tc tbf rate on both ends of every node's link; none: unlimited", Check::positive),
+            param("tbf_burst", &Limits::tbf_burst, "tbf bucket size; default max(16 KiB, 10 ms at the rate)", Check::positive),
+            param("tbf_latency", &Limits::tbf_latency, "tbf's longest queueing delay", Check::positive),
+            param("receive_delay", &Limits::receive_delay, "one-way delay added to every message a node receives",
+                  Check::non_negative),
         }};
     return t;
 }

@@ -3,13 +3,16 @@
 // profile turns it into time on the node (models/virt/virt_profile.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "models/virt/virt_profile.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/core/time.hpp"
 #include "sim/core/units.hpp"
+#include "sim/random/value_distribution.hpp"
 
 namespace tbsim::models::mysqlrep {
 
@@ -21,9 +24,17 @@ struct DatabaseCosts {
     sim::Time batch_row_work = sim::Time::from_us(6);     // ... and per row
     sim::Time select_work = sim::Time::from_us(80);       // a select on the small sync table
     sim::Time commit_work = sim::Time::from_us(30);       // CPU of a commit
-    sim::Time commit_io = sim::Time::from_us(50);         // waiting for the log flush (not CPU)
+    // Waiting for the redo log's flush at commit (not CPU): a distribution, as fsync times spread.
+    sim::ValueDistribution commit_io = sim::ValueDistribution::constant(50e-6);
+    // Spread of every server-side CPU work above: each query's work is the key's value times a
+    // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).
+    double service_sigma = 0.0;
+    sim::Time count_row_work = sim::Time::from_ns(200);  // CPU per row of the final row count (verify phase)
     sim::Time connect_work = sim::Time::from_us(500);     // server CPU of a connection (handshake, auth)
     sim::Time client_work = sim::Time::from_us(20);       // the application's own CPU per operation
+    // The application's CPU between two operations of its main loop (building the statement,
+    // drawing the tuple, recording the trace), outside the timed operations.
+    sim::Time loop_work = sim::Time::zero();
     std::int64_t syscalls_per_query = 12;                 // recv, send, futex, pwrite, fsync, ...
     sim::DataSize query_bytes{120};                       // statement text and protocol header
     sim::DataSize row_bytes{60};                          // one (int, string) tuple in an INSERT
@@ -46,6 +57,14 @@ struct Hosts {
     double smt_gain = 0.25;  // throughput of a second hardware thread on a busy core (Hyper-Threading)
     sim::DataSize memory{128.0 * 1024 * 1024 * 1024};
 
+    // An idle host's CPUs sink into sleep states and its caches go cold: the first work after an
+    // idle gap g waits wake_up * (1 - exp(-g / wake_up_time_constant)) before it runs (not CPU).
+    sim::Time wake_up = sim::Time::zero();
+    sim::Time wake_up_time_constant = sim::Time::from_ms(10);
+    // How late a process that sleeps until a deadline wakes (timer slack, scheduling): added to
+    // every sleep of the application (the main loop's pacing, the sync table's polling).
+    sim::ValueDistribution timer_overshoot = sim::ValueDistribution::constant(0.0);
+
     /// Cores' worth of processing the host offers.
     double capacity() const { return cores + (threads > cores ? (threads - cores) * smt_gain : 0.0); }
 };
@@ -57,16 +76,39 @@ struct Placement {
     bool shared_node = false;
     double node_cores = 24.0;   // cores of the shared node (Study A: a 24-core, 96 GB VM); per-instance nodes use `instance_cores`
     double instance_cores = 2.0;
+    // "dedicated": each node has its own cores (a VM's vCPUs, `instance_cores`); "host": every
+    // node's processes share the host's cores, one core at most per thread (containers without a
+    // CPU reservation, the testbed).
+    std::string cpu = "dedicated";
+    bool shares_host_cpu() const { return cpu == "host"; }
+};
+
+/// The testbed launcher's limits (tbsim-testbed --cpu-quota, --bandwidth, --delay), as mechanisms.
+struct Limits {
+    std::optional<double> cpu_quota;              // CFS bandwidth per node, in cores (cpu.max)
+    sim::Time cpu_period = sim::Time::from_ms(100);
+    std::optional<sim::DataRate> bandwidth;        // tc tbf on both ends of every node's link
+    std::optional<sim::DataSize> tbf_burst;        // bucket size; default max(16 KiB, 10 ms at the rate)
+    sim::Time tbf_latency = sim::Time::from_ms(100);  // longest wait in the queue
+    sim::Time receive_delay = sim::Time::zero();   // added to every message a node receives
+
+    double burst_bytes() const {
+        if (tbf_burst) return tbf_burst->bytes;
+        return bandwidth ? std::max(16.0 * 1024.0, bandwidth->bits_per_second / 8.0 * 0.01) : 0.0;
+    }
 };
 
 struct NetworkSpec {
     sim::Time latency = sim::Time::from_us(20);  // one-way through the physical or virtual switch
     sim::DataRate bandwidth{10e9};
+    sim::DataSize header{52};     // bytes a packet adds on the wire (66 with Ethernet, as veth counters count)
+    std::int64_t ack_every = 2;   // data packets per header-only ACK
 };
 
 const sim::ParamTable<DatabaseCosts>& database_table();
 const sim::ParamTable<Workload>& workload_table();
 const sim::ParamTable<Hosts>& hosts_table();
 const sim::ParamTable<NetworkSpec>& network_table();
+const sim::ParamTable<Limits>& limits_table();
 
 }  // namespace tbsim::models::mysqlrep

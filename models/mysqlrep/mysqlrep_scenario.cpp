@@ -30,6 +30,15 @@ const sim::ParamTable<Placement>& placement_table() {
             sim::param("node_cores", &Placement::node_cores, "cores of the shared node (Study A: a 24-core VM)", Check::positive),
             sim::param("instance_cores", &Placement::instance_cores, "cores of each per-instance node; a fair share of the host when overcommitted",
                        Check::positive),
+            sim::custom_param<Placement>(
+                "cpu", "string",
+                "dedicated: each node has its own cores (instance_cores); host: the nodes' processes share the host's cores, "
+                "one core at most per thread (containers without a CPU reservation)",
+                [](const sim::ConfigNode& n, Placement& p) {
+                    p.cpu = n.text();
+                    if (p.cpu != "dedicated" && p.cpu != "host") n.fail(fmt::format("expected dedicated or host, got \"{}\"", p.cpu));
+                },
+                [](const Placement& p) { return p.cpu; }),
         }};
     return t;
 }
@@ -60,6 +69,10 @@ const sim::ParamTable<MysqlRepInput>& scenario_table() {
             sim::custom_param<MysqlRepInput>(
                 "network", "mapping", "the switch between nodes: the `network` section below",
                 [](const sim::ConfigNode& n, MysqlRepInput& in) { network_table().read(n, in.spec.network); },
+                [](const MysqlRepInput&) { return std::string(); }),
+            sim::custom_param<MysqlRepInput>(
+                "limits", "mapping", "the testbed's limits (CPU quota, bandwidth, delay): the `limits` section below",
+                [](const sim::ConfigNode& n, MysqlRepInput& in) { limits_table().read(n, in.spec.limits); },
                 [](const MysqlRepInput&) { return std::string(); }),
         },
         [](const sim::ConfigNode& root, MysqlRepInput& in) {
@@ -118,15 +131,19 @@ private:
 }  // namespace
 
 std::unique_ptr<sim::PreparedScenario> read_mysqlrep_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
+    return std::make_unique<MysqlRepScenario>(header, read_benchmark_spec(root));
+}
+
+BenchmarkSpec read_benchmark_spec(const sim::ConfigNode& root) {
     MysqlRepInput in;
     scenario_table().read(root, in);
-    return std::make_unique<MysqlRepScenario>(header, std::move(in.spec));
+    return std::move(in.spec);
 }
 
 std::vector<sim::ParamSection> mysqlrep_params() {
     return {scenario_table().section(""),         hosts_table().section("hosts"),       placement_table().section("placement"),
             workload_table().section("workload"), database_table().section("database"), network_table().section("network"),
-            virt::virt_profile_params()};
+            limits_table().section("limits"),     virt::virt_profile_params()};
 }
 
 std::vector<sim::FigureDoc> mysqlrep_figures() { return sim::declared_figures<MysqlRepFigures>(); }

@@ -7,6 +7,7 @@
 //   workload: {instances: 8, rate: 600/min, aggregation: 10, inserts: 2000, remote_inserts: true}
 //   database: {...native costs...}
 //   network: {latency: 20us, bandwidth: 10Gbps}
+//   limits: {cpu_quota: 0.5, bandwidth: 1mbit, receive_delay: 5ms}    # the testbed's, when set
 #pragma once
 
 #include <memory>
@@ -15,6 +16,11 @@
 #include "sim/scenario/scenario_model.hpp"
 
 namespace tbsim::models::mysqlrep {
+
+struct BenchmarkSpec;
+
+/// The benchmark's parameters from a `mysqlrep` scenario's root mapping (profiles resolved).
+BenchmarkSpec read_benchmark_spec(const sim::ConfigNode& root);
 
 std::unique_ptr<sim::PreparedScenario> read_mysqlrep_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header);
 std::vector<sim::ParamSection> mysqlrep_params();

@@ -1,15 +1,19 @@
 #include "models/mysqlrep/replication_benchmark.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
+
+#include "sim/random/distributions.hpp"
 
 namespace tbsim::models::mysqlrep {
 
 using sim::Time;
 
-ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec)
-    : sim_(sim), spec_(spec), query_profile_(spec.profile) {
+ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec, std::vector<OperationRecord>* log,
+                                           const DrivenStarts* driven)
+    : sim_(sim), spec_(spec), query_profile_(spec.profile), log_(log), driven_(driven) {
     if (spec.placement.shared_node) query_profile_.packet_cost = spec.profile.local_packet_cost;
     const auto n = static_cast<std::size_t>(spec.workload.instances);
     const auto& profile = spec.profile;
@@ -23,6 +27,8 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     sim::net::LinkParams link;
     link.latency = shared ? profile.local_packet_latency : spec.network.latency + profile.packet_latency;
     link.bandwidth = spec.network.bandwidth;
+    link.header = spec.network.header;
+    link.ack_every = spec.network.ack_every;
     for (std::size_t i = 0; i < n; ++i) {
         topo.add_node(fmt::format("instance-{}", i));
         topo.add_link(fmt::format("link-{}", i), fmt::format("instance-{}", i), "switch", link);
@@ -32,28 +38,52 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
 
     // CPUs: a shared node gets its cores (at most the host's) less its OS's idle load. A node per
     // instance gets its own cores, or its fair share of the host's when the host is overcommitted,
-    // each less its OS's idle load.
+    // each less its OS's idle load. Nodes that share the host's cores (containers) run on one
+    // processor per host, each thread on at most one core.
     const auto hosts = static_cast<std::size_t>(spec.hosts.count);
     host_cores_.assign(hosts, spec.hosts.capacity());
     std::vector<double> requested(hosts, 0.0);
+    std::vector<std::size_t> nodes_on(hosts, 0);
     for (std::size_t i = 0; i < n; ++i) {
         Instance inst;
         inst.host = shared ? 0 : i % hosts;
         inst.node = net_->node(fmt::format("instance-{}", i));
-        instances_.push_back(inst);
         requested[inst.host] += spec.placement.instance_cores;
+        ++nodes_on[inst.host];
+        instances_.push_back(std::move(inst));
     }
+    auto add_cpu = [&](double cores) {
+        cpus_.push_back(Cpu{std::make_unique<sim::ProcessorSharing>(sim, std::max(0.05, cores)), 0});
+        return cpus_.size() - 1;
+    };
     if (shared) {
-        const double cores = std::min(spec.hosts.capacity(), spec.placement.node_cores) - profile.idle_load;
-        cpus_.push_back(std::make_unique<sim::ProcessorSharing>(sim, std::max(0.05, cores)));
-        for (auto& inst : instances_) inst.cpu = 0;
+        const std::size_t c = add_cpu(std::min(spec.hosts.capacity(), spec.placement.node_cores) - profile.idle_load);
+        for (auto& inst : instances_) inst.cpu = c;
+    } else if (spec.placement.shares_host_cpu()) {
+        for (std::size_t h = 0; h < hosts; ++h) add_cpu(spec.hosts.capacity() - profile.idle_load * static_cast<double>(nodes_on[h]));
+        for (auto& inst : instances_) inst.cpu = inst.host;
     } else {
         for (auto& inst : instances_) {
             const double share = std::min(1.0, spec.hosts.capacity() / requested[inst.host]);
-            const double cores = spec.placement.instance_cores * share - profile.idle_load;
-            inst.cpu = cpus_.size();
-            cpus_.push_back(std::make_unique<sim::ProcessorSharing>(sim, std::max(0.05, cores)));
+            inst.cpu = add_cpu(spec.placement.instance_cores * share - profile.idle_load);
         }
+    }
+
+    // The testbed's limits and the host's behaviour, where the scenario sets them.
+    const auto& limits = spec.limits;
+    for (auto& inst : instances_) {
+        if (limits.cpu_quota) inst.quota = std::make_unique<sim::CpuQuota>(sim, *limits.cpu_quota, limits.cpu_period);
+        if (limits.bandwidth) {
+            inst.egress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
+            inst.ingress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
+        }
+    }
+    direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero();
+    direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
+    for (std::size_t i = 0; i < n; ++i) {
+        service_rng_.push_back(sim.rng(fmt::format("mysqlrep/service/{}", i)));
+        sleep_rng_.push_back(sim.rng(fmt::format("mysqlrep/sleep/{}", i)));
+        flush_rng_.push_back(sim.rng(fmt::format("mysqlrep/flush/{}", i)));
     }
 }
 
@@ -63,6 +93,68 @@ void ReplicationBenchmark::start() {
     for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
 }
 
+double ReplicationBenchmark::wire_bytes(double payload) const {
+    // What the token buckets count: the payload in segments, each with its headers.
+    const double segment = 1500.0 - spec_.network.header.bytes;
+    const double packets = std::max(1.0, std::ceil(payload / std::max(1.0, segment)));
+    return payload + packets * spec_.network.header.bytes;
+}
+
+Time ReplicationBenchmark::service(std::size_t server, Time work) {
+    const double sigma = spec_.database.service_sigma;
+    if (sigma <= 0.0 || work == Time::zero()) return work;
+    return Time::from_seconds(work.seconds() * sim::draw_lognormal(service_rng_[server], 0.0, sigma));
+}
+
+sim::Process ReplicationBenchmark::compute(std::size_t i, double work) {
+    Instance& inst = instances_[i];
+    inst.cpu_s += work;
+    Cpu& cpu = cpus_[inst.cpu];
+    if (direct_cpu_) {
+        co_await cpu.cores->run(work);
+        co_return;
+    }
+    // An idle processor wakes first: the longer it slept, the deeper (up to `wake_up`).
+    const auto& hosts = spec_.hosts;
+    if (hosts.wake_up > Time::zero() && cpu.cores->jobs() == 0 && cpu.waking == 0) {
+        const double gap = (sim_.now() - cpu.cores->idle_since()).seconds();
+        const double wait = hosts.wake_up.seconds() * (1.0 - std::exp(-gap / hosts.wake_up_time_constant.seconds()));
+        if (wait > 0.0) {
+            ++cpu.waking;
+            co_await sim_.timeout(Time::from_seconds(wait));
+            --cpu.waking;
+        }
+    }
+    if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
+    else co_await cpu.cores->run(work);
+}
+
+sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks) {
+    const auto from = instances_[a].node, to = instances_[b].node;
+    if (direct_net_) {
+        co_await sim_.until(net_->transfer(from, to, bytes, tag_, sim_.now(), acks));
+        co_return;
+    }
+    const double wire = wire_bytes(bytes);
+    if (instances_[a].egress) co_await sim_.until(instances_[a].egress->depart(sim_.now(), wire));
+    co_await sim_.until(net_->transfer(from, to, bytes, tag_, sim_.now(), acks));
+    if (instances_[b].ingress) co_await sim_.until(instances_[b].ingress->depart(sim_.now(), wire));
+    if (spec_.limits.receive_delay > Time::zero()) co_await sim_.timeout(spec_.limits.receive_delay);
+}
+
+sim::Process ReplicationBenchmark::sleep_until(std::size_t i, Time at) {
+    if (at <= sim_.now()) co_return;  // a deadline already past returns at once
+    const auto& overshoot = spec_.hosts.timer_overshoot;
+    const Time late = overshoot.is_random() || overshoot.mean() > 0.0 ? Time::from_seconds(overshoot.draw(sleep_rng_[i])) : Time::zero();
+    co_await sim_.until(at + late);
+}
+
+void ReplicationBenchmark::log(BenchmarkOp op, std::size_t i, std::size_t peer, Time start, std::int64_t copies) {
+    if (log_ == nullptr) return;
+    for (std::int64_t c = 0; c < copies; ++c)
+        log_->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(peer), op, start, sim_.now()});
+}
+
 sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server, double request_bytes, Time work, bool commit,
                                          Time* done) {
     const auto& path = query_profile_;
@@ -70,25 +162,44 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     const int syscalls = static_cast<int>(db.syscalls_per_query);
     const bool local = client == server;  // a local socket: no network packets
     const int packets = local ? 0 : 2;
-    co_await cpus_[instances_[client].cpu]->run(path.cpu_time(db.client_work, 2, packets).seconds());
-    if (!local) co_await sim_.until(net_->transfer(instances_[client].node, instances_[server].node, request_bytes, tag_, sim_.now()));
-    co_await cpus_[instances_[server].cpu]->run(path.cpu_time(work + (commit ? db.commit_work : Time::zero()), syscalls, packets).seconds());
-    if (commit) co_await sim_.timeout(db.commit_io + path.disk_write_cost);
+    co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds());
+    // The request's ACK rides on the reply; the reply is acknowledged on its own.
+    if (!local) co_await send(client, server, request_bytes, sim::net::Acks::piggybacked);
+    const Time server_work = service(server, work) + (commit ? db.commit_work : Time::zero());
+    co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds());
+    if (commit) {
+        const double flush = db.commit_io.is_random() ? db.commit_io.draw(flush_rng_[server]) : db.commit_io.mean();
+        co_await sim_.timeout(Time::from_seconds(flush) + path.disk_write_cost);
+    }
     if (done != nullptr) *done = sim_.now();  // committed at the server
-    if (!local) co_await sim_.until(net_->transfer(instances_[server].node, instances_[client].node, db.reply_bytes.bytes, tag_, sim_.now()));
+    if (!local) co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
+}
+
+sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,
+                                                bool commit, Time* done, std::int64_t copies) {
+    const Time start = sim_.now();
+    co_await query(client, server, request_bytes, work, commit, done);
+    log(op, client, server, start, copies);
 }
 
 sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t server) {
     const auto& db = spec_.database;
+    const Time start = sim_.now();
+    if (client == server) {
+        // Its own database, through the server's local socket.
+        co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 0).seconds());
+        log(BenchmarkOp::connect, client, server, start);
+        co_return;
+    }
     // The server looks the client's address up (a timeout where name resolution is broken).
     co_await sim_.timeout(spec_.profile.name_resolution);
-    const auto a = instances_[client].node, b = instances_[server].node;
     // TCP handshake, server greeting, authentication: three round trips of small packets.
     for (int round = 0; round < 3; ++round) {
-        co_await sim_.until(net_->transfer(a, b, round == 0 ? 0.0 : 100.0, tag_, sim_.now()));
-        co_await sim_.until(net_->transfer(b, a, 100.0, tag_, sim_.now()));
+        co_await send(client, server, round == 0 ? 0.0 : 100.0, sim::net::Acks::separate);
+        co_await send(server, client, 100.0, sim::net::Acks::separate);
     }
-    co_await cpus_[instances_[server].cpu]->run(spec_.profile.cpu_time(db.connect_work, 20, 6).seconds());
+    co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 6).seconds());
+    log(BenchmarkOp::connect, client, server, start);
 }
 
 sim::Process ReplicationBenchmark::application(std::size_t i) {
@@ -102,38 +213,55 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     auto boot_rng = sim_.rng(fmt::format("mysqlrep/boot/{}", i));
     co_await sim_.timeout(Time::from_seconds(spec_.profile.boot_time.draw(boot_rng)));
 
-    // 1. Sync.
+    // 1. Sync: connect to its own database and to every peer's, join the sync table, list it until
+    // every instance has joined (at once, then every poll period).
     me.sync_start = sim_.now();
+    co_await connect(i, i);
     for (std::size_t peer = 0; peer < n; ++peer)
         if (peer != i) co_await connect(i, peer);
-    co_await query(i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
+    co_await logged_query(BenchmarkOp::sync_insert, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
     ++sync_rows_;
-    while (sync_rows_ < w.instances) {
-        co_await sim_.timeout(w.poll_period);
-        co_await query(i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
+    while (true) {
+        co_await logged_query(BenchmarkOp::sync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
+        if (sync_rows_ >= w.instances) break;
+        co_await sleep_until(i, sim_.now() + w.poll_period);
     }
 
     // 2. Main loop.
     me.main_start = sim_.now();
     const Time period = Time::from_seconds(1.0 / w.rate.per_second);
     const auto ag = static_cast<std::size_t>(w.aggregation);
+    const std::vector<Time>* schedule = driven_ != nullptr && i < driven_->size() ? &(*driven_)[i] : nullptr;
+    std::size_t next_op = 0;  // in the driven schedule
+    // Driven: the next main-loop operation waits for its recorded start.
+    auto driven_start = [&]() -> std::optional<Time> {
+        if (schedule == nullptr || next_op >= schedule->size()) return std::nullopt;
+        return me.main_start + (*schedule)[next_op++];
+    };
     std::vector<Time> pending;  // local commit times of the rows not yet sent
     Time next_start = sim_.now();
     for (std::int64_t k = 0; k < w.inserts; ++k) {
-        co_await sim_.until(next_start);
+        const auto recorded = driven_start();
+        co_await sleep_until(i, recorded ? *recorded : next_start);
         const Time started = sim_.now();
+        // The application builds the statement (and records the last operation).
+        if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds());
+        const Time sent_local = sim_.now();
         Time committed;
-        co_await query(i, i, db.query_bytes.bytes + db.row_bytes.bytes, db.insert_work, true, &committed);
-        insert_ms_.add((sim_.now() - started).milliseconds());
+        co_await logged_query(BenchmarkOp::local_insert, i, i, db.query_bytes.bytes + db.row_bytes.bytes, db.insert_work, true,
+                              &committed);
+        insert_ms_.add((sim_.now() - sent_local).milliseconds());
         pending.push_back(committed);
         if (w.remote_inserts && pending.size() == ag) {
             const double bytes = db.query_bytes.bytes + db.row_bytes.bytes * static_cast<double>(ag);
             const Time work = db.batch_fixed_work + db.batch_row_work * static_cast<std::int64_t>(ag);
+            if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds());
             for (std::size_t peer = 0; peer < n; ++peer) {
                 if (peer == i) continue;
+                if (const auto at = driven_start()) co_await sim_.until(*at);
                 const Time sent = sim_.now();
                 Time at_peer;
-                co_await query(i, peer, bytes, work, true, &at_peer);
+                co_await logged_query(BenchmarkOp::batch_send, i, peer, bytes, work, true, &at_peer);
                 batch_ms_.add((sim_.now() - sent).milliseconds());
                 for (const Time t : pending) lag_ms_.add((at_peer - t).milliseconds());
             }
@@ -146,15 +274,39 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     }
     me.main_end = sim_.now();
 
-    // 3. Desync.
-    co_await query(i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
+    // 3. Desync: mark its sync row done, list the undone rows until there are none.
+    co_await logged_query(BenchmarkOp::desync_leave, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
     --sync_rows_;
-    while (sync_rows_ > 0) {
-        co_await sim_.timeout(w.poll_period);
-        co_await query(i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
+    while (true) {
+        co_await logged_query(BenchmarkOp::desync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
+        if (sync_rows_ <= 0) break;
+        co_await sleep_until(i, sim_.now() + w.poll_period);
     }
     me.desync_end = sim_.now();
+
+    // 4. Verify: count the local table's rows per origin (every instance's, or its own in the baseline).
+    const std::int64_t origins = w.remote_inserts ? w.instances : 1;
+    const Time count_work = db.select_work + db.count_row_work * (origins * w.inserts);
+    co_await logged_query(BenchmarkOp::count_rows, i, i, db.query_bytes.bytes, count_work, false, nullptr, origins);
     ++finished_;
+}
+
+NodeActivity ReplicationBenchmark::activity(std::size_t i) const {
+    const auto& inst = instances_[i];
+    NodeActivity a;
+    a.cpu_s = inst.cpu_s;
+    // Link i: direction 2i leaves the node, 2i + 1 reaches it.
+    const auto& out = net_->stats(static_cast<sim::net::DirectionId>(2 * i)).by_tag[tag_];
+    const auto& in = net_->stats(static_cast<sim::net::DirectionId>(2 * i + 1)).by_tag[tag_];
+    a.sent_bytes = out.wire_bytes;
+    a.sent_packets = static_cast<double>(out.packets);
+    a.received_bytes = in.wire_bytes;
+    a.received_packets = static_cast<double>(in.packets);
+    if (inst.quota) {
+        a.throttled = inst.quota->throttled_time();
+        a.throttled_periods = inst.quota->throttled_periods();
+    }
+    return a;
 }
 
 MysqlRepFigures ReplicationBenchmark::figures() const {
@@ -198,9 +350,11 @@ MysqlRepFigures ReplicationBenchmark::figures() const {
         for (std::size_t c = 0; c < cpus_.size(); ++c) {
             const bool on_host = spec_.placement.shared_node ? h == 0 : c % host_cores_.size() == h;
             if (!on_host) continue;
-            work += cpus_[c]->work_done();
+            work += cpus_[c].cores->work_done();
             ++nodes;
         }
+        if (spec_.placement.shares_host_cpu()) nodes = static_cast<std::size_t>(std::count_if(
+            instances_.begin(), instances_.end(), [h](const Instance& inst) { return inst.host == h; }));
         work += spec_.profile.idle_load * static_cast<double>(nodes) * end.seconds();
         f.host_cpu_utilisation.push_back(end > Time::zero() ? work / (host_cores_[h] * end.seconds()) : 0.0);
     }

@@ -9,19 +9,29 @@
 //    insert starts a period after the previous one started, or as soon as the previous work ends
 //    if that is later: an application that falls behind stays behind.
 // 3. Desync: delete its row from the master's sync table, list it until it is empty.
-// Every database operation runs on the CPU of the host of the database's node (processor sharing,
-// reduced by the nodes' idle load), with the node profile's per-call, per-packet and per-write
-// costs; messages cross the network with the profile's added latency per packet path.
+// 4. Verify: count the local table's rows per origin.
+// Every database operation runs on the CPU of the database's node (processor sharing, reduced by
+// the nodes' idle load), or of the host its containers share, with the node profile's per-call,
+// per-packet and per-write costs; messages cross the network with the profile's added latency per
+// packet path. The testbed's mechanisms (docs/mysqlrep.md) are there when the scenario sets them:
+// a CPU quota per node (CFS bandwidth), a token bucket on both ends of each node's link, a delay on
+// what a node receives, the wake-up of an idle host, the lateness of a sleeping application, and
+// service times spread as distributions.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "models/mysqlrep/benchmark_spec.hpp"
 #include "models/mysqlrep/mysqlrep_figures.hpp"
+#include "models/mysqlrep/operation_log.hpp"
 #include "sim/core/process.hpp"
+#include "sim/core/random_stream.hpp"
 #include "sim/net/network.hpp"
+#include "sim/net/token_bucket.hpp"
+#include "sim/resources/cpu_quota.hpp"
 #include "sim/resources/processor_sharing.hpp"
 #include "sim/scenario/scenario_model.hpp"
 #include "sim/stats/log_histogram.hpp"
@@ -36,11 +46,30 @@ struct BenchmarkSpec {
     Placement placement;
     virt::VirtProfile profile;
     NetworkSpec network;
+    Limits limits;
+};
+
+/// When each instance's main-loop operations start, relative to its main loop's start (a recorded
+/// trace's, for `tbsim replay --mode driven`): an operation starts at its time or when the one
+/// before it ends, whichever is later. Instances or operations past the end pace themselves.
+using DrivenStarts = std::vector<std::vector<sim::Time>>;
+
+/// What one node (an instance's container or VM) did over the run.
+struct NodeActivity {
+    double cpu_s = 0.0;           // CPU of its application and database
+    double sent_bytes = 0.0;      // wire bytes it sent and received
+    double received_bytes = 0.0;
+    double sent_packets = 0.0, received_packets = 0.0;
+    sim::Time throttled;          // time its CPU quota held it back
+    std::int64_t throttled_periods = 0;
 };
 
 class ReplicationBenchmark {
 public:
-    ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec);
+    /// `log`: if given, every operation is appended to it. `driven`: if given, main-loop
+    /// operations start at those times instead of the benchmark's own pacing.
+    ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec, std::vector<OperationRecord>* log = nullptr,
+                         const DrivenStarts* driven = nullptr);
     ~ReplicationBenchmark();
 
     /// Starts every instance's application.
@@ -48,6 +77,8 @@ public:
     bool finished() const { return finished_ == spec_.workload.instances; }
     /// Figures after the run (docs/outputs.md, model mysqlrep).
     MysqlRepFigures figures() const;
+    /// What instance `i`'s node did.
+    NodeActivity activity(std::size_t i) const;
 
 private:
     struct Instance {
@@ -55,13 +86,35 @@ private:
         std::size_t cpu = 0;
         sim::net::NodeId node = 0;
         sim::Time sync_start, main_start, main_end, desync_end;
+        double cpu_s = 0.0;
+        std::unique_ptr<sim::CpuQuota> quota;
+        std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
+    };
+    // A processor and whether a wake-up is under way on it (work arriving then does not wait again).
+    struct Cpu {
+        std::unique_ptr<sim::ProcessorSharing> cores;
+        int waking = 0;
     };
 
     sim::Process application(std::size_t i);
     /// A query from instance `client` to the database of instance `server`; returns when the client
     /// has the reply. `work` is the native CPU of the query at the server.
     sim::Process query(std::size_t client, std::size_t server, double request_bytes, sim::Time work, bool commit, sim::Time* done);
+    /// The same, logged as `op` (a query of the application's own loop).
+    sim::Process logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, sim::Time work,
+                              bool commit, sim::Time* done, std::int64_t copies = 1);
     sim::Process connect(std::size_t client, std::size_t server);
+    /// `work` seconds of native-scaled CPU of instance `i`'s node: the wake-up of an idle processor,
+    /// the node's quota, then its share of the processor.
+    sim::Process compute(std::size_t i, double work);
+    /// A message of `bytes` from instance `a`'s node to `b`'s, through the limits; returns on delivery.
+    sim::Process send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks);
+    /// Sleeps until `at`, waking late by the host's timer overshoot.
+    sim::Process sleep_until(std::size_t i, sim::Time at);
+    /// A server's CPU work for one query: `work` spread by the service distribution.
+    sim::Time service(std::size_t server, sim::Time work);
+    double wire_bytes(double payload) const;
+    void log(BenchmarkOp op, std::size_t i, std::size_t peer, sim::Time start, std::int64_t copies = 1);
 
     sim::Simulation& sim_;
     const BenchmarkSpec& spec_;
@@ -70,9 +123,13 @@ private:
     virt::VirtProfile query_profile_;
     std::unique_ptr<sim::net::Network> net_;
     sim::net::TagId tag_;
-    std::vector<std::unique_ptr<sim::ProcessorSharing>> cpus_;  // one per node (VM, container, shared VM)
-    std::vector<std::size_t> cpu_of_;                             // instance -> its node's CPU
-    std::vector<double> host_cores_;                              // physical cores of each host
+    std::vector<OperationRecord>* log_;
+    const DrivenStarts* driven_;
+    std::vector<Cpu> cpus_;             // one per node (VM, container, shared VM), or per host when nodes share it
+    std::vector<double> host_cores_;    // physical cores of each host
+    std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_;  // per instance
+    bool direct_cpu_ = true;            // no wake-up and no quota: work goes straight to the processor
+    bool direct_net_ = true;            // no token bucket and no delay
     std::vector<Instance> instances_;
     std::int64_t sync_rows_ = 0;
     std::int64_t finished_ = 0;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/virt/embedded_virt_profiles.hpp"
 #include "sim/config/config_document.hpp"
 #include "sim/config/param_table.hpp"
 
@@ -55,15 +56,22 @@ sim::Time VirtProfile::cpu_time(sim::Time native_work, int syscalls, int packets
 }
 
 VirtProfile load_virt_profile(const std::string& name, const std::string& directory, const sim::ConfigNode& where) {
+    // The folder's file, or the profile compiled in under that name (scenarios/profiles/virt).
     const auto path = std::filesystem::path(directory) / (name + ".yaml");
-    if (name.empty() || name.find('/') != std::string::npos || !std::filesystem::exists(path)) {
+    const bool plain_name = !name.empty() && name.find('/') == std::string::npos;
+    std::shared_ptr<sim::ConfigDocument> doc;
+    if (plain_name && std::filesystem::exists(path)) {
+        doc = sim::ConfigDocument::from_file(path.string());
+    } else if (const char* text = plain_name ? embedded_virt_profile(name) : nullptr) {
+        doc = sim::ConfigDocument::from_text(text, fmt::format("<embedded virtualization profile {}>", name));
+    } else {
         std::string known;
         if (std::filesystem::is_directory(directory))
             for (const auto& e : std::filesystem::directory_iterator(directory))
                 if (e.path().extension() == ".yaml") known += " " + e.path().stem().string();
-        where.fail(fmt::format("no virtualization profile '{}' in {}; known:{}", name, directory, known));
+        where.fail(fmt::format("no virtualization profile '{}' in {} (known:{}) nor compiled in ({})", name, directory, known,
+                               embedded_virt_profile_names()));
     }
-    auto doc = sim::ConfigDocument::from_file(path.string());
     auto profile = read_virt_profile(doc->root(), directory);
     doc->check_unknown_keys();
     where.document().depend_on(*doc);

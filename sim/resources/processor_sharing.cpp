@@ -52,6 +52,7 @@ void ProcessorSharing::complete() {
         finished.push_back(std::move(const_cast<Job&>(jobs_.top()).done));
         jobs_.pop();
     }
+    if (jobs_.empty()) idle_since_ = sim_.now();
     reschedule();
     for (auto& cb : finished) cb();
 }

@@ -48,6 +48,8 @@ public:
     double utilisation() const;
     /// Core-seconds of work done so far.
     double work_done() const;
+    /// When the processor last became idle (time zero if it never ran); meaningful while jobs() == 0.
+    Time idle_since() const { return idle_since_; }
 
 private:
     struct Job {
@@ -71,6 +73,7 @@ private:
     Time last_;
     std::uint64_t order_ = 0;
     EventId next_;
+    Time idle_since_;
 };
 
 }  // namespace tbsim::sim

@@ -128,7 +128,7 @@ TEST_CASE("tbsim plan --profile zed, with the capture point's packets, predicts 
     // each), captured on a veth: 66 B of Ethernet, IP and TCP headers, no tunnel, offloaded frames
     // of up to 64 KiB. Tolerance 10%, as the OpenStack-plane issue sets.
     for (const std::string name : {"idle-c1-i0", "idle-c1-i10", "idle-c1-i25", "idle-c1-i50"}) {
-        const auto c = read_openstack_capture(name);
+        const auto c = committed_capture(name);
         const auto r = run_tbsim("plan --profile zed --servers 1 --vms-per-server " + std::to_string(c.instances) +
                                  " --packet-header 66B --tunnel-overhead 0B --wan-mtu 65535B --json");
         REQUIRE(r.exit_code == 0);

@@ -37,7 +37,7 @@ TEST_CASE("Zed, one idle compute: each capture's traffic and the slope per insta
     REQUIRE(s["points"].size() == names.size());
     std::vector<double> instances, captured;
     for (std::size_t i = 0; i < names.size(); ++i) {
-        const auto c = read_openstack_capture(names[i]);
+        const auto c = committed_capture(names[i]);
         const auto& point = s["points"][i];
         REQUIRE(c.computes == 1);
         REQUIRE(point["vms_per_server"].get<std::int64_t>() == c.instances);
@@ -59,7 +59,7 @@ TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL fr
     const auto s = pooled();
     const std::vector<std::string> names = {"idle-c1-i0", "idle-c1-i10", "idle-c1-i25", "idle-c1-i50"};
     for (std::size_t i = 0; i < names.size(); ++i) {
-        const auto c = read_openstack_capture(names[i]);
+        const auto c = committed_capture(names[i]);
         const auto& by = s["points"][i]["by_protocol"];
         INFO(names[i]);
         CHECK(kbps(by["rabbitmq"]) == doctest::Approx(c.kbps_by_protocol.at("amqp")).epsilon(0.15));
@@ -71,7 +71,7 @@ TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL fr
 
 TEST_CASE("Zed, several idle computes: the traffic per compute within 10%") {
     for (const std::string name : {"idle-c2-i20", "idle-c4-i40"}) {
-        const auto c = read_openstack_capture(name);
+        const auto c = committed_capture(name);
         REQUIRE(c.instances % c.computes == 0);
         const auto s = pooled({"sweep=null", "deployment.servers=" + std::to_string(c.computes),
                                "deployment.vms_per_server=" + std::to_string(c.instances / c.computes)});
@@ -84,7 +84,7 @@ TEST_CASE("Zed, several idle computes: the traffic per compute within 10%") {
 
 TEST_CASE("Zed, one create and delete: the traffic within 10% and the busiest second within 20%") {
     // The lifecycle's calls and sizes come from boot-and-delete-10-cc1; this capture was not used.
-    const auto c = read_openstack_capture("create-delete-c1");
+    const auto c = committed_capture("create-delete-c1");
     const auto s = pooled({fmt::format("duration={}s", c.duration_s)}, "scenarios/openstack/zed-create-delete.yaml");
     INFO("captured " << c.wan_kbps << " kb/s, busiest second " << c.busiest_second_kbps << "; simulated " << kbps(s) << ", "
                      << s["max_kbps"].get<double>());
@@ -95,7 +95,7 @@ TEST_CASE("Zed, one create and delete: the traffic within 10% and the busiest se
 
 TEST_CASE("Zed, boot-and-delete of 10 instances at concurrency 1, 2, 5: the traffic within 10%") {
     for (const std::string concurrency : {"1", "2", "5"}) {
-        const auto c = read_openstack_capture("boot-and-delete-10-cc" + concurrency);
+        const auto c = committed_capture("boot-and-delete-10-cc" + concurrency);
         const auto s = pooled({"sweep=null", "rally.concurrency=" + concurrency, fmt::format("duration={}s", c.duration_s)},
                               "scenarios/openstack/zed-boot-and-delete.yaml");
         INFO("concurrency " << concurrency << ": captured " << c.wan_kbps << " kb/s over " << c.duration_s << " s, simulated "

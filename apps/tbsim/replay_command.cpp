@@ -1,0 +1,95 @@
+#include "apps/tbsim/replay_command.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "validation/readers/testbed_trace.hpp"
+#include "validation/replay/replay_output.hpp"
+#include "validation/replay/testbed_profile.hpp"
+
+namespace tbsim::app {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> expand_trace_folders(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const auto& p : paths) {
+        if (validation::is_testbed_trace(p)) {
+            out.push_back(p);
+            continue;
+        }
+        if (!fs::is_directory(p)) throw sim::ConfigError(fmt::format("{}: no such trace folder", p));
+        std::vector<std::string> inside;
+        for (const auto& e : fs::directory_iterator(p))
+            if (e.is_directory() && validation::is_testbed_trace(e.path().string())) inside.push_back(e.path().string());
+        if (inside.empty()) throw sim::ConfigError(fmt::format("{}: neither a testbed trace (meta.json) nor a folder of traces", p));
+        std::sort(inside.begin(), inside.end());
+        out.insert(out.end(), inside.begin(), inside.end());
+    }
+    return out;
+}
+
+ReplayOutcome run_replay(const ReplayRequest& request) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (request.traces.empty()) throw sim::ConfigError("tbsim replay: give at least one trace folder");
+    validation::ReplayOptions options;
+    if (request.mode == "model") options.mode = validation::ReplayMode::model;
+    else if (request.mode == "driven") options.mode = validation::ReplayMode::driven;
+    else throw sim::ConfigError(fmt::format("--mode {}: expected model or driven", request.mode));
+    // Everything is read before anything runs: a bad trace or profile stops with FILE:LINE first.
+    const auto profile = validation::load_testbed_profile(request.profile, request.overrides);
+    options.replications = request.replications.value_or(static_cast<std::int64_t>(profile.header.replications));
+    options.seed = request.seed.value_or(profile.header.seed);
+    if (options.replications < 1) throw sim::ConfigError("--replications must be at least 1");
+    const auto folders = expand_trace_folders(request.traces);
+    std::vector<validation::TestbedTrace> traces;
+    traces.reserve(folders.size());
+    for (const auto& f : folders) traces.push_back(validation::read_testbed_trace(f));
+
+    // One trace per task, on `jobs` threads; results in the traces' order whatever the threads do.
+    std::vector<validation::TraceReplay> replays(traces.size());
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+        for (std::size_t i = next++; i < traces.size(); i = next++) {
+            try {
+                replays[i] = validation::replay_trace(traces[i], profile.spec, options);
+            } catch (...) {
+                const std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            }
+        }
+    };
+    const unsigned jobs = std::max(1u, std::min<unsigned>(request.jobs, static_cast<unsigned>(traces.size())));
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
+
+    const auto limits = validation::limit_rates(replays);
+    ReplayOutcome outcome;
+    outcome.json = validation::replays_json(replays, limits);
+    outcome.json["profile"] = profile.source;
+    outcome.table = validation::replay_table(replays, limits);
+    const std::string dir = !request.out.empty() ? request.out : replays.size() == 1 ? "out/replay/" + replays.front().trace : "out/replay";
+    fs::create_directories(dir);
+    const auto json_path = (fs::path(dir) / "replay.json").string();
+    const auto csv_path = (fs::path(dir) / "quantiles.csv").string();
+    sim::write_file_atomically(json_path, outcome.json.dump(2) + "\n");
+    sim::write_file_atomically(csv_path, validation::quantiles_csv(replays));
+    outcome.files = {json_path, csv_path};
+    outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return outcome;
+}
+
+}  // namespace tbsim::app

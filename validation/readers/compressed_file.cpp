@@ -1,0 +1,49 @@
+#include "validation/readers/compressed_file.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include "sim/config/config_error.hpp"
+
+namespace tbsim::validation {
+
+std::string read_possibly_gzipped(const std::string& path) {
+    if (!std::filesystem::exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
+    if (path.size() < 3 || path.compare(path.size() - 3, 3, ".gz") != 0) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", path));
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (file == nullptr) throw sim::ConfigError(fmt::format("{}: cannot open", path));
+    std::string out;
+    char buffer[1 << 16];
+    for (;;) {
+        const int n = gzread(file, buffer, sizeof buffer);
+        if (n > 0) out.append(buffer, static_cast<std::size_t>(n));
+        if (n < static_cast<int>(sizeof buffer)) break;
+    }
+    // gzread returns what it could at a cut like at a normal end: the error state tells them apart.
+    int code = Z_OK;
+    const char* message = gzerror(file, &code);
+    const bool damaged = code != Z_OK && code != Z_STREAM_END;
+    const std::string why = damaged && message != nullptr ? message : "";
+    gzclose(file);
+    if (damaged) throw sim::ConfigError(fmt::format("{}: damaged or truncated gzip data: {}", path, why));
+    return out;
+}
+
+std::optional<std::string> find_possibly_gzipped(const std::string& folder, const std::string& name) {
+    const auto plain = (std::filesystem::path(folder) / name).string();
+    if (std::filesystem::exists(plain + ".gz")) return plain + ".gz";
+    if (std::filesystem::exists(plain)) return plain;
+    return std::nullopt;
+}
+
+}  // namespace tbsim::validation

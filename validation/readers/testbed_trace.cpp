@@ -1,0 +1,227 @@
+#include "validation/readers/testbed_trace.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/config/config_error.hpp"
+#include "sim/core/units.hpp"
+#include "validation/readers/compressed_file.hpp"
+#include "validation/readers/table_reader.hpp"
+
+namespace tbsim::validation {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+[[noreturn]] void fail(const std::string& where, const std::string& message) { throw sim::ConfigError(fmt::format("{}: {}", where, message)); }
+
+Json read_json(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, "no such file");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    try {
+        return Json::parse(s);
+    } catch (const Json::parse_error& e) {
+        const auto at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, s.size());
+        const auto line = 1 + std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+        fail(fmt::format("{}:{}", path, line), "not valid JSON");
+    }
+}
+
+// A key of a JSON object, of the expected type, or an error naming the file and the key.
+template <class T>
+T get(const Json& j, const std::string& key, const std::string& path) {
+    if (!j.is_object() || !j.contains(key)) fail(path, fmt::format("missing key '{}'", key));
+    try {
+        return j.at(key).get<T>();
+    } catch (const Json::exception&) {
+        fail(path, fmt::format("key '{}': unexpected type ({})", key, j.at(key).type_name()));
+    }
+}
+
+template <class T>
+std::optional<T> get_or_null(const Json& j, const std::string& key, const std::string& path) {
+    if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+    return get<T>(j, key, path);
+}
+
+models::mysqlrep::BenchmarkPhase parse_phase(const TableReader& t, std::size_t row) {
+    const auto& s = t.text(row, 1);
+    if (const auto p = models::mysqlrep::phase_named(s)) return *p;
+    t.fail(row, fmt::format("column phase: unknown phase \"{}\"", s));
+}
+
+models::mysqlrep::BenchmarkOp parse_op(const TableReader& t, std::size_t row) {
+    const auto& s = t.text(row, 2);
+    if (const auto op = models::mysqlrep::op_named(s)) return *op;
+    t.fail(row, fmt::format("column op: unknown operation \"{}\"", s));
+}
+
+void read_meta(const std::string& folder, TestbedTrace& trace) {
+    const auto path = (fs::path(folder) / "meta.json").string();
+    const Json meta = read_json(path);
+    const auto format = get<std::string>(meta, "format", path);
+    if (format != "tbsim-testbed trace 1") fail(path, fmt::format("format \"{}\": expected \"tbsim-testbed trace 1\"", format));
+    trace.instances = get<std::int64_t>(meta, "instances", path);
+    trace.rate_per_minute = get<double>(meta, "rate_per_minute", path);
+    trace.aggregation = get<std::int64_t>(meta, "aggregation", path);
+    trace.inserts = get<std::int64_t>(meta, "inserts", path);
+    trace.remote_inserts = get<bool>(meta, "remote_inserts", path);
+    trace.poll_period_ms = get<std::int64_t>(meta, "poll_period_ms", path);
+    trace.seed = get<std::int64_t>(meta, "seed", path);
+    if (trace.instances < 1 || trace.rate_per_minute <= 0 || trace.aggregation < 1 || trace.inserts < 1 || trace.poll_period_ms < 1)
+        fail(path, "instances, rate_per_minute, aggregation, inserts and poll_period_ms must be positive");
+    const Json limits = get<Json>(meta, "limits", path);
+    trace.limits.cpu_quota_cores = get_or_null<double>(limits, "cpu_quota_cores", path);
+    trace.limits.cpu_period_us = get<std::int64_t>(limits, "cpu_period_us", path);
+    trace.limits.bandwidth_bps = get_or_null<double>(limits, "bandwidth_bps", path);
+    trace.limits.bandwidth = get_or_null<std::string>(limits, "bandwidth", path);
+    trace.limits.delay = get_or_null<std::string>(limits, "delay", path);
+    if (trace.limits.delay) {
+        const auto d = sim::parse_duration(*trace.limits.delay);
+        if (!d || d->ns() < 0) fail(path, fmt::format("limits.delay: expected a duration such as \"5ms\", got \"{}\"", *trace.limits.delay));
+        trace.limits.delay_s = d->seconds();
+    }
+    if (trace.limits.cpu_quota_cores && *trace.limits.cpu_quota_cores <= 0) fail(path, "limits.cpu_quota_cores must be positive");
+    if (trace.limits.bandwidth_bps && *trace.limits.bandwidth_bps <= 0) fail(path, "limits.bandwidth_bps must be positive");
+    trace.cores = get<std::int64_t>(meta, "cores", path);
+    if (trace.cores < 1) fail(path, "cores must be positive");
+    trace.host_busy_fraction = get<double>(get<Json>(meta, "host_load", path), "cpu_busy_fraction", path);
+    trace.date = get<std::string>(meta, "date", path);
+    trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
+    std::vector<bool> seen(trace.nodes.size(), false);
+    for (const auto& n : get<Json>(meta, "nodes", path)) {
+        const auto i = get<std::int64_t>(n, "instance", path);
+        if (i < 0 || i >= trace.instances) fail(path, fmt::format("nodes: instance {} outside 0..{}", i, trace.instances - 1));
+        auto& node = trace.nodes[static_cast<std::size_t>(i)];
+        if (seen[static_cast<std::size_t>(i)]) fail(path, fmt::format("nodes: instance {} twice", i));
+        seen[static_cast<std::size_t>(i)] = true;
+        node.instance = static_cast<std::uint32_t>(i);
+        node.address = get<std::string>(n, "address", path);
+        node.master = get<bool>(n, "master", path);
+        node.cpu_ns = get<std::int64_t>(n, "cpu_ns", path);
+        node.throttled_ns = get<std::int64_t>(n, "throttled_ns", path);
+        node.throttled_periods = get<std::int64_t>(n, "throttled_periods", path);
+    }
+    for (std::size_t i = 0; i < seen.size(); ++i)
+        if (!seen[i]) fail(path, fmt::format("nodes: instance {} is missing", i));
+}
+
+void read_operations(const std::string& folder, TestbedTrace& trace) {
+    const auto path = find_possibly_gzipped(folder, "trace.csv");
+    if (!path) fail((fs::path(folder) / "trace.csv").string(), "no such file (nor trace.csv.gz)");
+    const TableReader t(read_possibly_gzipped(*path), *path, {"instance", "phase", "op", "peer", "rows", "t_start_ns", "t_end_ns", "ok"});
+    trace.operations.reserve(t.rows());
+    std::vector<std::int64_t> last_start(trace.nodes.size(), -1);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        TraceOperation op;
+        const auto instance = t.integer(r, 0);
+        if (instance < 0 || instance >= trace.instances)
+            t.fail(r, fmt::format("instance {}: meta.json has instances 0..{}", instance, trace.instances - 1));
+        op.instance = static_cast<std::uint32_t>(instance);
+        op.phase = parse_phase(t, r);
+        op.op = parse_op(t, r);
+        if (models::mysqlrep::phase_of(op.op) != op.phase)
+            t.fail(r, fmt::format("operation {} in phase {}: it belongs to phase {}", models::mysqlrep::op_name(op.op),
+                                  models::mysqlrep::phase_name(op.phase), models::mysqlrep::phase_name(models::mysqlrep::phase_of(op.op))));
+        const auto peer = t.integer(r, 3);
+        if (peer < 0 || peer >= trace.instances) t.fail(r, fmt::format("peer {}: meta.json has instances 0..{}", peer, trace.instances - 1));
+        op.peer = static_cast<std::uint32_t>(peer);
+        op.rows = t.integer(r, 4);
+        if (op.rows < 0) t.fail(r, fmt::format("rows {}: must not be negative", op.rows));
+        op.start_ns = t.integer(r, 5);
+        op.end_ns = t.integer(r, 6);
+        if (op.start_ns < 0) t.fail(r, fmt::format("t_start_ns {}: must not be negative", op.start_ns));
+        if (op.end_ns < op.start_ns) t.fail(r, fmt::format("ends ({} ns) before it starts ({} ns)", op.end_ns, op.start_ns));
+        const auto ok = t.integer(r, 7);
+        if (ok != 0 && ok != 1) t.fail(r, fmt::format("column ok: expected 0 or 1, got {}", ok));
+        op.ok = ok == 1;
+        auto& last = last_start[op.instance];
+        if (op.start_ns < last)
+            t.fail(r, fmt::format("instance {}: starts at {} ns, before its previous operation ({} ns): out of order", op.instance, op.start_ns, last));
+        last = op.start_ns;
+        trace.operations.push_back(op);
+    }
+    if (trace.operations.empty()) fail(*path, "no operations");
+}
+
+void read_bytes(const std::string& folder, TestbedTrace& trace) {
+    const auto path = (fs::path(folder) / "bytes.csv").string();
+    const TableReader t(read_possibly_gzipped(path), path, {"instance", "direction", "bytes", "packets"});
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        const auto instance = t.integer(r, 0);
+        if (instance < 0 || instance >= trace.instances)
+            t.fail(r, fmt::format("instance {}: meta.json has instances 0..{}", instance, trace.instances - 1));
+        auto& node = trace.nodes[static_cast<std::size_t>(instance)];
+        const auto bytes = t.integer(r, 2), packets = t.integer(r, 3);
+        if (bytes < 0 || packets < 0) t.fail(r, "bytes and packets must not be negative");
+        const auto& direction = t.text(r, 1);
+        if (direction == "sent") node.sent_bytes = bytes, node.sent_packets = packets;
+        else if (direction == "received") node.received_bytes = bytes, node.received_packets = packets;
+        else t.fail(r, fmt::format("column direction: expected sent or received, got \"{}\"", direction));
+    }
+}
+
+void read_flows(const std::string& folder, TestbedTrace& trace) {
+    const auto path = find_possibly_gzipped(folder, "flows.csv");
+    if (!path) return;
+    const TableReader t(read_possibly_gzipped(*path), *path, {"src_instance", "dst_instance", "frames", "bytes"});
+    std::vector<TraceFlow> flows;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        const auto a = t.integer(r, 0), b = t.integer(r, 1);
+        if (a < 0 || a >= trace.instances || b < 0 || b >= trace.instances)
+            t.fail(r, fmt::format("instances {} and {}: meta.json has 0..{}", a, b, trace.instances - 1));
+        flows.push_back({static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), t.integer(r, 2), t.integer(r, 3)});
+    }
+    trace.flows = std::move(flows);
+}
+
+}  // namespace
+
+double TestbedTrace::main_loop_s(std::uint32_t instance) const {
+    std::int64_t first = -1, last = -1;
+    for (const auto& op : operations) {
+        if (op.instance != instance || op.phase != models::mysqlrep::BenchmarkPhase::main) continue;
+        if (first < 0) first = op.start_ns;
+        last = std::max(last, op.end_ns);
+    }
+    return first < 0 ? 0.0 : static_cast<double>(last - first) * 1e-9;
+}
+
+double TestbedTrace::main_loop_s() const {
+    double slowest = 0;
+    for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(instances); ++i) slowest = std::max(slowest, main_loop_s(i));
+    return slowest;
+}
+
+TestbedTrace read_testbed_trace(const std::string& folder) {
+    if (!fs::is_directory(folder)) fail(folder, "not a folder");
+    TestbedTrace trace;
+    trace.folder = folder;
+    trace.name = fs::path(folder).filename().string();
+    if (trace.name.empty()) trace.name = fs::path(folder).parent_path().filename().string();
+    read_meta(folder, trace);
+    read_operations(folder, trace);
+    read_bytes(folder, trace);
+    read_flows(folder, trace);
+    return trace;
+}
+
+bool is_testbed_trace(const std::string& folder) {
+    const auto meta = fs::path(folder) / "meta.json";
+    if (!fs::exists(meta)) return false;
+    std::ifstream in(meta);
+    std::string head(200, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    return head.find("tbsim-testbed trace") != std::string::npos;
+}
+
+}  // namespace tbsim::validation

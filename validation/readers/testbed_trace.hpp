@@ -1,0 +1,92 @@
+// A trace of the real testbed (tbsim-testbed, docs/traces.md) read back: the run's conditions
+// (meta.json), every database operation with its times (trace.csv or trace.csv.gz), the traffic per
+// node (bytes.csv) and, when recorded, per node pair (flows.csv).
+//
+// Strict: a missing file or column, a cell that is not a number, an operation that ends before it
+// starts, an instance's operations out of order, an instance the metadata does not have, a
+// truncated gzip: a ConfigError "FILE:LINE: message" (exit code 2 on the command line).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/mysqlrep/operation_log.hpp"
+
+namespace tbsim::validation {
+
+using models::mysqlrep::BenchmarkOp;
+using models::mysqlrep::BenchmarkPhase;
+
+struct TraceOperation {
+    std::uint32_t instance = 0;
+    BenchmarkPhase phase = BenchmarkPhase::sync;
+    BenchmarkOp op = BenchmarkOp::connect;
+    std::uint32_t peer = 0;
+    std::int64_t rows = 0;
+    std::int64_t start_ns = 0;  // since the launcher started the applications
+    std::int64_t end_ns = 0;
+    bool ok = true;
+    double latency_ms() const { return static_cast<double>(end_ns - start_ns) * 1e-6; }
+};
+
+struct TraceNode {
+    std::uint32_t instance = 0;
+    std::string address;
+    bool master = false;
+    std::int64_t cpu_ns = 0;           // CPU of the container (server and application) over the run
+    std::int64_t throttled_ns = 0;     // time its CPU quota held it back
+    std::int64_t throttled_periods = 0;
+    // bytes.csv: Ethernet frames at the host-side veth
+    std::int64_t sent_bytes = 0, sent_packets = 0, received_bytes = 0, received_packets = 0;
+};
+
+struct TraceLimits {
+    std::optional<double> cpu_quota_cores;  // CFS quota per container, in cores
+    std::int64_t cpu_period_us = 100000;
+    std::optional<double> bandwidth_bps;    // tc tbf on both ends of every veth
+    std::optional<std::string> bandwidth;   // as given to the launcher ("1mbit")
+    std::optional<double> delay_s;          // one-way delay added to every packet a node receives
+    std::optional<std::string> delay;
+};
+
+struct TraceFlow {
+    std::uint32_t from = 0, to = 0;
+    std::int64_t frames = 0, bytes = 0;
+};
+
+struct TestbedTrace {
+    std::string folder;
+    std::string name;  // the folder's name
+    std::int64_t instances = 0;
+    double rate_per_minute = 0;
+    std::int64_t aggregation = 0;
+    std::int64_t inserts = 0;
+    bool remote_inserts = true;
+    std::int64_t poll_period_ms = 1000;
+    std::int64_t seed = 0;
+    TraceLimits limits;
+    std::int64_t cores = 0;
+    double host_busy_fraction = 0;
+    std::string date;
+    std::vector<TraceNode> nodes;             // by instance
+    std::vector<TraceOperation> operations;   // in file order: grouped by instance, each in its order
+    std::optional<std::vector<TraceFlow>> flows;
+
+    /// The span of an instance's main loop: first local insert's start to its last operation's end
+    /// in the main phase, in seconds.
+    double main_loop_s(std::uint32_t instance) const;
+    /// The slowest instance's main loop, in seconds (Study A's figure of merit).
+    double main_loop_s() const;
+    /// inserts / D, in seconds (the main loop of a configuration that keeps up).
+    double nominal_main_loop_s() const { return static_cast<double>(inserts) * 60.0 / rate_per_minute; }
+};
+
+/// Reads the trace in `folder`. Throws sim::ConfigError on anything malformed.
+TestbedTrace read_testbed_trace(const std::string& folder);
+
+/// Whether `folder` holds a testbed trace (a meta.json of the testbed's format).
+bool is_testbed_trace(const std::string& folder);
+
+}  // namespace tbsim::validation

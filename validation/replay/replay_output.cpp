@@ -1,0 +1,171 @@
+#include "validation/replay/replay_output.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "validation/replay/sample_stats.hpp"
+
+namespace tbsim::validation {
+namespace {
+
+using models::mysqlrep::BenchmarkOp;
+using Json = nlohmann::json;
+
+// A relative error as JSON: null where it is not finite (nothing measured).
+Json error_json(double e) { return std::isfinite(e) ? Json(e) : Json(nullptr); }
+
+Json comparison_json(const Comparison& c) { return {{"measured", c.measured}, {"simulated", c.simulated}, {"error", error_json(c.error())}}; }
+
+std::string percent(double e) { return std::isfinite(e) ? fmt::format("{:+.1f}%", 100.0 * e) : "n/a"; }
+
+std::string optional_rate(const std::optional<double>& r) { return r ? fmt::format("{:.0f}", *r) : "none"; }
+
+}  // namespace
+
+Json replay_json(const TraceReplay& r) {
+    Json j;
+    j["trace"] = r.trace;
+    j["folder"] = r.folder;
+    j["mode"] = replay_mode_name(r.mode);
+    j["replications"] = r.replications;
+    j["instances"] = r.instances;
+    j["rate_per_minute"] = r.rate_per_minute;
+    j["aggregation"] = r.aggregation;
+    j["inserts"] = r.inserts;
+    j["limited"] = r.limited;
+    j["main_loop_s"] = comparison_json(r.main_loop_s);
+    j["slowdown"] = comparison_json(r.slowdown);
+    Json ops = Json::object();
+    for (const auto& o : r.ops) {
+        ops[std::string(models::mysqlrep::op_name(o.op))] = {
+            {"count_measured", o.count_measured}, {"count_simulated", o.count_simulated}, {"mean_ms", comparison_json(o.mean_ms)},
+            {"p50_ms", comparison_json(o.p50_ms)},    {"p95_ms", comparison_json(o.p95_ms)},       {"p99_ms", comparison_json(o.p99_ms)},
+            {"ks", o.ks}};
+    }
+    j["ops"] = ops;
+    Json phases = Json::object();
+    for (const auto& p : r.phases) phases[std::string(models::mysqlrep::phase_name(p.phase))] = comparison_json(p.duration_s);
+    j["phases_s"] = phases;
+    j["bytes_sent"] = comparison_json(r.bytes_sent);
+    j["cpu_s"] = comparison_json(r.cpu_s);
+    Json nodes = Json::array();
+    for (const auto& n : r.nodes)
+        nodes.push_back({{"instance", n.instance},
+                         {"cpu_s", comparison_json(n.cpu_s)},
+                         {"bytes_sent", comparison_json(n.bytes_sent)},
+                         {"bytes_received", comparison_json(n.bytes_received)},
+                         {"throttled_s", comparison_json(n.throttled_s)},
+                         {"throttled_periods", comparison_json(n.throttled_periods)}});
+    j["nodes"] = nodes;
+    j["simulated_events"] = r.simulated_events;
+    return j;
+}
+
+Json replays_json(const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
+    if (replays.size() == 1 && limits.empty()) return replay_json(replays.front());
+    Json j;
+    Json traces = Json::array();
+    for (const auto& r : replays) traces.push_back(replay_json(r));
+    j["traces"] = traces;
+    // Mean of |error| over the traces, per headline figure.
+    auto mean_abs = [&](auto get) {
+        double sum = 0;
+        std::size_t n = 0;
+        for (const auto& r : replays) {
+            const double e = get(r);
+            if (std::isfinite(e)) sum += std::abs(e), ++n;
+        }
+        return n == 0 ? Json(nullptr) : Json(sum / static_cast<double>(n));
+    };
+    auto op_error = [](const TraceReplay& r, BenchmarkOp op, auto field) {
+        const auto* o = r.op(op);
+        return o == nullptr ? std::nan("") : field(*o);
+    };
+    Json mean;
+    mean["main_loop_s"] = mean_abs([](const TraceReplay& r) { return r.main_loop_s.error(); });
+    mean["slowdown"] = mean_abs([](const TraceReplay& r) { return r.slowdown.error(); });
+    mean["bytes_sent"] = mean_abs([](const TraceReplay& r) { return r.bytes_sent.error(); });
+    mean["cpu_s"] = mean_abs([](const TraceReplay& r) { return r.cpu_s.error(); });
+    for (const auto op : {BenchmarkOp::local_insert, BenchmarkOp::batch_send}) {
+        const std::string k(models::mysqlrep::op_name(op));
+        mean[k + ".p50_ms"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.p50_ms.error(); }); });
+        mean[k + ".p95_ms"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.p95_ms.error(); }); });
+        Json ks_sum = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.ks; }); });
+        mean[k + ".ks"] = ks_sum;
+    }
+    j["mean_abs_error"] = mean;
+    Json ladders = Json::array();
+    for (const auto& l : limits) {
+        ladders.push_back({{"instances", l.instances},
+                           {"aggregation", l.aggregation},
+                           {"rates_per_minute", l.rates_per_minute},
+                           {"slowdown_measured", l.slowdown_measured},
+                           {"slowdown_simulated", l.slowdown_simulated},
+                           {"limit_rate_per_minute",
+                            {{"measured", l.measured ? Json(*l.measured) : Json(nullptr)},
+                             {"predicted", l.predicted ? Json(*l.predicted) : Json(nullptr)},
+                             {"error", l.measured && l.predicted ? error_json(l.error()) : Json(nullptr)}}}});
+    }
+    j["limit_rates"] = ladders;
+    return j;
+}
+
+std::string quantiles_csv(const std::vector<TraceReplay>& replays) {
+    static constexpr double kLevels[] = {0.01, 0.05, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60, 0.70, 0.80, 0.90, 0.95, 0.99};
+    std::string out = "trace,mode,op,quantile,measured_ms,simulated_ms\n";
+    for (const auto& r : replays)
+        for (const auto& o : r.ops)
+            for (const double q : kLevels)
+                out += fmt::format("{},{},{},{:.2f},{:.6g},{:.6g}\n", r.trace, replay_mode_name(r.mode), models::mysqlrep::op_name(o.op), q,
+                                   quantile(o.measured_sorted_ms, q), quantile(o.simulated_sorted_ms, q));
+    return out;
+}
+
+std::string replay_table(const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
+    std::string out;
+    if (replays.size() == 1) {
+        const auto& r = replays.front();
+        out += fmt::format("trace {} ({} mode, {} replication{}): N = {}, D = {:.0f}/min, AG = {}, K = {}{}\n", r.trace,
+                           replay_mode_name(r.mode), r.replications, r.replications == 1 ? "" : "s", r.instances, r.rate_per_minute,
+                           r.aggregation, r.inserts, r.limited ? ", limited" : "");
+        out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
+        auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {
+            out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", name, fmt::format(fmt::runtime(fmt_spec), c.measured),
+                               fmt::format(fmt::runtime(fmt_spec), c.simulated), percent(c.error()));
+        };
+        row("main loop (s)", r.main_loop_s, "{:.3f}");
+        row("slowdown", r.slowdown, "{:.3f}");
+        for (const auto& p : r.phases) row(fmt::format("phase {} (s)", models::mysqlrep::phase_name(p.phase)), p.duration_s, "{:.3f}");
+        row("bytes sent per node", r.bytes_sent, "{:.0f}");
+        row("CPU per node (s)", r.cpu_s, "{:.3f}");
+        out += fmt::format("  {:<13} {:>7} {:>7}  {:>17} {:>17} {:>17} {:>5}\n", "operation", "count", "sim", "p50 ms (meas/sim)",
+                           "p95 ms (meas/sim)", "p99 ms (meas/sim)", "KS");
+        for (const auto& o : r.ops)
+            out += fmt::format("  {:<13} {:>7} {:>7.0f}  {:>8.3f}/{:<8.3f} {:>8.3f}/{:<8.3f} {:>8.3f}/{:<8.3f} {:>5.2f}\n",
+                               models::mysqlrep::op_name(o.op), o.count_measured, o.count_simulated, o.p50_ms.measured, o.p50_ms.simulated,
+                               o.p95_ms.measured, o.p95_ms.simulated, o.p99_ms.measured, o.p99_ms.simulated, o.ks);
+    } else {
+        out += fmt::format("{:<26} {:>8} {:>8} {:>8}  {:>8} {:>8}  {:>8} {:>8} {:>5}  {:>8} {:>8} {:>5}  {:>7}\n", "trace", "loop s", "slowdn",
+                           "sim", "err", "", "insert50", "err", "KS", "batch50", "err", "KS", "bytes");
+        for (const auto& r : replays) {
+            const auto* ins = r.op(BenchmarkOp::local_insert);
+            const auto* bat = r.op(BenchmarkOp::batch_send);
+            out += fmt::format("{:<26} {:>8.2f} {:>8.3f} {:>8.3f}  {:>8} {:>8}  {:>8.3f} {:>8} {:>5.2f}  {:>8} {:>8} {:>5}  {:>7}\n", r.trace,
+                               r.main_loop_s.measured, r.slowdown.measured, r.slowdown.simulated, percent(r.main_loop_s.error()), "",
+                               ins ? ins->p50_ms.measured : 0.0, ins ? percent(ins->p50_ms.error()) : "", ins ? ins->ks : 0.0,
+                               bat ? fmt::format("{:.3f}", bat->p50_ms.measured) : "-", bat ? percent(bat->p50_ms.error()) : "-",
+                               bat ? fmt::format("{:.2f}", bat->ks) : "-", percent(r.bytes_sent.error()));
+        }
+    }
+    if (!limits.empty()) {
+        out += "limit rate D* (lowest rate with slowdown above 1.05, per minute):\n";
+        for (const auto& l : limits)
+            out += fmt::format("  N = {:>2}, AG = {:>2}: measured {:>7}, predicted {:>7} ({})\n", l.instances, l.aggregation,
+                               optional_rate(l.measured), optional_rate(l.predicted),
+                               l.measured && l.predicted ? percent(l.error()) : "n/a");
+    }
+    return out;
+}
+
+}  // namespace tbsim::validation

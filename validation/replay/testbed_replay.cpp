@@ -1,0 +1,256 @@
+#include "validation/replay/testbed_replay.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "sim/core/simulation.hpp"
+#include "validation/replay/sample_stats.hpp"
+
+namespace tbsim::validation {
+namespace {
+
+using models::mysqlrep::BenchmarkOp;
+using models::mysqlrep::BenchmarkPhase;
+using models::mysqlrep::OperationRecord;
+using sim::Time;
+
+// First start and last end of each instance's operations in each phase.
+struct Spans {
+    std::vector<std::array<Time, 4>> first, last;
+    std::vector<std::array<bool, 4>> seen;
+    explicit Spans(std::size_t instances) : first(instances), last(instances), seen(instances) {}
+    void add(const OperationRecord& r) {
+        const auto p = static_cast<std::size_t>(models::mysqlrep::phase_of(r.op));
+        if (r.instance >= seen.size()) return;
+        if (!seen[r.instance][p] || r.start < first[r.instance][p]) first[r.instance][p] = r.start;
+        if (!seen[r.instance][p] || r.end > last[r.instance][p]) last[r.instance][p] = r.end;
+        seen[r.instance][p] = true;
+    }
+    double span_s(std::size_t i, BenchmarkPhase phase) const {
+        const auto p = static_cast<std::size_t>(phase);
+        return seen[i][p] ? (last[i][p] - first[i][p]).seconds() : 0.0;
+    }
+    // The slowest instance's span of `phase`, and which instance that is.
+    std::pair<double, std::size_t> slowest(BenchmarkPhase phase) const {
+        double worst = 0.0;
+        std::size_t who = 0;
+        for (std::size_t i = 0; i < seen.size(); ++i)
+            if (span_s(i, phase) > worst) worst = span_s(i, phase), who = i;
+        return {worst, who};
+    }
+};
+
+Spans spans_of(const std::vector<OperationRecord>& ops, std::size_t instances) {
+    Spans s(instances);
+    for (const auto& r : ops) s.add(r);
+    return s;
+}
+
+// When each local insert of `instance` ended, in seconds since its main loop's first operation.
+std::vector<double> progress_of(const std::vector<OperationRecord>& ops, std::size_t instance, const Spans& spans) {
+    std::vector<double> ends;
+    const Time begin = spans.first[instance][static_cast<std::size_t>(BenchmarkPhase::main)];
+    for (const auto& r : ops)
+        if (r.instance == instance && r.op == BenchmarkOp::local_insert) ends.push_back((r.end - begin).seconds());
+    std::sort(ends.begin(), ends.end());
+    return ends;
+}
+
+models::mysqlrep::DrivenStarts driven_starts(const std::vector<OperationRecord>& ops, std::size_t instances) {
+    models::mysqlrep::DrivenStarts starts(instances);
+    std::vector<std::optional<Time>> begin(instances);
+    for (const auto& r : ops) {
+        if (models::mysqlrep::phase_of(r.op) != BenchmarkPhase::main || r.instance >= instances) continue;
+        if (!begin[r.instance]) begin[r.instance] = r.start;
+        starts[r.instance].push_back(r.start - *begin[r.instance]);
+    }
+    return starts;
+}
+
+}  // namespace
+
+const char* replay_mode_name(ReplayMode m) { return m == ReplayMode::model ? "model" : "driven"; }
+
+double Comparison::error() const { return relative_error(measured, simulated); }
+
+double LimitRate::error() const { return measured && predicted ? relative_error(*measured, *predicted) : 0.0; }
+
+const OperationComparison* TraceReplay::op(BenchmarkOp kind) const {
+    for (const auto& o : ops)
+        if (o.op == kind) return &o;
+    return nullptr;
+}
+
+std::vector<OperationRecord> trace_operations(const TestbedTrace& trace) {
+    std::vector<OperationRecord> ops;
+    ops.reserve(trace.operations.size());
+    for (const auto& o : trace.operations)
+        ops.push_back({o.instance, o.peer, o.op, Time::from_ns(o.start_ns), Time::from_ns(o.end_ns)});
+    return ops;
+}
+
+models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile) {
+    auto spec = profile;
+    auto& w = spec.workload;
+    w.instances = trace.instances;
+    w.rate = sim::Frequency{trace.rate_per_minute / 60.0};
+    w.aggregation = trace.aggregation;
+    w.inserts = trace.inserts;
+    w.remote_inserts = trace.remote_inserts;
+    w.poll_period = Time::from_ms(trace.poll_period_ms);
+    spec.hosts.count = 1;
+    spec.hosts.cores = static_cast<double>(trace.cores);
+    spec.hosts.threads = static_cast<double>(trace.cores);
+    auto& l = spec.limits;
+    l.cpu_quota = trace.limits.cpu_quota_cores;
+    l.cpu_period = Time::from_us(trace.limits.cpu_period_us);
+    l.bandwidth.reset();
+    if (trace.limits.bandwidth_bps) l.bandwidth = sim::DataRate{*trace.limits.bandwidth_bps};
+    l.receive_delay = Time::from_seconds(trace.limits.delay_s.value_or(0.0));
+    return spec;
+}
+
+TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options) {
+    const auto wall_start = std::chrono::steady_clock::now();
+    const auto spec = testbed_spec(trace, profile);
+    const auto n = static_cast<std::size_t>(trace.instances);
+    const auto measured_ops = trace_operations(trace);
+    const Spans measured_spans = spans_of(measured_ops, n);
+    const auto driven = options.mode == ReplayMode::driven ? driven_starts(measured_ops, n) : models::mysqlrep::DrivenStarts{};
+
+    TraceReplay out;
+    out.trace = trace.name;
+    out.folder = trace.folder;
+    out.mode = options.mode;
+    out.replications = options.replications;
+    out.instances = trace.instances;
+    out.aggregation = trace.aggregation;
+    out.inserts = trace.inserts;
+    out.rate_per_minute = trace.rate_per_minute;
+    out.limited = trace.limits.cpu_quota_cores || trace.limits.bandwidth_bps || trace.limits.delay_s;
+
+    // The simulated runs: operations pooled, spans and node figures averaged.
+    std::map<BenchmarkOp, std::vector<double>> simulated_ms;
+    double main_loop = 0.0, events = 0.0;
+    std::array<double, 4> phase_s{};
+    std::vector<models::mysqlrep::NodeActivity> activity(n);
+    // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
+    const Time horizon = Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s());
+    for (std::int64_t r = 0; r < options.replications; ++r) {
+        std::vector<OperationRecord> log;
+        sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
+        models::mysqlrep::ReplicationBenchmark bench(sim, spec, &log, options.mode == ReplayMode::driven ? &driven : nullptr);
+        bench.start();
+        sim.run_before(horizon);
+        events += static_cast<double>(sim.events_processed());
+        const Spans spans = spans_of(log, n);
+        main_loop += spans.slowest(BenchmarkPhase::main).first;
+        for (const auto p : models::mysqlrep::kBenchmarkPhases) phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
+        for (const auto& rec : log) simulated_ms[rec.op].push_back(rec.milliseconds());
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto a = bench.activity(i);
+            activity[i].cpu_s += a.cpu_s;
+            activity[i].sent_bytes += a.sent_bytes;
+            activity[i].received_bytes += a.received_bytes;
+            activity[i].throttled += a.throttled;
+            activity[i].throttled_periods += a.throttled_periods;
+        }
+        if (r == 0) out.progress_simulated_s = {progress_of(log, spans.slowest(BenchmarkPhase::main).second, spans)};
+    }
+    const double reps = static_cast<double>(options.replications);
+    out.simulated_events = events / reps;
+
+    const double nominal = trace.nominal_main_loop_s();
+    out.main_loop_s = {measured_spans.slowest(BenchmarkPhase::main).first, main_loop / reps};
+    out.slowdown = {out.main_loop_s.measured / nominal, out.main_loop_s.simulated / nominal};
+    out.progress_measured_s = {progress_of(measured_ops, measured_spans.slowest(BenchmarkPhase::main).second, measured_spans)};
+    for (const auto p : models::mysqlrep::kBenchmarkPhases)
+        out.phases.push_back({p, {measured_spans.slowest(p).first, phase_s[static_cast<std::size_t>(p)] / reps}});
+
+    std::map<BenchmarkOp, std::vector<double>> measured_ms;
+    for (const auto& rec : measured_ops) measured_ms[rec.op].push_back(rec.milliseconds());
+    for (const auto op : models::mysqlrep::kBenchmarkOps) {
+        auto& m = measured_ms[op];
+        auto& s = simulated_ms[op];
+        if (m.empty() && s.empty()) continue;
+        std::sort(m.begin(), m.end());
+        std::sort(s.begin(), s.end());
+        OperationComparison c;
+        c.op = op;
+        c.count_measured = static_cast<std::int64_t>(m.size());
+        c.count_simulated = static_cast<double>(s.size()) / reps;
+        c.p50_ms = {quantile(m, 0.50), quantile(s, 0.50)};
+        c.p95_ms = {quantile(m, 0.95), quantile(s, 0.95)};
+        c.p99_ms = {quantile(m, 0.99), quantile(s, 0.99)};
+        auto mean = [](const std::vector<double>& v) {
+            double sum = 0.0;
+            for (const double x : v) sum += x;
+            return v.empty() ? 0.0 : sum / static_cast<double>(v.size());
+        };
+        c.mean_ms = {mean(m), mean(s)};
+        c.ks = ks_distance(m, s);
+        c.measured_sorted_ms = std::move(m);
+        c.simulated_sorted_ms = std::move(s);
+        out.ops.push_back(std::move(c));
+    }
+
+    double cpu_m = 0, cpu_s = 0, sent_m = 0, sent_s = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& node = trace.nodes[i];
+        const auto& a = activity[i];
+        NodeComparison c;
+        c.instance = static_cast<std::uint32_t>(i);
+        c.cpu_s = {static_cast<double>(node.cpu_ns) * 1e-9, a.cpu_s / reps};
+        c.bytes_sent = {static_cast<double>(node.sent_bytes), a.sent_bytes / reps};
+        c.bytes_received = {static_cast<double>(node.received_bytes), a.received_bytes / reps};
+        c.throttled_s = {static_cast<double>(node.throttled_ns) * 1e-9, a.throttled.seconds() / reps};
+        c.throttled_periods = {static_cast<double>(node.throttled_periods), static_cast<double>(a.throttled_periods) / reps};
+        cpu_m += c.cpu_s.measured, cpu_s += c.cpu_s.simulated;
+        sent_m += c.bytes_sent.measured, sent_s += c.bytes_sent.simulated;
+        out.nodes.push_back(c);
+    }
+    const double nodes = static_cast<double>(std::max<std::size_t>(n, 1));
+    out.cpu_s = {cpu_m / nodes, cpu_s / nodes};
+    out.bytes_sent = {sent_m / nodes, sent_s / nodes};
+    out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return out;
+}
+
+std::optional<double> limit_rate(const std::vector<double>& rates, const std::vector<double>& slowdowns, double threshold) {
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+        if (slowdowns[i] <= threshold) continue;
+        if (i == 0) return std::nullopt;  // already behind at the ladder's lowest rate
+        const double f = (threshold - slowdowns[i - 1]) / (slowdowns[i] - slowdowns[i - 1]);
+        return std::exp(std::log(rates[i - 1]) + f * (std::log(rates[i]) - std::log(rates[i - 1])));
+    }
+    return std::nullopt;  // keeps up at every rate
+}
+
+std::vector<LimitRate> limit_rates(const std::vector<TraceReplay>& replays) {
+    // The unlimited traces by (N, AG), by rate: traces at the same rate are averaged.
+    std::map<std::pair<std::int64_t, std::int64_t>, std::map<double, std::vector<const TraceReplay*>>> ladders;
+    for (const auto& r : replays)
+        if (!r.limited) ladders[{r.instances, r.aggregation}][r.rate_per_minute].push_back(&r);
+    std::vector<LimitRate> out;
+    for (const auto& [key, by_rate] : ladders) {
+        if (by_rate.size() < 3) continue;
+        LimitRate l;
+        l.instances = key.first;
+        l.aggregation = key.second;
+        for (const auto& [rate, traces] : by_rate) {
+            double m = 0, s = 0;
+            for (const auto* t : traces) m += t->slowdown.measured, s += t->slowdown.simulated;
+            l.rates_per_minute.push_back(rate);
+            l.slowdown_measured.push_back(m / static_cast<double>(traces.size()));
+            l.slowdown_simulated.push_back(s / static_cast<double>(traces.size()));
+        }
+        l.measured = limit_rate(l.rates_per_minute, l.slowdown_measured);
+        l.predicted = limit_rate(l.rates_per_minute, l.slowdown_simulated);
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+}  // namespace tbsim::validation

@@ -1,0 +1,99 @@
+// Replaying a trace of the real testbed in the model (`tbsim replay`, docs/replay.md).
+//
+// The scenario comes from the trace's meta.json (N, D, AG, K, baseline, poll period, limits, the
+// host's cores) on top of a profile: a `mysqlrep` scenario that carries the testbed's mechanisms
+// and numbers (scenarios/mysqlrep/testbed.yaml, or a calibrated copy). Mode `model` lets the
+// simulated application pace itself: the prediction. Mode `driven` starts every main-loop
+// operation at its recorded time (relative to the instance's main loop), which isolates the
+// service times from the pacing. Replications pool their operations; the spans are their means.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/mysqlrep/operation_log.hpp"
+#include "models/mysqlrep/replication_benchmark.hpp"
+#include "validation/readers/testbed_trace.hpp"
+
+namespace tbsim::validation {
+
+enum class ReplayMode { model, driven };
+const char* replay_mode_name(ReplayMode m);
+
+struct ReplayOptions {
+    ReplayMode mode = ReplayMode::model;
+    std::int64_t replications = 1;
+    std::uint64_t seed = 1;  // replication r uses the simulation's stream r of this seed
+};
+
+/// A measured figure against its simulated counterpart.
+struct Comparison {
+    double measured = 0.0, simulated = 0.0;
+    double error() const;  // (simulated - measured) / measured
+};
+
+/// One kind of operation: how many, and its latency's quantiles and KS distance.
+struct OperationComparison {
+    models::mysqlrep::BenchmarkOp op{};
+    std::int64_t count_measured = 0;
+    double count_simulated = 0;  // per replication
+    Comparison p50_ms, p95_ms, p99_ms, mean_ms;
+    double ks = 1.0;
+    std::vector<double> measured_sorted_ms, simulated_sorted_ms;  // the samples, for quantiles.csv and CDFs
+};
+
+struct PhaseComparison {
+    models::mysqlrep::BenchmarkPhase phase{};
+    Comparison duration_s;  // the slowest instance's: first start to last end of the phase's operations
+};
+
+struct NodeComparison {
+    std::uint32_t instance = 0;
+    Comparison cpu_s, bytes_sent, bytes_received, throttled_s, throttled_periods;
+};
+
+struct TraceReplay {
+    std::string trace;      // the folder's name
+    std::string folder;
+    ReplayMode mode = ReplayMode::model;
+    std::int64_t replications = 1;
+    std::int64_t instances = 0, aggregation = 0, inserts = 0;
+    double rate_per_minute = 0;
+    bool limited = false;   // the trace ran under a CPU quota, a bandwidth or a delay
+    Comparison main_loop_s, slowdown;
+    Comparison bytes_sent, cpu_s;  // per node, mean over nodes
+    std::vector<OperationComparison> ops;
+    std::vector<PhaseComparison> phases;
+    std::vector<NodeComparison> nodes;
+    std::vector<std::vector<double>> progress_measured_s, progress_simulated_s;  // slowest instance's insert ends, s since its main loop began
+    double simulated_events = 0;
+    double wall_s = 0;      // time the replay took
+
+    const OperationComparison* op(models::mysqlrep::BenchmarkOp kind) const;
+};
+
+/// The model's parameters for `trace`: `profile` with the trace's workload, limits and cores.
+models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile);
+
+/// Replays `trace`.
+TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options);
+
+/// The operations of a trace as the model logs them.
+std::vector<models::mysqlrep::OperationRecord> trace_operations(const TestbedTrace& trace);
+
+/// The limit of Study A measured and predicted on a ladder: the traces of one (N, AG) without
+/// limits at three rates or more. D* is the lowest rate with slowdown above 1.05, interpolated in
+/// log(rate) between the last rate at or below and the first above; none if no rate crosses.
+struct LimitRate {
+    std::int64_t instances = 0, aggregation = 0;
+    std::vector<double> rates_per_minute;
+    std::vector<double> slowdown_measured, slowdown_simulated;
+    std::optional<double> measured, predicted;
+    double error() const;
+};
+std::optional<double> limit_rate(const std::vector<double>& rates, const std::vector<double>& slowdowns, double threshold = 1.05);
+std::vector<LimitRate> limit_rates(const std::vector<TraceReplay>& replays);
+
+}  // namespace tbsim::validation
