@@ -1,11 +1,8 @@
 #include "apps/tbsim/replay_command.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -54,28 +51,7 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     traces.reserve(folders.size());
     for (const auto& f : folders) traces.push_back(validation::read_testbed_trace(f));
 
-    // One trace per task, on `jobs` threads; results in the traces' order whatever the threads do.
-    std::vector<validation::TraceReplay> replays(traces.size());
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-        for (std::size_t i = next++; i < traces.size(); i = next++) {
-            try {
-                replays[i] = validation::replay_trace(traces[i], profile.spec, options);
-            } catch (...) {
-                const std::lock_guard lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-            }
-        }
-    };
-    const unsigned jobs = std::max(1u, std::min<unsigned>(request.jobs, static_cast<unsigned>(traces.size())));
-    std::vector<std::thread> threads;
-    for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    if (failure) std::rethrow_exception(failure);
-
+    const auto replays = validation::replay_traces(traces, profile.spec, options, request.jobs);
     const auto limits = validation::limit_rates(replays);
     ReplayOutcome outcome;
     outcome.json = validation::replays_json(replays, limits);

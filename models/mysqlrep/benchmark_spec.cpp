@@ -19,6 +19,8 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("service_sigma", &DatabaseCosts::service_sigma,
                   "spread of each query's server CPU: a log-normal factor of median 1 and this sigma", Check::non_negative),
             param("count_row_work", &DatabaseCosts::count_row_work, "CPU per row of the final row count", Check::non_negative),
+            param("server_start_work", &DatabaseCosts::server_start_work,
+                  "CPU of a server's start, before the benchmark's clock (counted in the node's CPU, not simulated)", Check::non_negative),
             param("connect_work", &DatabaseCosts::connect_work, "server CPU of a new connection", Check::non_negative),
             param("client_work", &DatabaseCosts::client_work, "the application's CPU per operation", Check::non_negative),
             param("loop_work", &DatabaseCosts::loop_work, "the application's CPU between two operations of the main loop",
@@ -60,6 +62,15 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   "idle gap g costs wake_up * (1 - exp(-g / this))", Check::positive),
             sim::distribution_param("timer_overshoot", &Hosts::timer_overshoot, sim::ValueKind::duration,
                                     "how late a sleeping process wakes past its deadline"),
+            param("disk_queue", &Hosts::disk_queue,
+                  "the host's disk as one queue: log flushes wait for each other and for the servers' page flushes"),
+            param("page_flush_period", &Hosts::page_flush_period, "period of each database server's page flush (disk_queue)",
+                  Check::positive),
+            param("page_flush_fixed", &Hosts::page_flush_fixed, "disk time of a page flush, fixed part", Check::non_negative),
+            param("page_flush_per_row", &Hosts::page_flush_per_row, "disk time of a page flush per row inserted since the last",
+                  Check::non_negative),
+            param("disk_stall_probability", &Hosts::disk_stall_probability, "probability that a log flush stalls", Check::non_negative),
+            sim::distribution_param("disk_stall", &Hosts::disk_stall, sim::ValueKind::duration, "what a stall adds to the flush"),
         }};
     return t;
 }

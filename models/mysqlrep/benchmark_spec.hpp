@@ -30,6 +30,9 @@ struct DatabaseCosts {
     // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).
     double service_sigma = 0.0;
     sim::Time count_row_work = sim::Time::from_ns(200);  // CPU per row of the final row count (verify phase)
+    // CPU of a server's start (InnoDB's initialisation), spent before the benchmark's clock starts:
+    // counted in the node's CPU, not simulated.
+    sim::Time server_start_work = sim::Time::zero();
     sim::Time connect_work = sim::Time::from_us(500);     // server CPU of a connection (handshake, auth)
     sim::Time client_work = sim::Time::from_us(20);       // the application's own CPU per operation
     // The application's CPU between two operations of its main loop (building the statement,
@@ -64,6 +67,19 @@ struct Hosts {
     // How late a process that sleeps until a deadline wakes (timer slack, scheduling): added to
     // every sleep of the application (the main loop's pacing, the sync table's polling).
     sim::ValueDistribution timer_overshoot = sim::ValueDistribution::constant(0.0);
+    // The host's disk as one queue: every node's log flushes (database.commit_io) wait for the
+    // ones before them, and each database server writes its dirty pages every page_flush_period
+    // (page_flush_fixed plus page_flush_per_row per row inserted since its last), which every
+    // commit of the host then waits behind. false: each commit waits its commit_io alone.
+    bool disk_queue = false;
+    sim::Time page_flush_period = sim::Time::from_s(1);
+    sim::Time page_flush_fixed = sim::Time::zero();
+    sim::Time page_flush_per_row = sim::Time::zero();
+    // Now and then a flush takes far longer (the disk writing back its cache): with this probability
+    // a log flush's service time gains a draw of disk_stall; in the disk queue, every flush behind it
+    // waits too.
+    double disk_stall_probability = 0.0;
+    sim::ValueDistribution disk_stall = sim::ValueDistribution::constant(0.0);
 
     /// Cores' worth of processing the host offers.
     double capacity() const { return cores + (threads > cores ? (threads - cores) * smt_gain : 0.0); }

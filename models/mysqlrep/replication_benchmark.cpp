@@ -42,6 +42,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     // processor per host, each thread on at most one core.
     const auto hosts = static_cast<std::size_t>(spec.hosts.count);
     host_cores_.assign(hosts, spec.hosts.capacity());
+    disks_.resize(hosts);
     std::vector<double> requested(hosts, 0.0);
     std::vector<std::size_t> nodes_on(hosts, 0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -53,7 +54,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         instances_.push_back(std::move(inst));
     }
     auto add_cpu = [&](double cores) {
-        cpus_.push_back(Cpu{std::make_unique<sim::ProcessorSharing>(sim, std::max(0.05, cores)), 0});
+        cpus_.push_back(Cpu{std::make_unique<sim::ProcessorSharing>(sim, std::max(0.05, cores)), 0.0});
         return cpus_.size() - 1;
     };
     if (shared) {
@@ -91,6 +92,24 @@ ReplicationBenchmark::~ReplicationBenchmark() = default;
 
 void ReplicationBenchmark::start() {
     for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
+    const auto& h = spec_.hosts;
+    if (h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero()))
+        for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(page_flusher(i));
+}
+
+sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
+    const auto& h = spec_.hosts;
+    // Each server's background thread runs on its own clock: a random phase within the period.
+    auto rng = sim_.rng(fmt::format("mysqlrep/page-flush/{}", i));
+    co_await sim_.timeout(Time::from_seconds(rng.uniform01() * h.page_flush_period.seconds()));
+    Instance& inst = instances_[i];
+    while (finished_ < spec_.workload.instances) {
+        if (inst.dirty_rows > 0) {
+            disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * inst.dirty_rows);
+            inst.dirty_rows = 0;
+        }
+        co_await sim_.timeout(h.page_flush_period);
+    }
 }
 
 double ReplicationBenchmark::wire_bytes(double payload) const {
@@ -106,7 +125,7 @@ Time ReplicationBenchmark::service(std::size_t server, Time work) {
     return Time::from_seconds(work.seconds() * sim::draw_lognormal(service_rng_[server], 0.0, sigma));
 }
 
-sim::Process ReplicationBenchmark::compute(std::size_t i, double work) {
+sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool database) {
     Instance& inst = instances_[i];
     inst.cpu_s += work;
     Cpu& cpu = cpus_[inst.cpu];
@@ -114,15 +133,19 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work) {
         co_await cpu.cores->run(work);
         co_return;
     }
-    // An idle processor wakes first: the longer it slept, the deeper (up to `wake_up`).
+    // The host's cores sink deeper the longer they stay idle: work arriving after an idle gap g
+    // leaves the first database thread to wake owing wake_up * (1 - exp(-g / time constant)).
     const auto& hosts = spec_.hosts;
-    if (hosts.wake_up > Time::zero() && cpu.cores->jobs() == 0 && cpu.waking == 0) {
-        const double gap = (sim_.now() - cpu.cores->idle_since()).seconds();
-        const double wait = hosts.wake_up.seconds() * (1.0 - std::exp(-gap / hosts.wake_up_time_constant.seconds()));
-        if (wait > 0.0) {
-            ++cpu.waking;
+    if (hosts.wake_up > Time::zero()) {
+        if (cpu.cores->jobs() == 0) {
+            const double gap = (sim_.now() - cpu.cores->idle_since()).seconds();
+            const double owed = hosts.wake_up.seconds() * (1.0 - std::exp(-gap / hosts.wake_up_time_constant.seconds()));
+            cpu.owed_wake_s = std::max(cpu.owed_wake_s, owed);
+        }
+        if (database && cpu.owed_wake_s > 0.0) {
+            const double wait = cpu.owed_wake_s;
+            cpu.owed_wake_s = 0.0;
             co_await sim_.timeout(Time::from_seconds(wait));
-            --cpu.waking;
         }
     }
     if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
@@ -156,29 +179,36 @@ void ReplicationBenchmark::log(BenchmarkOp op, std::size_t i, std::size_t peer, 
 }
 
 sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server, double request_bytes, Time work, bool commit,
-                                         Time* done) {
+                                         Time* done, std::int64_t rows) {
     const auto& path = query_profile_;
     const auto& db = spec_.database;
     const int syscalls = static_cast<int>(db.syscalls_per_query);
     const bool local = client == server;  // a local socket: no network packets
     const int packets = local ? 0 : 2;
-    co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds());
+    co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds(), false);
     // The request's ACK rides on the reply; the reply is acknowledged on its own.
     if (!local) co_await send(client, server, request_bytes, sim::net::Acks::piggybacked);
     const Time server_work = service(server, work) + (commit ? db.commit_work : Time::zero());
-    co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds());
+    co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds(), true);
+    instances_[server].dirty_rows += rows;
     if (commit) {
-        const double flush = db.commit_io.is_random() ? db.commit_io.draw(flush_rng_[server]) : db.commit_io.mean();
-        co_await sim_.timeout(Time::from_seconds(flush) + path.disk_write_cost);
+        auto& rng = flush_rng_[server];
+        double draw = db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean();
+        const auto& h = spec_.hosts;
+        if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) draw += h.disk_stall.draw(rng);
+        const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
+        // The log flush: alone, or in the host's disk queue behind every flush before it.
+        if (spec_.hosts.disk_queue) co_await sim_.until(disks_[instances_[server].host].serve(sim_.now(), flush));
+        else co_await sim_.timeout(flush);
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local) co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
 }
 
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,
-                                                bool commit, Time* done, std::int64_t copies) {
+                                                bool commit, Time* done, std::int64_t rows, std::int64_t copies) {
     const Time start = sim_.now();
-    co_await query(client, server, request_bytes, work, commit, done);
+    co_await query(client, server, request_bytes, work, commit, done, rows);
     log(op, client, server, start, copies);
 }
 
@@ -187,7 +217,7 @@ sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t serve
     const Time start = sim_.now();
     if (client == server) {
         // Its own database, through the server's local socket.
-        co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 0).seconds());
+        co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 0).seconds(), true);
         log(BenchmarkOp::connect, client, server, start);
         co_return;
     }
@@ -198,7 +228,7 @@ sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t serve
         co_await send(client, server, round == 0 ? 0.0 : 100.0, sim::net::Acks::separate);
         co_await send(server, client, 100.0, sim::net::Acks::separate);
     }
-    co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 6).seconds());
+    co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 6).seconds(), true);
     log(BenchmarkOp::connect, client, server, start);
 }
 
@@ -219,7 +249,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     co_await connect(i, i);
     for (std::size_t peer = 0; peer < n; ++peer)
         if (peer != i) co_await connect(i, peer);
-    co_await logged_query(BenchmarkOp::sync_insert, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
+    co_await logged_query(BenchmarkOp::sync_insert, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr, 1);
     ++sync_rows_;
     while (true) {
         co_await logged_query(BenchmarkOp::sync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
@@ -245,23 +275,23 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
         co_await sleep_until(i, recorded ? *recorded : next_start);
         const Time started = sim_.now();
         // The application builds the statement (and records the last operation).
-        if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds());
+        if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds(), false);
         const Time sent_local = sim_.now();
         Time committed;
         co_await logged_query(BenchmarkOp::local_insert, i, i, db.query_bytes.bytes + db.row_bytes.bytes, db.insert_work, true,
-                              &committed);
+                              &committed, 1);
         insert_ms_.add((sim_.now() - sent_local).milliseconds());
         pending.push_back(committed);
         if (w.remote_inserts && pending.size() == ag) {
             const double bytes = db.query_bytes.bytes + db.row_bytes.bytes * static_cast<double>(ag);
             const Time work = db.batch_fixed_work + db.batch_row_work * static_cast<std::int64_t>(ag);
-            if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds());
+            if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds(), false);
             for (std::size_t peer = 0; peer < n; ++peer) {
                 if (peer == i) continue;
                 if (const auto at = driven_start()) co_await sim_.until(*at);
                 const Time sent = sim_.now();
                 Time at_peer;
-                co_await logged_query(BenchmarkOp::batch_send, i, peer, bytes, work, true, &at_peer);
+                co_await logged_query(BenchmarkOp::batch_send, i, peer, bytes, work, true, &at_peer, static_cast<std::int64_t>(ag));
                 batch_ms_.add((sim_.now() - sent).milliseconds());
                 for (const Time t : pending) lag_ms_.add((at_peer - t).milliseconds());
             }
@@ -287,14 +317,14 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     // 4. Verify: count the local table's rows per origin (every instance's, or its own in the baseline).
     const std::int64_t origins = w.remote_inserts ? w.instances : 1;
     const Time count_work = db.select_work + db.count_row_work * (origins * w.inserts);
-    co_await logged_query(BenchmarkOp::count_rows, i, i, db.query_bytes.bytes, count_work, false, nullptr, origins);
+    co_await logged_query(BenchmarkOp::count_rows, i, i, db.query_bytes.bytes, count_work, false, nullptr, 0, origins);
     ++finished_;
 }
 
 NodeActivity ReplicationBenchmark::activity(std::size_t i) const {
     const auto& inst = instances_[i];
     NodeActivity a;
-    a.cpu_s = inst.cpu_s;
+    a.cpu_s = inst.cpu_s + spec_.database.server_start_work.seconds();
     // Link i: direction 2i leaves the node, 2i + 1 reaches it.
     const auto& out = net_->stats(static_cast<sim::net::DirectionId>(2 * i)).by_tag[tag_];
     const auto& in = net_->stats(static_cast<sim::net::DirectionId>(2 * i + 1)).by_tag[tag_];

@@ -32,6 +32,7 @@
 #include "sim/net/network.hpp"
 #include "sim/net/token_bucket.hpp"
 #include "sim/resources/cpu_quota.hpp"
+#include "sim/resources/fifo_device.hpp"
 #include "sim/resources/processor_sharing.hpp"
 #include "sim/scenario/scenario_model.hpp"
 #include "sim/stats/log_histogram.hpp"
@@ -89,24 +90,31 @@ private:
         double cpu_s = 0.0;
         std::unique_ptr<sim::CpuQuota> quota;
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
+        std::int64_t dirty_rows = 0;  // inserted into its database since its last page flush
     };
-    // A processor and whether a wake-up is under way on it (work arriving then does not wait again).
+    // A processor, and the wake-up its next database work owes: work that arrives at an idle
+    // processor sets it from the idle gap; the first database thread to run after pays it (the
+    // thread is woken on a core that has been idle as long).
     struct Cpu {
         std::unique_ptr<sim::ProcessorSharing> cores;
-        int waking = 0;
+        double owed_wake_s = 0.0;
     };
 
     sim::Process application(std::size_t i);
     /// A query from instance `client` to the database of instance `server`; returns when the client
     /// has the reply. `work` is the native CPU of the query at the server.
-    sim::Process query(std::size_t client, std::size_t server, double request_bytes, sim::Time work, bool commit, sim::Time* done);
+    /// `rows`: rows it inserts (dirty pages for the server's next page flush).
+    sim::Process query(std::size_t client, std::size_t server, double request_bytes, sim::Time work, bool commit, sim::Time* done,
+                       std::int64_t rows);
     /// The same, logged as `op` (a query of the application's own loop).
     sim::Process logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, sim::Time work,
-                              bool commit, sim::Time* done, std::int64_t copies = 1);
+                              bool commit, sim::Time* done, std::int64_t rows = 0, std::int64_t copies = 1);
+    /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
+    sim::Process page_flusher(std::size_t i);
     sim::Process connect(std::size_t client, std::size_t server);
-    /// `work` seconds of native-scaled CPU of instance `i`'s node: the wake-up of an idle processor,
-    /// the node's quota, then its share of the processor.
-    sim::Process compute(std::size_t i, double work);
+    /// `work` seconds of native-scaled CPU of instance `i`'s node: for a database thread
+    /// (`database`), the wake-up the processor owes; the node's quota; its share of the processor.
+    sim::Process compute(std::size_t i, double work, bool database);
     /// A message of `bytes` from instance `a`'s node to `b`'s, through the limits; returns on delivery.
     sim::Process send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks);
     /// Sleeps until `at`, waking late by the host's timer overshoot.
@@ -127,6 +135,7 @@ private:
     const DrivenStarts* driven_;
     std::vector<Cpu> cpus_;             // one per node (VM, container, shared VM), or per host when nodes share it
     std::vector<double> host_cores_;    // physical cores of each host
+    std::vector<sim::FifoDevice> disks_;  // one per host (disk_queue)
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_;  // per instance
     bool direct_cpu_ = true;            // no wake-up and no quota: work goes straight to the processor
     bool direct_net_ = true;            // no token bucket and no delay

@@ -151,6 +151,22 @@ std::optional<std::string> ConfigDocument::scalar_at(const std::string& key_path
     return node.Scalar();
 }
 
+std::optional<std::pair<int, int>> ConfigDocument::scalar_position(const std::string& key_path) const {
+    if (override_at(key_path) != nullptr) return std::nullopt;
+    const YAML::Node& root = root_;
+    std::vector<YAML::Node> chain{root};  // const lookups: nothing is added to the document
+    std::stringstream ss(key_path);
+    for (std::string part; std::getline(ss, part, '.');) {
+        const YAML::Node& here = chain.back();
+        if (here.IsSequence() && is_index(part) && std::stoul(part) < here.size()) chain.push_back(here[std::stoul(part)]);
+        else if (here.IsMap() && here[part]) chain.push_back(here[part]);
+        else return std::nullopt;
+    }
+    const YAML::Node& node = chain.back();
+    if (!node.IsScalar() || node.Mark().is_null()) return std::nullopt;
+    return std::pair{node.Mark().line, node.Mark().column};
+}
+
 std::string ConfigDocument::identity(const std::vector<std::string>& ignored) const {
     YAML::Node resolved = YAML::Clone(root_);
     if (resolved.IsMap())

@@ -55,6 +55,9 @@ public:
     /// The scalar at a key path as written (list items by index: "links.0.bandwidth"), or nothing
     /// when the document has no such key or the value is not a scalar.
     std::optional<std::string> scalar_at(const std::string& key_path) const;
+    /// Where that scalar is written in the source text: 0-based line and column (nothing for a
+    /// value an override wrote, or no such scalar).
+    std::optional<std::pair<int, int>> scalar_position(const std::string& key_path) const;
 
     // Used by ConfigNode.
     void note_known_key(const std::string& map_path, const std::string& key);

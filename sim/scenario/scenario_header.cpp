@@ -35,6 +35,11 @@ const ParamTable<ScenarioHeader>& scenario_header_table() {
                     h.replications = static_cast<std::uint64_t>(v);
                 },
                 [](const ScenarioHeader& h) { return std::to_string(h.replications); }),
+            custom_param<ScenarioHeader>(
+                "calibration", "mapping",
+                "written by `tbsim calibrate`: what was fitted, on which traces, with what errors (docs/calibration.md); read by "
+                "people, ignored by the models",
+                [](const ConfigNode& n, ScenarioHeader&) { n.mark_opaque(); }, [](const ScenarioHeader&) { return std::string(); }),
         }};
     return t;
 }

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 // Keys that never change a run's results: they stay out of a point's identity, so that a kept run
 // is reused whatever the scenario is called and however many replications are asked for.
-const std::vector<std::string> kNotInIdentity{"name", "description", "replications", "sweep"};
+const std::vector<std::string> kNotInIdentity{"name", "description", "replications", "sweep", "calibration"};
 
 // A sweep file: a base scenario and the sweep over it.
 struct SweepFile {
@@ -108,7 +108,7 @@ std::optional<StudyPoint> prepare_point(const ScenarioText& base, const std::vec
     if (sweep.seeds == SweepSpec::Seeds::independent) {
         // A seed of its own, from the scenario's seed and everything else the point resolves to.
         const auto base_seed = doc->scalar_at("seed").value_or("0");
-        std::uint64_t state = fnv1a64(base_seed + "\n" + doc->identity({"name", "description", "replications", "sweep", "seed"}));
+        std::uint64_t state = fnv1a64(base_seed + "\n" + doc->identity({"name", "description", "replications", "sweep", "seed", "calibration"}));
         doc->apply_override(fmt::format("seed={}", splitmix64(state) >> 1), OverrideOrigin{"sweep.seeds", "sweep.seeds", true});
     }
     const auto root = doc->root();

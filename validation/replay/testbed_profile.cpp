@@ -28,17 +28,20 @@ TestbedProfile read_testbed_profile(const sim::ScenarioText& text, const std::ve
     return p;
 }
 
-TestbedProfile load_testbed_profile(const std::string& name_or_path, const std::vector<sim::Override>& overrides) {
+sim::ScenarioText testbed_profile_text(const std::string& name_or_path) {
     if (!std::filesystem::exists(name_or_path)) {
-        if (const char* text = embedded_profile(name_or_path))
-            return read_testbed_profile({text, fmt::format("<embedded {} profile>", name_or_path)}, overrides);
+        if (const char* text = embedded_profile(name_or_path)) return {text, fmt::format("<embedded {} profile>", name_or_path)};
         throw sim::ConfigError(fmt::format("{}: no such file (and no compiled-in profile of that name: {})", name_or_path, embedded_profile_names()));
     }
     std::ifstream in(name_or_path, std::ios::binary);
     if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", name_or_path));
     std::stringstream s;
     s << in.rdbuf();
-    return read_testbed_profile({s.str(), name_or_path}, overrides);
+    return {s.str(), name_or_path};
+}
+
+TestbedProfile load_testbed_profile(const std::string& name_or_path, const std::vector<sim::Override>& overrides) {
+    return read_testbed_profile(testbed_profile_text(name_or_path), overrides);
 }
 
 }  // namespace tbsim::validation

@@ -21,6 +21,9 @@ struct TestbedProfile {
 /// The compiled-in testbed profile's YAML text.
 const char* embedded_testbed_profile();
 
+/// The text of `name_or_path`: a file, or "testbed" (the compiled-in profile) when no such file exists.
+sim::ScenarioText testbed_profile_text(const std::string& name_or_path);
+
 /// `name_or_path`: a file, or "testbed" (the compiled-in profile) when no such file exists.
 /// Throws ConfigError (FILE:LINE:COL) on a bad file, an unknown key or a model other than mysqlrep.
 TestbedProfile load_testbed_profile(const std::string& name_or_path, const std::vector<sim::Override>& overrides = {});

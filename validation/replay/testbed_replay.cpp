@@ -1,7 +1,10 @@
 #include "validation/replay/testbed_replay.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <cmath>
 #include <map>
 
@@ -216,6 +219,37 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.bytes_sent = {sent_m / nodes, sent_s / nodes};
     out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     return out;
+}
+
+std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, const models::mysqlrep::BenchmarkSpec& profile,
+                                       const ReplayOptions& options, unsigned jobs) {
+    std::vector<TraceReplay> replays(traces.size());
+    // Longest first, so that the last thread does not start the biggest trace alone.
+    std::vector<std::size_t> order(traces.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return traces[a].operations.size() > traces[b].operations.size();
+    });
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+        for (std::size_t k = next++; k < order.size(); k = next++) {
+            try {
+                replays[order[k]] = replay_trace(traces[order[k]], profile, options);
+            } catch (...) {
+                const std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            }
+        }
+    };
+    const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(traces.size())));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+    return replays;
 }
 
 std::optional<double> limit_rate(const std::vector<double>& rates, const std::vector<double>& slowdowns, double threshold) {

@@ -80,6 +80,11 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
 /// Replays `trace`.
 TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options);
 
+/// Replays each trace on up to `jobs` threads; the results in the traces' order, the same whatever
+/// the threads do.
+std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, const models::mysqlrep::BenchmarkSpec& profile,
+                                       const ReplayOptions& options, unsigned jobs);
+
 /// The operations of a trace as the model logs them.
 std::vector<models::mysqlrep::OperationRecord> trace_operations(const TestbedTrace& trace);
 

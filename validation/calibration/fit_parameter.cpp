@@ -1,0 +1,77 @@
+#include "validation/calibration/fit_parameter.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.hpp"
+#include "sim/core/units.hpp"
+
+namespace tbsim::validation {
+namespace {
+
+// A scalar in the parameter's unit: a duration, a data size, or a plain number.
+std::optional<std::pair<double, ParameterUnit>> parse_scalar(const std::string& text) {
+    if (const auto t = sim::parse_duration(text)) return std::pair{t->seconds(), ParameterUnit::seconds};
+    if (const auto s = sim::parse_data_size(text)) return std::pair{s->bytes, ParameterUnit::bytes};
+    double v = 0.0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (ec == std::errc() && ptr == end) return std::pair{v, ParameterUnit::number};
+    return std::nullopt;
+}
+
+double parse_in_unit(const std::string& text, ParameterUnit unit, const std::string& key) {
+    const auto v = parse_scalar(text);
+    if (!v || v->second != unit)
+        throw sim::ConfigError(fmt::format("--bounds {}: \"{}\" is not a value in the key's unit", key, text));
+    return v->first;
+}
+
+}  // namespace
+
+FitParameter fit_parameter(const sim::ConfigDocument& doc, const std::string& key, const std::optional<std::string>& bounds) {
+    const auto text = doc.scalar_at(key);
+    if (!text)
+        throw sim::ConfigError(fmt::format("{}: --fit {}: the profile has no value at this key (give it a starting value in the file)",
+                                           doc.source(), key));
+    const auto parsed = parse_scalar(*text);
+    if (!parsed) throw sim::ConfigError(fmt::format("{}: --fit {}: \"{}\" is not a number", doc.source(), key, *text));
+    if (!(parsed->first > 0.0))
+        throw sim::ConfigError(fmt::format("{}: --fit {}: the starting value must be positive (fits work on its logarithm), got \"{}\"",
+                                           doc.source(), key, *text));
+    FitParameter p;
+    p.key = key;
+    p.unit = parsed->second;
+    p.initial = p.value = parsed->first;
+    p.lower = p.initial / 10.0;
+    p.upper = p.initial * 10.0;
+    const bool probability = key.size() >= 11 && key.compare(key.size() - 11, 11, "probability") == 0;
+    if (probability) p.upper = std::min(p.upper, 1.0);
+    if (bounds) {
+        const auto colon = bounds->find(':');
+        if (colon == std::string::npos) throw sim::ConfigError(fmt::format("--bounds {}={}: expected LOW:HIGH", key, *bounds));
+        p.lower = parse_in_unit(bounds->substr(0, colon), p.unit, key);
+        p.upper = parse_in_unit(bounds->substr(colon + 1), p.unit, key);
+        if (!(p.lower > 0.0) || !(p.upper > p.lower) || p.initial < p.lower || p.initial > p.upper)
+            throw sim::ConfigError(fmt::format("--bounds {}={}: need 0 < LOW < HIGH around the starting value {}", key, *bounds, *text));
+    }
+    return p;
+}
+
+std::string format_parameter(const FitParameter& p, double value) {
+    switch (p.unit) {
+        case ParameterUnit::seconds:
+            if (value < 1e-3) return fmt::format("{:.6g}us", value * 1e6);
+            if (value < 1.0) return fmt::format("{:.6g}ms", value * 1e3);
+            return fmt::format("{:.6g}s", value);
+        case ParameterUnit::bytes: return fmt::format("{:.6g}B", value);
+        case ParameterUnit::number: return fmt::format("{:.6g}", value);
+    }
+    return fmt::format("{:.6g}", value);
+}
+
+std::string parameter_override(const FitParameter& p, double value) { return p.key + "=" + format_parameter(p, value); }
+
+}  // namespace tbsim::validation

@@ -1,0 +1,96 @@
+#include "validation/calibration/fitted_profile.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_document.hpp"
+#include "sim/config/config_error.hpp"
+
+namespace tbsim::validation {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::stringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// The base without a previous calibration section (a top-level `calibration:` and what it holds).
+std::vector<std::string> without_calibration(std::vector<std::string> lines) {
+    std::vector<std::string> kept;
+    bool inside = false;
+    for (auto& l : lines) {
+        if (l.rfind("calibration:", 0) == 0) {
+            inside = true;
+            continue;
+        }
+        if (inside && !l.empty() && l[0] != ' ' && l[0] != '#') inside = false;
+        if (!inside) kept.push_back(std::move(l));
+    }
+    while (!kept.empty() && kept.back().empty()) kept.pop_back();
+    return kept;
+}
+
+std::string yaml_string(const std::string& s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& fit, const FittedProfileInfo& info) {
+    auto lines = lines_of(base.text);
+    const auto doc = sim::ConfigDocument::from_text(base.text, base.source);
+    for (const auto& p : fit.parameters) {
+        const auto written = doc->scalar_at(p.key);
+        const auto at = doc->scalar_position(p.key);
+        if (!written || !at || at->first >= static_cast<int>(lines.size()))
+            throw sim::ConfigError(fmt::format("{}: {} is not written in the file: cannot write its fitted value", base.source, p.key));
+        auto& line = lines[static_cast<std::size_t>(at->first)];
+        const auto column = static_cast<std::size_t>(at->second);
+        if (line.compare(column, written->size(), *written) != 0)
+            throw sim::ConfigError(fmt::format("{}:{}: {}: a quoted or multi-line value cannot be rewritten", base.source, at->first + 1, p.key));
+        line.replace(column, written->size(), format_parameter(p, p.value));
+    }
+    lines = without_calibration(std::move(lines));
+
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    out += "\n# Written by tbsim calibrate (docs/calibration.md): the values above marked here were fitted.\n";
+    out += "calibration:\n";
+    out += fmt::format("  tool: {}\n", yaml_string("tbsim " + info.version + " calibrate"));
+    out += fmt::format("  base: {}\n", yaml_string(info.base));
+    out += fmt::format("  metrics: {}\n", yaml_string(info.metrics));
+    out += "  traces:\n";
+    for (const auto& t : info.traces) out += fmt::format("    - {}\n", yaml_string(t));
+    out += fmt::format("  evaluations: {}\n", fit.evaluations);
+    out += fmt::format("  converged: {}\n", fit.converged ? "true" : "false");
+    out += fmt::format("  stop: {}\n", yaml_string(fit.stop_reason));
+    out += fmt::format("  residuals: {}\n", fit.residuals);
+    out += fmt::format("  loss: {{before: {:.6g}, after: {:.6g}}}\n", fit.loss_before, fit.loss_after);
+    out += fmt::format("  rmse: {{before: {:.6g}, after: {:.6g}}}\n", fit.rmse_before, fit.rmse_after);
+    out += "  parameters:\n";
+    for (const auto& p : fit.parameters) {
+        const bool unidentified = std::find(fit.unidentified.begin(), fit.unidentified.end(), p.key) != fit.unidentified.end();
+        out += fmt::format("    {}: {{value: {}, standard_error: {}, initial: {}, lower: {}, upper: {}{}}}\n", p.key,
+                           format_parameter(p, p.value), format_parameter(p, p.standard_error), format_parameter(p, p.initial),
+                           format_parameter(p, p.lower), format_parameter(p, p.upper), unidentified ? ", identified: false" : "");
+    }
+    out += "  unidentified: [";
+    for (std::size_t i = 0; i < fit.unidentified.size(); ++i) out += (i ? ", " : "") + fit.unidentified[i];
+    out += "]\n";
+    out += "  correlations:";
+    if (fit.correlations.empty()) out += " []";
+    out += "\n";
+    for (const auto& c : fit.correlations) out += fmt::format("    - {{a: {}, b: {}, r: {:.3f}}}\n", c.a, c.b, c.correlation);
+    return out;
+}
+
+}  // namespace tbsim::validation

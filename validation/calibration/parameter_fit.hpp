@@ -1,0 +1,61 @@
+// Fitting parameters to data by minimising a sum of squared residuals.
+//
+// The optimiser is NLopt's BOBYQA (Powell's bounded quadratic-model trust region): it needs no
+// derivatives, which a simulation's outputs only have in a loose sense (every evaluation is a set
+// of simulated runs; with common random numbers the loss is smooth at large scale but steps at
+// small), it honours bounds, and it takes few evaluations. It works on the logarithm of each
+// parameter, so that bounds such as 0.1x..10x are symmetric and steps relative. At the optimum, a
+// central-difference Jacobian of the residuals gives the standard errors (the covariance
+// s^2 (J'J)^-1 with s^2 = RSS / (m - p)), the correlations between parameters, and the parameters
+// the data cannot identify.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "validation/calibration/fit_parameter.hpp"
+#include "validation/calibration/replay_residuals.hpp"
+
+namespace tbsim::validation {
+
+struct FitProgress {
+    int evaluation = 0;
+    int max_evaluations = 0;
+    double loss = 0.0, best_loss = 0.0;
+    double elapsed_s = 0.0;
+    bool jacobian = false;  // in the final Jacobian's evaluations
+};
+
+struct FitOptions {
+    int max_evaluations = 200;
+    double step = 0.3;           // first trust-region radius, in log units (0.3: about +-35%)
+    double tolerance = 0.005;    // stop when the log-parameters move less than this (0.5%)
+    double jacobian_step = 0.05; // central differences, in log units
+    std::function<void(const FitProgress&)> progress;
+};
+
+struct ParameterCorrelation {
+    std::string a, b;
+    double correlation = 0.0;
+};
+
+struct FitResult {
+    std::vector<FitParameter> parameters;  // value and standard_error set
+    double loss_before = 0.0, loss_after = 0.0;
+    double rmse_before = 0.0, rmse_after = 0.0;  // sqrt(loss / residuals)
+    std::size_t residuals = 0;
+    int evaluations = 0;
+    bool converged = false;
+    std::string stop_reason;
+    std::vector<std::string> unidentified;               // keys the data does not pin down
+    std::vector<ParameterCorrelation> correlations;      // pairs with |r| above 0.9
+    Residuals before, after;
+};
+
+/// Residuals at parameter values (in the parameters' order, base units).
+using ResidualFunction = std::function<Residuals(const std::vector<double>& values)>;
+
+FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFunction& residuals, const FitOptions& options);
+
+}  // namespace tbsim::validation

@@ -1,0 +1,47 @@
+#include "validation/calibration/replay_residuals.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tbsim::validation {
+namespace {
+
+using models::mysqlrep::BenchmarkOp;
+
+// log(sim / meas), bounded so that a zero on one side does not dominate everything.
+double log_ratio(const Comparison& c) {
+    constexpr double kFloor = 1e-9;
+    return std::clamp(std::log(std::max(c.simulated, kFloor) / std::max(c.measured, kFloor)), -5.0, 5.0);
+}
+
+}  // namespace
+
+double Residuals::loss() const {
+    double sum = 0.0;
+    for (const double r : values) sum += r * r;
+    return sum;
+}
+
+Residuals replay_residuals(const std::vector<TraceReplay>& replays) {
+    Residuals out;
+    auto add = [&](const TraceReplay& r, const std::string& what, double value, double weight) {
+        out.values.push_back(weight * value);
+        out.names.push_back(r.trace + " " + what);
+    };
+    for (const auto& r : replays) {
+        add(r, "main_loop_s", log_ratio(r.main_loop_s), 3.0);
+        for (const auto op : {BenchmarkOp::local_insert, BenchmarkOp::batch_send}) {
+            const auto* o = r.op(op);
+            if (o == nullptr || o->count_measured == 0) continue;
+            const std::string name(models::mysqlrep::op_name(op));
+            add(r, name + ".p50_ms", log_ratio(o->p50_ms), 1.0);
+            add(r, name + ".p95_ms", log_ratio(o->p95_ms), 1.0);
+            add(r, name + ".ks", o->ks, 1.0);
+        }
+        add(r, "bytes_sent", log_ratio(r.bytes_sent), 0.5);
+        add(r, "cpu_s", log_ratio(r.cpu_s), 0.5);
+    }
+    return out;
+}
+
+}  // namespace tbsim::validation

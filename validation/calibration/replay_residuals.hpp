@@ -1,0 +1,26 @@
+// What a calibration on testbed traces minimises: for each trace, the log-ratios of simulated to
+// measured figures that `tbsim replay` compares, weighted (docs/calibration.md):
+//   main loop span                                  log(sim / meas), weight 3
+//   local_insert and batch_send p50, p95            log(sim / meas), weight 1 each
+//   local_insert and batch_send KS distance         the distance itself, weight 1
+//   bytes sent per node, CPU per node               log(sim / meas), weight 0.5
+// A log-ratio treats "twice too slow" and "twice too fast" alike and is about the relative error
+// when small. The loss is the sum of squares.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "validation/replay/testbed_replay.hpp"
+
+namespace tbsim::validation {
+
+struct Residuals {
+    std::vector<double> values;
+    std::vector<std::string> names;  // "n4-d3000-ag10 local_insert.p95"
+    double loss() const;             // sum of squares
+};
+
+Residuals replay_residuals(const std::vector<TraceReplay>& replays);
+
+}  // namespace tbsim::validation

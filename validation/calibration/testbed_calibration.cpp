@@ -1,0 +1,52 @@
+#include "validation/calibration/testbed_calibration.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_document.hpp"
+#include "sim/config/config_error.hpp"
+#include "validation/calibration/fitted_profile.hpp"
+
+namespace tbsim::validation {
+
+std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<FitParameter>& parameters,
+                                   const std::vector<double>& values) {
+    auto overrides = request.overrides;
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+        overrides.push_back({parameter_override(parameters[i], values[i]), sim::OverrideOrigin{"--fit", "--fit", true}});
+    const auto profile = read_testbed_profile(request.profile, overrides);
+    return replay_traces(request.traces, profile.spec, request.replay, request.jobs);
+}
+
+TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, const std::string& version) {
+    if (request.traces.empty()) throw sim::ConfigError("tbsim calibrate: give at least one trace");
+    if (request.keys.empty()) throw sim::ConfigError("tbsim calibrate: --fit names no key");
+    // The base with its overrides, read strictly first: a bad profile stops before any fitting.
+    read_testbed_profile(request.profile, request.overrides);
+    auto doc = sim::ConfigDocument::from_text(request.profile.text, request.profile.source);
+    for (const auto& o : request.overrides) doc->apply_override(o.assignment, o.origin);
+    std::vector<FitParameter> parameters;
+    for (const auto& key : request.keys) {
+        const auto b = request.bounds.find(key);
+        parameters.push_back(fit_parameter(*doc, key, b == request.bounds.end() ? std::nullopt : std::optional<std::string>(b->second)));
+    }
+    for (const auto& [key, _] : request.bounds)
+        if (std::find(request.keys.begin(), request.keys.end(), key) == request.keys.end())
+            throw sim::ConfigError(fmt::format("--bounds {}: not one of the --fit keys", key));
+
+    TestbedCalibration out;
+    out.fit = fit_parameters(
+        parameters, [&](const std::vector<double>& values) { return replay_residuals(replay_at(request, parameters, values)); }, request.fit);
+    FittedProfileInfo info;
+    info.version = version;
+    info.base = request.profile.source;
+    for (const auto& t : request.traces) info.traces.push_back(t.name);
+    info.metrics = fmt::format("per trace: main loop span, local_insert and batch_send p50, p95 and KS, bytes and CPU per node "
+                               "({} mode, {} replication(s), seed {})",
+                               replay_mode_name(request.replay.mode), request.replay.replications, request.replay.seed);
+    out.fitted_text = fitted_profile_text(request.profile, out.fit, info);
+    return out;
+}
+
+}  // namespace tbsim::validation
