@@ -1,5 +1,6 @@
 // tbsim: discrete-event simulator of virtualization emulation testbeds.
-// Exit codes: 0 success, 2 bad input (configuration or command line), 1 internal error.
+// Exit codes: 0 success, 2 bad input (configuration or command line), 3 a fit that did not converge
+// or a validation tolerance not met, 1 internal error.
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -7,12 +8,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "apps/tbsim/calibrate_command.hpp"
 #include "apps/tbsim/params_command.hpp"
 #include "apps/tbsim/plan_command.hpp"
 #include "apps/tbsim/plot_command.hpp"
 #include "apps/tbsim/replay_command.hpp"
 #include "apps/tbsim/run_command.hpp"
 #include "apps/tbsim/sweep_command.hpp"
+#include "apps/tbsim/validate_command.hpp"
 #include "bench/hold_model.hpp"
 #include "sim/config/config_error.hpp"
 
@@ -20,6 +23,7 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 1;
+constexpr int kExitNotMet = 3;  // a fit that did not converge, a validation that failed a tolerance
 
 // The options every command that loads a scenario takes.
 struct LoadOptions {
@@ -163,6 +167,48 @@ int main(int argc, char** argv) {
     replay->add_option("--out", replay_request.out, "output folder (default out/replay, or out/replay/TRACE for one trace)");
     replay->add_flag("--json", replay_json, "print replay.json instead of the table");
 
+    // tbsim calibrate
+    tbsim::app::CalibrateRequest calibrate_request;
+    calibrate_request.jobs = cores;
+    std::vector<std::string> calibrate_sets, calibrate_fit;
+    std::int64_t calibrate_replications = 0;
+    std::uint64_t calibrate_seed = 0;
+    int calibrate_max_evaluations = 0;
+    bool calibrate_json = false;
+    auto* calibrate = app.add_subcommand("calibrate", "fit numeric keys of a testbed profile to recorded traces (NLopt BOBYQA, common random\n"
+                                                      "numbers) and write the fitted profile with standard errors; exit 3 if it does not converge");
+    calibrate->add_option("traces", calibrate_request.traces, "trace folders (validation/traces/mysqlrep/NAME), or folders of traces")->required();
+    calibrate->add_option("--profile", calibrate_request.profile, "the base profile: a mysqlrep scenario file, or `testbed` (compiled in)");
+    calibrate->add_option("--fit", calibrate_fit, "the keys to fit, comma-separated or repeated, e.g. database.insert_work,hosts.wake_up")
+        ->required()
+        ->delimiter(',');
+    calibrate->add_option("--bounds", calibrate_request.bounds, "bounds of a fitted key in its unit (default: a tenth to ten times its start)")
+        ->type_name("KEY=LOW:HIGH");
+    calibrate->add_option("--out", calibrate_request.out, "the fitted profile (default out/calibrate/<base>-fitted.yaml)");
+    calibrate->add_option("--jobs", calibrate_request.jobs, "threads replaying traces at once")->check(CLI::PositiveNumber);
+    auto* calibrate_evals_opt = calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget (default 200)");
+    calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
+        ->check(CLI::IsMember({"model", "driven"}));
+    auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications, "simulated runs per trace and evaluation")
+                                   ->check(CLI::PositiveNumber);
+    auto* calibrate_seed_opt = calibrate->add_option("--seed", calibrate_seed, "master seed (default: the profile's)");
+    calibrate->add_option("--set", calibrate_sets, "override a key of the base profile: key.path=value (repeatable)")->type_name("KEY=VALUE");
+    calibrate->add_flag("--json", calibrate_json, "no progress line; print the fit as JSON");
+
+    // tbsim validate
+    tbsim::app::ValidateRequest validate_request;
+    validate_request.jobs = cores;
+    bool validate_json = false, validate_no_fit = false;
+    auto* validate = app.add_subcommand("validate", "calibrate on a validation file's training traces, replay its held-out traces and judge each\n"
+                                                    "metric against its tolerance; exit 0 all pass, 3 a tolerance fails, 2 bad input");
+    validate->add_option("file", validate_request.file, "a validation file, e.g. validation/mysqlrep.yaml")->required();
+    validate->add_option("--held-out", validate_request.held_out, "judge on these trace folders instead of the file's held-out ones")
+        ->type_name("DIR...");
+    validate->add_flag("--no-fit", validate_no_fit, "replay with the base profile as it is, without calibrating");
+    validate->add_option("--jobs", validate_request.jobs, "threads replaying traces at once")->check(CLI::PositiveNumber);
+    validate->add_option("--report", validate_request.report, "write index.html (the report), fitted.yaml and verdict.json in this folder");
+    validate->add_flag("--json", validate_json, "no progress; print the verdict as JSON");
+
     // tbsim bench engine
     auto* bench = app.add_subcommand("bench", "measure tbsim itself");
     bench->require_subcommand(1);
@@ -230,6 +276,33 @@ int main(int argc, char** argv) {
                 for (const auto& f : outcome.files) fmt::print(" {}", f);
                 fmt::print("\n");
             }
+        } else if (*calibrate) {
+            for (const auto& s : calibrate_sets) calibrate_request.overrides.push_back({s, std::nullopt});
+            calibrate_request.fit = calibrate_fit;
+            if (*calibrate_reps_opt) calibrate_request.replications = calibrate_replications;
+            if (*calibrate_seed_opt) calibrate_request.seed = calibrate_seed;
+            if (*calibrate_evals_opt) calibrate_request.max_evaluations = calibrate_max_evaluations;
+            calibrate_request.quiet = calibrate_json;
+            const auto outcome = tbsim::app::run_calibrate(calibrate_request);
+            if (calibrate_json) {
+                fmt::print("{}\n", outcome.json.dump(2));
+            } else {
+                fmt::print("{}", outcome.account);
+                if (!outcome.written.empty()) fmt::print("calibrated in {:.1f} s; wrote {}\n", outcome.wall_s, outcome.written);
+                else fmt::print("calibrated in {:.1f} s; no profile written: the best point found is above\n", outcome.wall_s);
+            }
+            if (outcome.written.empty()) return kExitNotMet;
+        } else if (*validate) {
+            validate_request.refit = !validate_no_fit;
+            validate_request.quiet = validate_json;
+            const auto outcome = tbsim::app::run_validate(validate_request);
+            if (validate_json) {
+                fmt::print("{}\n", outcome.json.dump(2));
+            } else {
+                fmt::print("{}", outcome.account);
+                for (const auto& f : outcome.files) fmt::print("wrote {}\n", f);
+            }
+            if (!outcome.passed) return kExitNotMet;
         } else if (*plan) {
             const auto outcome = tbsim::app::run_plan(plan_request);
             if (plan_json) fmt::print("{}\n", outcome.figures.dump(2));

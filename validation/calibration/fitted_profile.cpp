@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -48,17 +49,26 @@ std::string yaml_string(const std::string& s) {
 std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& fit, const FittedProfileInfo& info) {
     auto lines = lines_of(base.text);
     const auto doc = sim::ConfigDocument::from_text(base.text, base.source);
+    // Every value's place first, then the replacements from the end of the file backwards, so that
+    // a longer value does not move the columns of those still to write on the same line.
+    struct Edit {
+        int line, column;
+        std::string written, value;
+    };
+    std::vector<Edit> edits;
     for (const auto& p : fit.parameters) {
         const auto written = doc->scalar_at(p.key);
         const auto at = doc->scalar_position(p.key);
         if (!written || !at || at->first >= static_cast<int>(lines.size()))
             throw sim::ConfigError(fmt::format("{}: {} is not written in the file: cannot write its fitted value", base.source, p.key));
-        auto& line = lines[static_cast<std::size_t>(at->first)];
-        const auto column = static_cast<std::size_t>(at->second);
-        if (line.compare(column, written->size(), *written) != 0)
+        const auto& line = lines[static_cast<std::size_t>(at->first)];
+        if (line.compare(static_cast<std::size_t>(at->second), written->size(), *written) != 0)
             throw sim::ConfigError(fmt::format("{}:{}: {}: a quoted or multi-line value cannot be rewritten", base.source, at->first + 1, p.key));
-        line.replace(column, written->size(), format_parameter(p, p.value));
+        edits.push_back({at->first, at->second, *written, format_parameter(p, p.value)});
     }
+    std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return std::tie(a.line, a.column) > std::tie(b.line, b.column); });
+    for (const auto& e : edits)
+        lines[static_cast<std::size_t>(e.line)].replace(static_cast<std::size_t>(e.column), e.written.size(), e.value);
     lines = without_calibration(std::move(lines));
 
     std::string out;

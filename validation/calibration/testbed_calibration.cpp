@@ -35,9 +35,6 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
         if (std::find(request.keys.begin(), request.keys.end(), key) == request.keys.end())
             throw sim::ConfigError(fmt::format("--bounds {}: not one of the --fit keys", key));
 
-    TestbedCalibration out;
-    out.fit = fit_parameters(
-        parameters, [&](const std::vector<double>& values) { return replay_residuals(replay_at(request, parameters, values)); }, request.fit);
     FittedProfileInfo info;
     info.version = version;
     info.base = request.profile.source;
@@ -45,6 +42,14 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
     info.metrics = fmt::format("per trace: main loop span, local_insert and batch_send p50, p95 and KS, bytes and CPU per node "
                                "({} mode, {} replication(s), seed {})",
                                replay_mode_name(request.replay.mode), request.replay.replications, request.replay.seed);
+    // That the fitted profile can be written is checked before the fit, not after minutes of it.
+    FitResult unfitted;
+    unfitted.parameters = parameters;
+    fitted_profile_text(request.profile, unfitted, info);
+
+    TestbedCalibration out;
+    out.fit = fit_parameters(
+        parameters, [&](const std::vector<double>& values) { return replay_residuals(replay_at(request, parameters, values)); }, request.fit);
     out.fitted_text = fitted_profile_text(request.profile, out.fit, info);
     return out;
 }

@@ -1,5 +1,6 @@
 #include "validation/readers/compressed_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -35,7 +36,9 @@ std::string read_possibly_gzipped(const std::string& path) {
     const bool damaged = code != Z_OK && code != Z_STREAM_END;
     const std::string why = damaged && message != nullptr ? message : "";
     gzclose(file);
-    if (damaged) throw sim::ConfigError(fmt::format("{}: damaged or truncated gzip data: {}", path, why));
+    // The line where the readable text stops: the first line that could not be read whole.
+    const auto line = 1 + std::count(out.begin(), out.end(), '\n');
+    if (damaged) throw sim::ConfigError(fmt::format("{}:{}: damaged or truncated gzip data ({}): the text stops here", path, line, why));
     return out;
 }
 

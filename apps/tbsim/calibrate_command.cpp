@@ -1,0 +1,138 @@
+#include "apps/tbsim/calibrate_command.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "apps/tbsim/replay_command.hpp"
+#include "sim/config/config_error.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "validation/replay/testbed_profile.hpp"
+
+namespace tbsim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// One line on stderr, redrawn in place on a terminal, every tenth evaluation otherwise.
+std::function<void(const validation::FitProgress&)> progress_line(bool quiet) {
+    if (quiet) return {};
+    const bool terminal = isatty(fileno(stderr)) != 0;
+    return [terminal](const validation::FitProgress& p) {
+        if (!terminal && p.evaluation % 10 != 0) return;
+        const double per = p.evaluation > 0 ? p.elapsed_s / p.evaluation : 0.0;
+        const double left = per * std::max(0, p.max_evaluations - p.evaluation);
+        const auto text = fmt::format("calibrate: evaluation {}{} loss {:.4g} (best {:.4g}), {:.0f} s elapsed, at most {:.0f} s left",
+                                      p.evaluation, p.jacobian ? " (standard errors)" : "", p.loss, p.best_loss, p.elapsed_s, left);
+        if (terminal) fmt::print(stderr, "\r{:<110}", text);
+        else fmt::print(stderr, "{}\n", text);
+        std::fflush(stderr);
+    };
+}
+
+}  // namespace
+
+validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest& request) {
+    validation::TestbedCalibrationRequest out;
+    if (request.traces.empty()) throw sim::ConfigError("tbsim calibrate: give at least one trace folder");
+    if (request.fit.empty()) throw sim::ConfigError("tbsim calibrate: --fit names no key");
+    if (request.mode == "model") out.replay.mode = validation::ReplayMode::model;
+    else if (request.mode == "driven") out.replay.mode = validation::ReplayMode::driven;
+    else throw sim::ConfigError(fmt::format("--mode {}: expected model or driven", request.mode));
+    out.profile = validation::testbed_profile_text(request.profile);
+    out.overrides = request.overrides;
+    const auto base = validation::read_testbed_profile(out.profile, out.overrides);
+    out.replay.replications = request.replications.value_or(static_cast<std::int64_t>(base.header.replications));
+    out.replay.seed = request.seed.value_or(base.header.seed);
+    if (out.replay.replications < 1) throw sim::ConfigError("--replications must be at least 1");
+    for (const auto& f : expand_trace_folders(request.traces)) out.traces.push_back(validation::read_testbed_trace(f));
+    out.keys = request.fit;
+    for (const auto& b : request.bounds) {
+        const auto eq = b.find('=');
+        if (eq == std::string::npos || eq == 0) throw sim::ConfigError(fmt::format("--bounds {}: expected KEY=LOW:HIGH", b));
+        out.bounds[b.substr(0, eq)] = b.substr(eq + 1);
+    }
+    out.jobs = request.jobs;
+    if (request.max_evaluations) {
+        if (*request.max_evaluations < 2 * static_cast<int>(request.fit.size()) + 2)
+            throw sim::ConfigError(fmt::format("--max-evaluations {}: at least {} for {} parameter(s)", *request.max_evaluations,
+                                               2 * request.fit.size() + 2, request.fit.size()));
+        out.fit.max_evaluations = *request.max_evaluations;
+    }
+    out.fit.progress = progress_line(request.quiet);
+    return out;
+}
+
+std::string fit_account(const validation::FitResult& fit) {
+    std::string out = fmt::format("{:<40} {:>12} {:>12} {:>10} {:>25}\n", "parameter", "start", "fitted", "std error", "bounds");
+    for (const auto& p : fit.parameters) {
+        const auto se = p.standard_error > 0.0 ? validation::format_parameter(p, p.standard_error) : std::string("-");
+        out += fmt::format("{:<40} {:>12} {:>12} {:>10} {:>25}\n", p.key, validation::format_parameter(p, p.initial),
+                           validation::format_parameter(p, p.value), se,
+                           validation::format_parameter(p, p.lower) + ".." + validation::format_parameter(p, p.upper));
+    }
+    out += fmt::format("loss {:.4g} -> {:.4g}, RMSE {:.4g} -> {:.4g} over {} residuals, {} evaluations, {}\n", fit.loss_before,
+                       fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
+                       fit.converged ? "converged (" + fit.stop_reason + ")" : "DID NOT CONVERGE (" + fit.stop_reason + ")");
+    for (const auto& k : fit.unidentified) out += fmt::format("not identified by these traces: {}\n", k);
+    for (const auto& c : fit.correlations) out += fmt::format("correlated: {} and {} (r = {:+.2f})\n", c.a, c.b, c.correlation);
+    return out;
+}
+
+nlohmann::json fit_json(const validation::FitResult& fit) {
+    nlohmann::json j;
+    j["parameters"] = nlohmann::json::array();
+    for (const auto& p : fit.parameters)
+        j["parameters"].push_back({{"key", p.key},
+                                   {"start", validation::format_parameter(p, p.initial)},
+                                   {"value", validation::format_parameter(p, p.value)},
+                                   {"standard_error", validation::format_parameter(p, p.standard_error)},
+                                   {"lower", validation::format_parameter(p, p.lower)},
+                                   {"upper", validation::format_parameter(p, p.upper)}});
+    j["loss_before"] = fit.loss_before;
+    j["loss_after"] = fit.loss_after;
+    j["rmse_before"] = fit.rmse_before;
+    j["rmse_after"] = fit.rmse_after;
+    j["residuals"] = fit.residuals;
+    j["evaluations"] = fit.evaluations;
+    j["converged"] = fit.converged;
+    j["stop_reason"] = fit.stop_reason;
+    j["unidentified"] = fit.unidentified;
+    j["correlations"] = nlohmann::json::array();
+    for (const auto& c : fit.correlations) j["correlations"].push_back({{"a", c.a}, {"b", c.b}, {"r", c.correlation}});
+    return j;
+}
+
+CalibrateOutcome run_calibrate(const CalibrateRequest& request) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto lib_request = calibration_request(request);
+    CalibrateOutcome outcome;
+    outcome.calibration = validation::calibrate_testbed(lib_request, TBSIM_VERSION);
+    if (!request.quiet && isatty(fileno(stderr))) fmt::print(stderr, "\n");
+    const auto& fit = outcome.calibration.fit;
+    outcome.account = fit_account(fit);
+    outcome.json = fit_json(fit);
+    outcome.json["traces"] = nlohmann::json::array();
+    for (const auto& t : lib_request.traces) outcome.json["traces"].push_back(t.name);
+    outcome.json["profile"] = lib_request.profile.source;
+    if (fit.converged) {
+        std::string path = request.out;
+        if (path.empty()) {
+            const auto stem = fs::path(lib_request.profile.source).stem().string();
+            path = "out/calibrate/" + (stem.empty() ? std::string("profile") : stem) + "-fitted.yaml";
+        }
+        if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+        sim::write_file_atomically(path, outcome.calibration.fitted_text);
+        outcome.written = path;
+        outcome.json["fitted_profile"] = path;
+    }
+    outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return outcome;
+}
+
+}  // namespace tbsim::app

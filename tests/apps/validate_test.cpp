@@ -1,0 +1,163 @@
+// tbsim validate as a CI gate: the shipped validation passes with the shipped profile, a fit on a
+// small plan runs end to end, a tolerance that fails exits 3, bad input exits 2 with FILE:LINE:COL,
+// and the report renders in a real browser (headless Chromium) with every plot drawn.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include "tests/support/cli_support.hpp"
+#include "validation/readers/testbed_trace.hpp"
+#include "validation/validate/validation_plan.hpp"
+
+namespace {
+
+const std::string kSource = TBSIM_SOURCE_DIR;
+
+// A plan over three traces: one parameter, two training traces, one held out.
+std::string small_plan(const std::string& tolerance) {
+    return "name: small\nkind: testbed\nprofile: " + kSource + "/scenarios/mysqlrep/testbed.yaml\n"
+           "fit: [database.insert_work]\nmax_evaluations: 20\n"
+           "metrics:\n  main_loop_s: " + tolerance + "\n  local_insert.ks: 0.5\n"
+           "training:\n  - " + kSource + "/validation/traces/mysqlrep/ladder-n4-ag10-d12000\n"
+           "  - " + kSource + "/validation/traces/mysqlrep/ladder-n2-ag10-d24000\n"
+           "held_out:\n  - " + kSource + "/validation/traces/mysqlrep/n4-d3000-ag10\n";
+}
+
+// The pixels of a PNG as its inflated scanlines (filter bytes included): enough to tell a blank
+// page (a handful of distinct byte values) from a drawn one.
+std::string png_scanlines(const std::string& png) {
+    std::string idat;
+    for (std::size_t at = 8; at + 12 <= png.size();) {
+        const auto* b = reinterpret_cast<const unsigned char*>(png.data() + at);
+        const std::uint32_t length = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+        if (png.compare(at + 4, 4, "IDAT") == 0) idat += png.substr(at + 8, length);
+        at += 12 + length;
+    }
+    std::string out(64u << 20, '\0');
+    uLongf size = out.size();
+    if (uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(idat.data()), idat.size()) != Z_OK) return {};
+    out.resize(size);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped MySQL validation passes with the shipped testbed profile, and its split holds out whole configurations") {
+    const auto plan = tbsim::validation::read_validation_plan(kSource + "/validation/mysqlrep.yaml");
+    std::set<std::tuple<std::int64_t, double, std::int64_t>> training;
+    double training_max_slowdown = 0.0, held_out_max_slowdown = 0.0;
+    for (const auto& f : plan.training) {
+        const auto t = tbsim::validation::read_testbed_trace(f);
+        training.insert({t.instances, t.rate_per_minute, t.aggregation});
+        training_max_slowdown = std::max(training_max_slowdown, t.main_loop_s() / t.nominal_main_loop_s());
+    }
+    for (const auto& f : plan.held_out) {
+        const auto t = tbsim::validation::read_testbed_trace(f);
+        CHECK_MESSAGE(training.count({t.instances, t.rate_per_minute, t.aggregation}) == 0, t.name << " has a configuration in training");
+        held_out_max_slowdown = std::max(held_out_max_slowdown, t.main_loop_s() / t.nominal_main_loop_s());
+    }
+    // Saturated traces (Study A: slowdown above 1.05) on both sides.
+    CHECK(training_max_slowdown > 1.05);
+    CHECK(held_out_max_slowdown > 1.05);
+
+    const auto dir = scratch_dir("validate-shipped");
+    const auto r = run_tbsim("validate " + kSource + "/validation/mysqlrep.yaml --no-fit --jobs 2 --json --report " + dir);
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("passed").get<bool>());
+    CHECK(j.at("held_out").size() == plan.held_out.size());
+    CHECK(std::filesystem::exists(dir + "/index.html"));
+    CHECK(std::filesystem::exists(dir + "/verdict.json"));
+}
+
+TEST_CASE("validate fits a small plan end to end, and a tolerance that fails exits 3") {
+    const auto dir = scratch_dir("validate-small");
+    write_text(dir + "/pass.yaml", small_plan("10%"));
+    auto r = run_tbsim("validate " + dir + "/pass.yaml --jobs 2 --report " + dir + "/report");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("PASS") != std::string::npos);
+    CHECK(r.out.find("database.insert_work") != std::string::npos);
+    const auto fitted = read_file(dir + "/report/fitted.yaml");
+    CHECK(fitted.find("calibration:") != std::string::npos);
+    // n4-d3000-ag10 keeps up: a main loop within 0.01% of the measured one is not achievable (the
+    // measured span has the last iteration's own jitter), so this tolerance fails.
+    write_text(dir + "/fail.yaml", small_plan("0.01%"));
+    r = run_tbsim("validate " + dir + "/fail.yaml --no-fit");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("FAIL") != std::string::npos);
+    // --held-out judges on other traces with the same tolerances.
+    r = run_tbsim("validate " + dir + "/pass.yaml --no-fit --json --held-out " + kSource + "/validation/traces/mysqlrep/n2-d3000-ag10 " +
+                  kSource + "/validation/traces/mysqlrep/n8-d3000-ag10");
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out).at("held_out") == nlohmann::json::array({"n2-d3000-ag10", "n8-d3000-ag10"}));
+}
+
+TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
+    const auto dir = scratch_dir("validate-bad");
+    auto plan = small_plan("10%");
+    plan.replace(plan.find("main_loop_s"), 11, "main_loop_z");
+    write_text(dir + "/bad.yaml", plan);
+    auto r = run_tbsim("validate " + dir + "/bad.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("bad.yaml:7:16: metrics.main_loop_z: unknown metric") != std::string::npos);
+
+    plan = small_plan("10%");
+    plan.replace(plan.find("n4-d3000-ag10"), 13, "n4-d3000-ag99");
+    write_text(dir + "/missing.yaml", plan);
+    r = run_tbsim("validate " + dir + "/missing.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("missing.yaml:13:5") != std::string::npos);
+    CHECK(r.err.find("no testbed trace there") != std::string::npos);
+
+    r = run_tbsim("validate " + dir + "/pass.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no such validation file") != std::string::npos);
+}
+
+TEST_CASE("the validation report renders in headless Chromium with every plot drawn") {
+    const auto dir = scratch_dir("validate-report");
+    REQUIRE(run_tbsim("validate " + kSource + "/validation/mysqlrep.yaml --no-fit --jobs 2 --report " + dir).exit_code != 2);
+    const auto html = read_file(dir + "/index.html");
+    std::size_t plots = 0;
+    for (auto at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 4)) ++plots;
+    REQUIRE(plots > 10);
+    CHECK(html.find("<script") == std::string::npos);   // reads without scripts
+    // Fetches nothing: no address but the SVG namespace's name.
+    CHECK(std::regex_replace(html, std::regex("xmlns=\"http://www.w3.org/2000/svg\""), "").find("http") == std::string::npos);
+    CHECK(html.find("src=") == std::string::npos);
+
+    // A copy with a probe that measures each SVG as laid out and writes the sizes into the page.
+    auto probed = html;
+    probed.replace(probed.rfind("</body>"), 7,
+                   "<pre id=\"probe\"></pre><script>document.getElementById('probe').textContent = "
+                   "Array.from(document.querySelectorAll('svg')).map(s => {const r = s.getBoundingClientRect(); "
+                   "return 'SVG ' + Math.round(r.width) + 'x' + Math.round(r.height);}).join('\\n');</script></body>");
+    write_text(dir + "/probe.html", probed);
+    const std::string chromium = "chromium --headless --no-sandbox --disable-gpu --window-size=1280,2000 ";
+    auto dom = run_command_line(chromium + "--dump-dom file://" + dir + "/probe.html 2>/dev/null");
+    REQUIRE_MESSAGE(dom.exit_code == 0, "headless Chromium did not run (scripts/install-deps installs it)");
+    std::size_t drawn = 0, empty = 0;
+    const std::regex size_line("SVG (\\d+)x(\\d+)");
+    for (auto it = std::sregex_iterator(dom.out.begin(), dom.out.end(), size_line); it != std::sregex_iterator(); ++it)
+        ((std::stoi((*it)[1]) > 100 && std::stoi((*it)[2]) > 100) ? drawn : empty) += 1;
+    CHECK(drawn == plots);
+    CHECK(empty == 0);
+
+    // The page as a person sees it: a screenshot that is not blank.
+    REQUIRE(run_command_line(chromium + "--screenshot=" + dir + "/shot.png file://" + dir + "/index.html 2>/dev/null").exit_code == 0);
+    const auto pixels = png_scanlines(read_file(dir + "/shot.png"));
+    REQUIRE(pixels.size() > 1000);
+    std::set<unsigned char> values(pixels.begin(), pixels.end());
+    CHECK(values.size() > 32);  // a blank page has a few (white and the filter bytes); text and plots have many
+}

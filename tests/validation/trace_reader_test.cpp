@@ -1,0 +1,122 @@
+// The testbed trace reader (validation/readers): a committed trace read back with its figures, and
+// every kind of broken trace refused with FILE:LINE and what is wrong.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+
+#include "sim/config/config_error.hpp"
+#include "validation/readers/testbed_trace.hpp"
+
+namespace fs = std::filesystem;
+using tbsim::validation::read_testbed_trace;
+
+namespace {
+
+const std::string kTraces = std::string(TBSIM_SOURCE_DIR) + "/validation/traces/mysqlrep/";
+
+const char* const kGoodRows =
+    "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n"
+    "0,sync,connect,0,0,1000,2000,1\n"
+    "0,main,local_insert,0,1,3000,4000,1\n"
+    "1,sync,connect,1,0,1000,2500,1\n"
+    "1,main,local_insert,1,1,3000,4200,1\n";
+
+// A two-instance trace in a fresh folder: the committed n2-d3000-ag10's meta.json and bytes.csv,
+// and `rows` as trace.csv.
+std::string scratch_trace(const std::string& name, const std::string& rows) {
+    const auto dir = fs::temp_directory_path() / ("tbsim-trace-reader-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(kTraces + "n2-d3000-ag10/meta.json", dir / "meta.json");
+    fs::copy_file(kTraces + "n2-d3000-ag10/bytes.csv", dir / "bytes.csv");
+    std::ofstream(dir / "trace.csv") << rows;
+    return dir.string();
+}
+
+std::string error_of(const std::string& folder) {
+    try {
+        read_testbed_trace(folder);
+    } catch (const tbsim::sim::ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("a committed trace reads back with its conditions, operations and traffic") {
+    const auto t = read_testbed_trace(kTraces + "n8-d12000-ag1");
+    CHECK(t.instances == 8);
+    CHECK(t.rate_per_minute == 12000.0);
+    CHECK(t.aggregation == 1);
+    CHECK(t.inserts == 2000);
+    CHECK(t.cores == 2);
+    REQUIRE(t.nodes.size() == 8);
+    CHECK(t.nodes[0].master);
+    CHECK(t.nodes[3].sent_bytes > 0);
+    // validation/traces/mysqlrep/README.md: main loop 22.68 s, K/D 10.00 s, slowdown 2.268.
+    CHECK(t.main_loop_s() == doctest::Approx(22.68).epsilon(0.001));
+    CHECK(t.nominal_main_loop_s() == doctest::Approx(10.0));
+    std::size_t local = 0;
+    for (const auto& op : t.operations) local += op.op == tbsim::validation::BenchmarkOp::local_insert ? 1u : 0u;
+    CHECK(local == 8u * 2000u);  // every instance inserts K rows, one per operation at AG = 1
+}
+
+TEST_CASE("a well-formed scratch trace reads") {
+    const auto t = read_testbed_trace(scratch_trace("good", kGoodRows));
+    CHECK(t.operations.size() == 4);
+    CHECK(t.operations[3].latency_ms() == doctest::Approx(0.0012));
+}
+
+TEST_CASE("a trace without a column is refused at line 1, naming the column") {
+    const auto e = error_of(scratch_trace("column", "instance,phase,op,peer,rows,t_start_ns,ok\n0,sync,connect,0,0,1000,1\n"));
+    CHECK(e.find("trace.csv:1: no column 't_end_ns'") != std::string::npos);
+}
+
+TEST_CASE("a cell that is not a number is refused at its line") {
+    const auto e = error_of(scratch_trace("number", "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n0,sync,connect,0,0,1000,2000,1\n"
+                                                    "0,main,local_insert,0,one,3000,4000,1\n"));
+    CHECK(e.find("trace.csv:3: column rows: expected a whole number, got \"one\"") != std::string::npos);
+}
+
+TEST_CASE("an operation that ends before it starts is refused at its line") {
+    const auto e = error_of(scratch_trace("order", "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n0,sync,connect,0,0,1000,900,1\n"));
+    CHECK(e.find("trace.csv:2: ends (900 ns) before it starts (1000 ns)") != std::string::npos);
+}
+
+TEST_CASE("an instance's operations out of order are refused at the later line") {
+    const auto e = error_of(scratch_trace("sequence", "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n0,sync,connect,0,0,5000,6000,1\n"
+                                                      "0,main,local_insert,0,1,3000,4000,1\n"));
+    CHECK(e.find("trace.csv:3: instance 0: starts at 3000 ns, before its previous operation") != std::string::npos);
+}
+
+TEST_CASE("rows of an instance the metadata does not have are refused") {
+    const auto e = error_of(scratch_trace("instance", std::string(kGoodRows) + "2,main,local_insert,2,1,3000,4000,1\n"));
+    CHECK(e.find("trace.csv:6: instance 2: meta.json has instances 0..1") != std::string::npos);
+}
+
+TEST_CASE("a truncated gzip is refused, not read as a shorter trace") {
+    const auto dir = scratch_trace("gzip", "");
+    fs::remove(fs::path(dir) / "trace.csv");
+    // The committed trace's compressed bytes cut in the middle.
+    std::ifstream in(kTraces + "n2-d3000-ag10/trace.csv.gz", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.size() > 1000);
+    std::ofstream(fs::path(dir) / "trace.csv.gz", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+    const auto e = error_of(dir);
+    CHECK(e.find("trace.csv.gz:") != std::string::npos);
+    CHECK(e.find("damaged or truncated gzip data") != std::string::npos);
+}
+
+TEST_CASE("a meta.json without a key the replay needs is refused, naming the key") {
+    const auto dir = scratch_trace("meta", kGoodRows);
+    std::ifstream in(fs::path(dir) / "meta.json");
+    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    meta.replace(meta.find("\"aggregation\""), 13, "\"aggregatoin\"");
+    std::ofstream(fs::path(dir) / "meta.json") << meta;
+    CHECK(error_of(dir).find("meta.json: missing key 'aggregation'") != std::string::npos);
+}

@@ -1,0 +1,149 @@
+#include "validation/validate/testbed_validation.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.hpp"
+#include "validation/replay/testbed_profile.hpp"
+
+namespace tbsim::validation {
+
+bool TestbedValidation::passed() const {
+    for (const auto& v : verdicts)
+        if (!v.pass) return false;
+    return true;
+}
+
+std::optional<Comparison> metric_comparison(const TraceReplay& r, const std::string& metric, double* ks) {
+    if (metric == "main_loop_s") return r.main_loop_s;
+    if (metric == "slowdown") return r.slowdown;
+    if (metric == "bytes_sent") return r.bytes_sent;
+    if (metric == "cpu_s") return r.cpu_s;
+    const auto dot = metric.find('.');
+    if (dot == std::string::npos) return std::nullopt;
+    const auto op = metric.substr(0, dot), figure = metric.substr(dot + 1);
+    for (const auto& o : r.ops) {
+        if (models::mysqlrep::op_name(o.op) != op) continue;
+        if (o.count_measured == 0 || o.count_simulated == 0) return std::nullopt;
+        if (figure == "p50_ms") return o.p50_ms;
+        if (figure == "p95_ms") return o.p95_ms;
+        if (figure == "p99_ms") return o.p99_ms;
+        if (figure == "mean_ms") return o.mean_ms;
+        if (figure == "ks") {
+            if (ks) *ks = o.ks;
+            return o.p50_ms;
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+struct MetricSummary {
+    std::size_t count = 0;
+    double measured = 0.0, simulated = 0.0, error = 0.0;
+    std::string worst;
+    double worst_error = -1.0;
+};
+
+MetricSummary summarise(const MetricTolerance& m, const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
+    MetricSummary s;
+    auto add = [&](const std::string& who, double measured, double simulated, double error) {
+        ++s.count;
+        s.measured += measured;
+        s.simulated += simulated;
+        s.error += error;
+        if (error > s.worst_error) {
+            s.worst_error = error;
+            s.worst = who;
+        }
+    };
+    if (m.metric == "limit_rate") {
+        for (const auto& l : limits)
+            if (l.measured && l.predicted)
+                add(fmt::format("N={} AG={}", l.instances, l.aggregation), *l.measured, *l.predicted, std::abs(l.error()));
+    } else {
+        for (const auto& r : replays) {
+            double ks = 0.0;
+            const auto c = metric_comparison(r, m.metric, &ks);
+            if (!c) continue;
+            if (m.relative) add(r.trace, c->measured, c->simulated, std::abs(c->error()));
+            else add(r.trace, 0.0, ks, ks);
+        }
+    }
+    if (s.count > 0) {
+        s.measured /= static_cast<double>(s.count);
+        s.simulated /= static_cast<double>(s.count);
+        s.error /= static_cast<double>(s.count);
+    }
+    return s;
+}
+
+std::vector<TestbedTrace> read_all(const std::vector<std::string>& folders) {
+    std::vector<TestbedTrace> out;
+    for (const auto& f : folders) out.push_back(read_testbed_trace(f));
+    return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TestbedValidation validate_testbed(const ValidationPlan& plan, const ValidationOptions& options, const std::string& version) {
+    TestbedValidation v;
+    v.plan = plan;
+    // Everything read before anything runs: a bad trace stops with FILE:LINE first.
+    v.training_traces = read_all(plan.training);
+    v.held_out_traces = read_all(plan.held_out);
+    TestbedCalibrationRequest request;
+    request.profile = testbed_profile_text(plan.profile);
+    request.keys = plan.fit;
+    request.bounds = plan.bounds;
+    request.replay = plan.replay;
+    request.jobs = options.jobs;
+    request.fit.max_evaluations = plan.max_evaluations;
+    request.fit.progress = options.progress;
+    request.traces = v.training_traces;
+    read_testbed_profile(request.profile);  // a bad profile stops here
+
+    auto t0 = std::chrono::steady_clock::now();
+    v.profile_text = request.profile.text;
+    if (options.refit) {
+        v.calibration = calibrate_testbed(request, version);
+        v.profile_text = v.calibration->fitted_text;
+    }
+    v.calibration_s = seconds_since(t0);
+    if (v.calibration && !v.calibration->fit.converged) return v;  // no verdict on a fit that did not converge
+
+    t0 = std::chrono::steady_clock::now();
+    const auto fitted = read_testbed_profile({v.profile_text, request.profile.source + " (fitted)"});
+    v.held_out = replay_traces(v.held_out_traces, fitted.spec, plan.replay, options.jobs);
+    v.training = replay_traces(v.training_traces, fitted.spec, plan.replay, options.jobs);
+    v.limits_held_out = limit_rates(v.held_out);
+    v.limits_training = limit_rates(v.training);
+    v.replay_s = seconds_since(t0);
+
+    for (const auto& m : plan.metrics) {
+        const auto held = summarise(m, v.held_out, v.limits_held_out);
+        const auto train = summarise(m, v.training, v.limits_training);
+        MetricVerdict verdict;
+        verdict.tolerance = m;
+        verdict.count = held.count;
+        verdict.measured = held.measured;
+        verdict.simulated = held.simulated;
+        verdict.error = held.error;
+        verdict.training_error = train.error;
+        verdict.worst = held.worst;
+        verdict.worst_error = held.worst_error;
+        // A metric no held-out trace has cannot pass: the plan asked for it.
+        verdict.pass = held.count > 0 && held.error <= m.tolerance;
+        v.verdicts.push_back(verdict);
+    }
+    return v;
+}
+
+}  // namespace tbsim::validation

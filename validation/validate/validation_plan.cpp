@@ -1,0 +1,146 @@
+#include "validation/validate/validation_plan.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_document.hpp"
+#include "sim/config/config_error.hpp"
+#include "sim/core/units.hpp"
+#include "validation/readers/testbed_trace.hpp"
+
+namespace tbsim::validation {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::pair<std::string, std::string>>& known_testbed_metrics() {
+    static const std::vector<std::pair<std::string, std::string>> metrics = [] {
+        std::vector<std::pair<std::string, std::string>> m = {
+            {"main_loop_s", "the slowest instance's main-loop span (s)"},
+            {"slowdown", "main loop / (K/D)"},
+            {"bytes_sent", "bytes sent per node (Ethernet frames at the veth)"},
+            {"cpu_s", "CPU per container (s)"},
+            {"limit_rate", "D*, the lowest rate with slowdown above 1.05, per ladder (N, AG) (1/min)"},
+        };
+        for (const auto kind : models::mysqlrep::kBenchmarkOps) {
+            const std::string op(models::mysqlrep::op_name(kind));
+            for (const char* q : {"p50_ms", "p95_ms", "p99_ms", "mean_ms"})
+                m.emplace_back(fmt::format("{}.{}", op, q), fmt::format("{} latency, {} (ms)", op, q));
+            m.emplace_back(fmt::format("{}.ks", op), fmt::format("{} latency, Kolmogorov-Smirnov distance (absolute tolerance)", op));
+        }
+        return m;
+    }();
+    return metrics;
+}
+
+namespace {
+
+std::string read_whole(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw sim::ConfigError(fmt::format("{}: no such validation file", path));
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> trace_list(const sim::ConfigNode& node, const fs::path& base) {
+    std::vector<std::string> out;
+    for (const auto& item : node.items()) {
+        const auto path = (base / item.text()).lexically_normal().string();
+        if (!is_testbed_trace(path)) item.fail(fmt::format("\"{}\": no testbed trace there (a folder with meta.json)", item.text()));
+        if (std::find(out.begin(), out.end(), path) != out.end()) item.fail(fmt::format("\"{}\" is listed twice", item.text()));
+        out.push_back(path);
+    }
+    if (out.empty()) node.fail("lists no trace");
+    return out;
+}
+
+}  // namespace
+
+ValidationPlan read_validation_plan(const std::string& path) {
+    ValidationPlan plan;
+    plan.source = path;
+    plan.text = read_whole(path);
+    const auto doc = sim::ConfigDocument::from_text(plan.text, path);
+    const auto root = doc->root();
+    const auto base = fs::path(path).parent_path();
+    plan.name = root.required("name").text();
+    if (const auto d = root.child("description")) plan.description = d->text();
+    const auto kind = root.required("kind");
+    if (kind.text() != "testbed")
+        kind.fail(fmt::format("\"{}\": this tbsim validates `testbed` (MySQL replication traces); OpenStack captures are not yet supported",
+                              kind.text()));
+    const auto profile = root.required("profile");
+    plan.profile = profile.text();
+    if (plan.profile != "testbed") {
+        plan.profile = (base / plan.profile).lexically_normal().string();
+        if (!fs::exists(plan.profile)) profile.fail(fmt::format("\"{}\": no such profile (nor `testbed`, the compiled-in one)", profile.text()));
+    }
+    const auto fit = root.required("fit");
+    for (const auto& k : fit.items(true)) plan.fit.push_back(k.text());
+    if (plan.fit.empty()) fit.fail("names no parameter");
+    if (const auto b = root.child("bounds")) {
+        for (const auto& key : b->keys()) {
+            if (std::find(plan.fit.begin(), plan.fit.end(), key) == plan.fit.end())
+                b->required(key).fail("bounds a key that `fit` does not name");
+            plan.bounds[key] = b->required(key).text();
+        }
+    }
+    plan.training = trace_list(root.required("training"), base);
+    plan.held_out = trace_list(root.required("held_out"), base);
+    for (const auto& h : plan.held_out)
+        if (std::find(plan.training.begin(), plan.training.end(), h) != plan.training.end())
+            root.required("held_out").fail(fmt::format("{} is also a training trace", fs::path(h).filename().string()));
+    const auto metrics = root.required("metrics");
+    if (!metrics.is_map()) metrics.fail("expected a map of metric: tolerance");
+    const auto& known = known_testbed_metrics();
+    for (const auto& name : metrics.keys()) {
+        const auto node = metrics.required(name);
+        const bool exists = std::any_of(known.begin(), known.end(), [&](const auto& k) { return k.first == name; });
+        if (!exists) {
+            std::string names;
+            for (const auto& k : known) names += (names.empty() ? "" : ", ") + k.first;
+            node.fail(fmt::format("unknown metric; known: {}", names));
+        }
+        MetricTolerance m;
+        m.metric = name;
+        m.written = node.text();
+        m.relative = name.size() < 3 || name.compare(name.size() - 3, 3, ".ks") != 0;
+        if (m.relative) {
+            // A relative error may exceed 100% (a limit rate off by a factor of two is +100%).
+            const auto f = sim::parse_fraction(m.written);
+            if (!f) node.fail(fmt::format("expected a relative error such as \"25%\", got \"{}\"", m.written));
+            m.tolerance = f->value;
+        } else {
+            m.tolerance = node.number();
+        }
+        if (!(m.tolerance > 0.0)) node.fail("a tolerance must be positive");
+        if (!m.relative && m.tolerance > 1.0) node.fail("a KS distance is at most 1");
+        plan.metrics.push_back(m);
+    }
+    if (plan.metrics.empty()) metrics.fail("names no metric");
+    if (const auto r = root.child("replay")) {
+        if (const auto m = r->child("mode")) {
+            if (m->text() == "model") plan.replay.mode = ReplayMode::model;
+            else if (m->text() == "driven") plan.replay.mode = ReplayMode::driven;
+            else m->fail("expected model or driven");
+        }
+        if (const auto n = r->child("replications")) {
+            plan.replay.replications = n->integer();
+            if (plan.replay.replications < 1) n->fail("at least 1");
+        }
+        if (const auto s = r->child("seed")) plan.replay.seed = static_cast<std::uint64_t>(s->integer());
+    }
+    if (const auto e = root.child("max_evaluations")) {
+        plan.max_evaluations = static_cast<int>(e->integer());
+        if (plan.max_evaluations < 2 * static_cast<int>(plan.fit.size()) + 2)
+            e->fail(fmt::format("at least {} for {} parameter(s)", 2 * plan.fit.size() + 2, plan.fit.size()));
+    }
+    doc->check_unknown_keys();
+    return plan;
+}
+
+}  // namespace tbsim::validation

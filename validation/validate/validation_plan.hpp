@@ -1,0 +1,45 @@
+// A validation file (validation/NAME.yaml, docs/validation.md): the traces a profile is fitted on,
+// the traces held out to judge it, the base profile, the free parameters, and the metrics with
+// their tolerances. Read strictly: an unknown key, a missing trace, an unknown metric or a bad
+// tolerance is a ConfigError naming FILE:LINE:COL and the key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "validation/replay/testbed_replay.hpp"
+
+namespace tbsim::validation {
+
+/// One metric of the verdict. Over the held-out traces, its error is the mean absolute relative
+/// error of simulated against measured (a tolerance such as "25%"), or for a KS distance the mean
+/// distance (a tolerance such as 0.35).
+struct MetricTolerance {
+    std::string metric;     // "main_loop_s", "local_insert.p95_ms", "local_insert.ks", "limit_rate"
+    double tolerance = 0.0;
+    bool relative = true;   // false: an absolute bound (KS distances)
+    std::string written;    // the tolerance as the file writes it
+};
+
+struct ValidationPlan {
+    std::string source;     // the file
+    std::string text;       // its text, for the report
+    std::string name;
+    std::string description;
+    std::string profile;    // a file (resolved against the validation file's folder) or `testbed`
+    std::vector<std::string> fit;
+    std::map<std::string, std::string> bounds;  // key -> "LOW:HIGH"
+    std::vector<std::string> training, held_out;  // trace folders, resolved
+    std::vector<MetricTolerance> metrics;
+    ReplayOptions replay;
+    int max_evaluations = 200;
+};
+
+/// The metrics a testbed validation knows, with what each compares (for help text and errors).
+const std::vector<std::pair<std::string, std::string>>& known_testbed_metrics();
+
+ValidationPlan read_validation_plan(const std::string& path);
+
+}  // namespace tbsim::validation
