@@ -10,7 +10,11 @@ function(tbsim_target_defaults target)
   if(TBSIM_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
-  if(TBSIM_SANITIZE)
+  if(TBSIM_FUZZ)
+    target_compile_options(${target} PUBLIC -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                           -fno-sanitize-recover=undefined)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  elseif(TBSIM_SANITIZE)
     target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer
                            -fno-sanitize-recover=undefined)
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)
