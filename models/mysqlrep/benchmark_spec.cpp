@@ -17,7 +17,10 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             sim::distribution_param("commit_io", &DatabaseCosts::commit_io, sim::ValueKind::duration,
                                     "wait for the redo log's flush at a commit (not CPU)"),
             param("service_sigma", &DatabaseCosts::service_sigma,
-                  "spread of each query's server CPU: a log-normal factor of median 1 and this sigma", Check::non_negative),
+                  "spread of each query's server time: a log-normal factor of median 1 and this sigma", Check::non_negative),
+            param("service_wait_share", &DatabaseCosts::service_wait_share,
+                  "of a server time above its median, the share spent off the CPU (lock and I/O waits): 0 all CPU, 1 all waiting",
+                  Check::non_negative),
             param("count_row_work", &DatabaseCosts::count_row_work, "CPU per row of the final row count", Check::non_negative),
             param("server_start_work", &DatabaseCosts::server_start_work,
                   "CPU of a server's start, before the benchmark's clock (counted in the node's CPU, not simulated)", Check::non_negative),
@@ -84,6 +87,10 @@ const sim::ParamTable<NetworkSpec>& network_table() {
             param("header", &NetworkSpec::header, "bytes each packet adds on the wire (66: Ethernet, IPv4, TCP with timestamps)",
                   Check::non_negative),
             param("ack_every", &NetworkSpec::ack_every, "data packets per header-only ACK (0: none)", Check::non_negative),
+            param("delayed_ack", &NetworkSpec::delayed_ack,
+                  "a reply's ACK rides on the next request on its connection if that leaves within this time (Linux: 40ms), "
+                  "else it is a packet of its own; unset: every reply acknowledged on its own",
+                  Check::positive),
         }};
     return t;
 }

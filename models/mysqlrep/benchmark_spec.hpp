@@ -29,6 +29,7 @@ struct DatabaseCosts {
     // Spread of every server-side CPU work above: each query's work is the key's value times a
     // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).
     double service_sigma = 0.0;
+    double service_wait_share = 0.0;  // of a service time above its median, the share spent waiting, not on a CPU
     sim::Time count_row_work = sim::Time::from_ns(200);  // CPU per row of the final row count (verify phase)
     // CPU of a server's start (InnoDB's initialisation), spent before the benchmark's clock starts:
     // counted in the node's CPU, not simulated.
@@ -119,6 +120,10 @@ struct NetworkSpec {
     sim::DataRate bandwidth{10e9};
     sim::DataSize header{52};     // bytes a packet adds on the wire (66 with Ethernet, as veth counters count)
     std::int64_t ack_every = 2;   // data packets per header-only ACK
+    // TCP's delayed ACK: a reply's ACK rides on the client's next request on that connection if it
+    // leaves within this time, and is a header-only packet otherwise. None: every reply is
+    // acknowledged on its own (ack_every).
+    std::optional<sim::Time> delayed_ack;
 };
 
 const sim::ParamTable<DatabaseCosts>& database_table();

@@ -49,6 +49,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         Instance inst;
         inst.host = shared ? 0 : i % hosts;
         inst.node = net_->node(fmt::format("instance-{}", i));
+        inst.reply_ack_due.assign(n, Time::from_ns(-1));
         requested[inst.host] += spec.placement.instance_cores;
         ++nodes_on[inst.host];
         instances_.push_back(std::move(inst));
@@ -119,10 +120,15 @@ double ReplicationBenchmark::wire_bytes(double payload) const {
     return payload + packets * spec_.network.header.bytes;
 }
 
-Time ReplicationBenchmark::service(std::size_t server, Time work) {
+ReplicationBenchmark::ServiceTime ReplicationBenchmark::service(std::size_t server, Time work) {
     const double sigma = spec_.database.service_sigma;
-    if (sigma <= 0.0 || work == Time::zero()) return work;
-    return Time::from_seconds(work.seconds() * sim::draw_lognormal(service_rng_[server], 0.0, sigma));
+    if (sigma <= 0.0 || work == Time::zero()) return {work, Time::zero()};
+    const double factor = sim::draw_lognormal(service_rng_[server], 0.0, sigma);
+    if (factor <= 1.0) return {Time::from_seconds(work.seconds() * factor), Time::zero()};
+    // Above the median, a share of the extra time is waiting (a lock, a page read), not work.
+    const double extra = work.seconds() * (factor - 1.0);
+    const double waiting = std::min(1.0, spec_.database.service_wait_share) * extra;
+    return {Time::from_seconds(work.seconds() + extra - waiting), Time::from_seconds(waiting)};
 }
 
 sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool database) {
@@ -186,10 +192,19 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     const bool local = client == server;  // a local socket: no network packets
     const int packets = local ? 0 : 2;
     co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds(), false);
-    // The request's ACK rides on the reply; the reply is acknowledged on its own.
+    // The request's ACK rides on the reply. The reply's: on its own, or with delayed ACK on this
+    // request if it leaves in time, else as a header-only packet when the timer fired.
+    if (!local && spec_.network.delayed_ack) {
+        auto& due = instances_[client].reply_ack_due[server];
+        if (due >= Time::zero() && sim_.now() > due)
+            net_->transfer_control(instances_[client].node, instances_[server].node, 1.0, tag_, sim_.now());
+        due = Time::from_ns(-1);
+    }
     if (!local) co_await send(client, server, request_bytes, sim::net::Acks::piggybacked);
-    const Time server_work = service(server, work) + (commit ? db.commit_work : Time::zero());
+    const auto served = service(server, work);
+    const Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
     co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds(), true);
+    if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows;
     if (commit) {
         auto& rng = flush_rng_[server];
@@ -202,7 +217,12 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         else co_await sim_.timeout(flush);
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
-    if (!local) co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
+    if (!local && spec_.network.delayed_ack) {
+        co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::piggybacked);
+        instances_[client].reply_ack_due[server] = sim_.now() + *spec_.network.delayed_ack;
+    } else if (!local) {
+        co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
+    }
 }
 
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,

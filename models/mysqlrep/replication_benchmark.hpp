@@ -91,6 +91,9 @@ private:
         std::unique_ptr<sim::CpuQuota> quota;
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
         std::int64_t dirty_rows = 0;  // inserted into its database since its last page flush
+        // Per server: when the ACK of the last reply from it leaves on its own if no request has
+        // carried it (delayed ACK); negative: none pending.
+        std::vector<sim::Time> reply_ack_due;
     };
     // A processor, and the wake-up its next database work owes: work that arrives at an idle
     // processor sets it from the idle gap; the first database thread to run after pays it (the
@@ -120,7 +123,11 @@ private:
     /// Sleeps until `at`, waking late by the host's timer overshoot.
     sim::Process sleep_until(std::size_t i, sim::Time at);
     /// A server's CPU work for one query: `work` spread by the service distribution.
-    sim::Time service(std::size_t server, sim::Time work);
+    /// A query's server time drawn around `work`: what runs on the CPU and what waits off it.
+    struct ServiceTime {
+        sim::Time cpu, wait;
+    };
+    ServiceTime service(std::size_t server, sim::Time work);
     double wire_bytes(double payload) const;
     void log(BenchmarkOp op, std::size_t i, std::size_t peer, sim::Time start, std::int64_t copies = 1);
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -47,8 +48,9 @@ FitParameter fit_parameter(const sim::ConfigDocument& doc, const std::string& ke
     p.initial = p.value = parsed->first;
     p.lower = p.initial / 10.0;
     p.upper = p.initial * 10.0;
-    const bool probability = key.size() >= 11 && key.compare(key.size() - 11, 11, "probability") == 0;
-    if (probability) p.upper = std::min(p.upper, 1.0);
+    // A probability or a share is at most 1.
+    auto ends_with = [&](std::string_view suffix) { return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0; };
+    if (ends_with("probability") || ends_with("share")) p.upper = std::min(p.upper, 1.0);
     if (bounds) {
         const auto colon = bounds->find(':');
         if (colon == std::string::npos) throw sim::ConfigError(fmt::format("--bounds {}={}: expected LOW:HIGH", key, *bounds));

@@ -22,7 +22,7 @@ struct FitParameter {
 
 /// The parameter at `key` of `doc`, which must hold a positive number there (with a unit or not).
 /// Default bounds: a tenth to ten times the starting value (at most 1 for a probability or a
-/// fraction, keys ending in `probability`). `bounds`: "LOW:HIGH" in the key's unit ("20us:2ms").
+/// share, keys ending in `probability` or `share`). `bounds`: "LOW:HIGH" in the key's unit ("20us:2ms").
 /// ConfigError naming the key otherwise.
 FitParameter fit_parameter(const sim::ConfigDocument& doc, const std::string& key, const std::optional<std::string>& bounds = std::nullopt);
 

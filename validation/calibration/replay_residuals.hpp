@@ -1,7 +1,9 @@
 // What a calibration on testbed traces minimises: for each trace, the log-ratios of simulated to
 // measured figures that `tbsim replay` compares, weighted (docs/calibration.md):
 //   main loop span                                  log(sim / meas), weight 3
+//   slowdown's excess over 1                        log((sim - 1 + 0.01) / (meas - 1 + 0.01)), weight 1
 //   local_insert and batch_send p50, p95            log(sim / meas), weight 1 each
+//   local_insert and batch_send p99 (the stalls)    log(sim / meas), weight 0.5 each
 //   local_insert and batch_send KS distance         the distance itself, weight 1
 //   bytes sent per node, CPU per node               log(sim / meas), weight 0.5
 // A log-ratio treats "twice too slow" and "twice too fast" alike and is about the relative error
