@@ -60,6 +60,7 @@ struct RallyFigures {
     double times = 0.0, concurrency = 0.0;
     bool finished = false;
     double created = 0.0, duration_s = 0.0, mean_kbps = 0.0;
+    double seen_create_s = 0.0, seen_delete_s = 0.0;  // means, as the users saw them
 };
 
 template <sim::FiguresOf<RallyFigures> F, class V>
@@ -70,6 +71,8 @@ void visit_figures(F& f, V& v) {
     v.number("created", f.created, "count", "VMs created");
     v.number("duration_s", f.duration_s, "s", "first request to the last VM gone (to the end if not finished)");
     v.number("mean_kbps", f.mean_kbps, "kb/s", "mean total traffic during the run (whole bins)");
+    v.number("seen_create_s", f.seen_create_s, "s", "mean create as a user saw it: its client's start, the request, polls until active");
+    v.number("seen_delete_s", f.seen_delete_s, "s", "mean delete as a user saw it: its client's start, the request, polls until gone");
 }
 
 struct OpenStackFigures {

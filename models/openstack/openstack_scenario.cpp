@@ -57,6 +57,9 @@ const sim::ParamTable<RallySpec>& rally_table() {
             param("prepoll_delay", &RallySpec::prepoll_delay, "Rally's first poll after a create request", Check::positive),
             param("poll_interval", &RallySpec::poll_interval, "Rally's polls until the VM is active", Check::positive),
             param("delete_poll_interval", &RallySpec::delete_poll_interval, "Rally's polls until the VM is gone", Check::positive),
+            sim::distribution_param("client_start_work", &RallySpec::client_start_work, sim::ValueKind::duration,
+                                    "CPU of a client's start before each request, on the controller's processors (an openstack CLI "
+                                    "beside the services); 0: Rally, one long-running process"),
         }};
     return t;
 }
@@ -257,21 +260,32 @@ PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bo
         const sim::Time end = rally.ended(h.duration);
         f.rally = RallyFigures{static_cast<double>(spec.rally.times), static_cast<double>(spec.rally.concurrency), rally.finished(),
                                static_cast<double>(rally.created()), (end - rally.started()).seconds(),
-                               window_kbps(total_bins, spec.bin, rally.started(), end)};
+                               window_kbps(total_bins, spec.bin, rally.started(), end), rally.seen_create_seconds().mean(),
+                               rally.seen_delete_seconds().mean()};
     }
     out.events = sim.events_processed();
     if (with_series) {
+        for (const Protocol p : kProtocols) {
+            const TagId t = calls.tag(p);
+            const std::string name = p == Protocol::rabbitmq ? "rabbitmq" : p == Protocol::mysql ? "mysql" : "http";
+            out.wan_bins[name + "/to_controller"] = sim::net::sum_series({&up.series[t]}, h.duration);
+            out.wan_bins[name + "/from_controller"] = sim::net::sum_series({&down.series[t]}, h.duration);
+        }
         out.series = sim::net::series_table();
         sim::net::append_series(*out.series, net, replication, h.duration);
     }
     return out;
 }
 
-std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
+OpenStackSpec read_openstack_spec(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
     OpenStackSpec spec;
     spec.header = header;
     scenario_table().read(root, spec);
-    return std::make_unique<OpenStackScenario>(std::move(spec));
+    return spec;
+}
+
+std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
+    return std::make_unique<OpenStackScenario>(read_openstack_spec(root, header));
 }
 
 std::vector<sim::ParamSection> openstack_params() {

@@ -44,12 +44,17 @@ struct OpenStackSpec {
 struct PointRun {
     OpenStackFigures figures;
     std::optional<sim::CsvTable> series;  // uplink and internal link, by direction and protocol
+    // With the series: bytes per bin at the controller's WAN interface, by protocol (rabbitmq,
+    // mysql, http) and direction (to_controller, from_controller), keyed "protocol/direction".
+    std::map<std::string, std::vector<double>> wan_bins;
     std::uint64_t events = 0;
 };
 
 /// Simulates `spec`, replication `replication`.
 PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series = false);
 
+/// The spec of an openstack scenario's root (no sweep): what validation replays.
+OpenStackSpec read_openstack_spec(const sim::ConfigNode& root, const sim::ScenarioHeader& header);
 std::unique_ptr<sim::PreparedScenario> read_openstack_scenario(const sim::ConfigNode& root, const sim::ScenarioHeader& header);
 
 std::vector<sim::ParamSection> openstack_params();

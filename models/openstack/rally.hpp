@@ -9,6 +9,8 @@
 #include <deque>
 
 #include "models/openstack/vm_lifecycle.hpp"
+#include "sim/random/value_distribution.hpp"
+#include "sim/stats/tally.hpp"
 
 namespace tbsim::models::openstack {
 
@@ -21,6 +23,10 @@ struct RallySpec {
     sim::Time prepoll_delay = sim::Time::from_s(1);
     sim::Time poll_interval = sim::Time::from_s(1);
     sim::Time delete_poll_interval = sim::Time::from_s(2);
+    // CPU of a client's start before each request (an openstack CLI: Python start-up,
+    // authentication, look-ups), on the controller's processors, which the clients share with the
+    // services, as where the Zed captures were recorded; 0: Rally, one long-running process.
+    sim::ValueDistribution client_start_work = sim::ValueDistribution::constant(0.0);  // seconds
 };
 
 class RallyRun {
@@ -34,9 +40,15 @@ public:
     /// When the last VM was gone (the simulation's end if the run did not finish).
     sim::Time ended(sim::Time horizon) const { return finished() ? end_ : horizon; }
     std::int64_t created() const { return created_; }
+    /// Create (request to seen active) and delete (request to seen gone) as the users saw them,
+    /// their start included, in seconds.
+    const sim::Tally& seen_create_seconds() const { return seen_create_s_; }
+    const sim::Tally& seen_delete_seconds() const { return seen_delete_s_; }
 
 private:
     sim::Process user();
+    /// A client starting before a request: its CPU on the controller's processors.
+    sim::Process client_start();
     sim::Simulation& sim_;
     VmLifecycle& lifecycle_;
     RallySpec spec_;
@@ -44,6 +56,8 @@ private:
     std::int64_t created_ = 0;
     std::int64_t users_done_ = 0;
     sim::Time end_;
+    sim::Tally seen_create_s_, seen_delete_s_;
+    sim::RandomStream client_rng_;
 };
 
 }  // namespace tbsim::models::openstack

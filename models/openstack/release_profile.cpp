@@ -247,6 +247,8 @@ const char* protocol_name(Protocol p) {
 ReleaseProfile read_release_profile(const sim::ConfigNode& node) {
     ReleaseProfile p;
     profile_table().read(node, p);
+    // What `tbsim validate` records of a fit (validation/calibration/fitted_profile.hpp): read by people.
+    if (const auto record = node.child("calibration")) record->mark_opaque();
     return p;
 }
 

@@ -84,6 +84,8 @@ sim::Process VmLifecycle::run_steps(const std::vector<LifecycleStep>& steps, std
     if (holds_slot) build_slots_[server]->release();
 }
 
+sim::Process VmLifecycle::controller_compute(sim::Time work) { co_await controller_cpu_.run(work.seconds()); }
+
 sim::Process VmLifecycle::create(Vm& vm) {
     vm.create_requested = sim_.now();
     std::size_t best = 0;

@@ -40,6 +40,8 @@ public:
     sim::Process create(Vm& vm);
     /// Deletes an active VM.
     sim::Process remove(Vm& vm);
+    /// Work on the controller's processors that is not a VM's (a client starting on that machine).
+    sim::Process controller_compute(sim::Time work);
 
     const sim::Tally& create_seconds() const { return create_s_; }
     const sim::Tally& delete_seconds() const { return delete_s_; }

@@ -161,3 +161,36 @@ TEST_CASE("the validation report renders in headless Chromium with every plot dr
     std::set<unsigned char> values(pixels.begin(), pixels.end());
     CHECK(values.size() > 32);  // a blank page has a few (white and the filter bytes); text and plots have many
 }
+
+TEST_CASE("the shipped OpenStack validation holds out the captures the issue names, passes refitted, and the same for any --jobs") {
+    const auto plan = tbsim::validation::read_validation_plan(kSource + "/validation/openstack-zed.yaml");
+    auto held = [&](const std::string& name) {
+        return std::any_of(plan.held_out.begin(), plan.held_out.end(),
+                           [&](const std::string& f) { return std::filesystem::path(f).filename() == name; });
+    };
+    CHECK(held("idle-c1-i0"));
+    CHECK(held("idle-c4-i40"));
+    CHECK(held("boot-and-delete-10-cc2"));
+    const auto a = scratch_dir("validate-openstack-a");
+    const auto b = scratch_dir("validate-openstack-b");
+    const auto r = run_tbsim("validate " + kSource + "/validation/openstack-zed.yaml --jobs 1 --report " + a);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    REQUIRE(run_tbsim("validate " + kSource + "/validation/openstack-zed.yaml --jobs 3 --report " + b).exit_code == 0);
+    CHECK(read_file(a + "/verdict.json") == read_file(b + "/verdict.json"));
+    CHECK(read_file(a + "/fitted.yaml") == read_file(b + "/fitted.yaml"));
+    // The fitted release profile is a normal profile: the Zed scenarios read it.
+    CHECK(read_file(a + "/fitted.yaml").find("calibration:") != std::string::npos);
+    const auto verdict = nlohmann::json::parse(read_file(a + "/verdict.json"));
+    for (const auto& m : verdict.at("metrics")) {
+        // The boot-and-delete durations as the clients saw them (workload.csv of cc2 and cc5): within
+        // 10%, the contention of clients and services for the controller's two cores modelled.
+        if (m.at("metric") == "run_s" || m.at("metric") == "create_s" || m.at("metric") == "delete_s") {
+            CHECK(m.at("traces").get<int>() == 2);
+            CHECK(m.at("worst_error").get<double>() < 0.10);
+        }
+    }
+    const auto html = read_file(a + "/index.html");
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("idle-c4-i40") != std::string::npos);
+}

@@ -1,5 +1,7 @@
 #include "validation/replay/testbed_replay.hpp"
 
+#include "sim/core/parallel_for.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -230,25 +232,7 @@ std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, 
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return traces[a].operations.size() > traces[b].operations.size();
     });
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-        for (std::size_t k = next++; k < order.size(); k = next++) {
-            try {
-                replays[order[k]] = replay_trace(traces[order[k]], profile, options);
-            } catch (...) {
-                const std::lock_guard lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-            }
-        }
-    };
-    const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(traces.size())));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+    sim::parallel_for(order, jobs, [&](std::size_t i) { replays[i] = replay_trace(traces[i], profile, options); });
     return replays;
 }
 

@@ -10,11 +10,7 @@
 
 namespace tbsim::validation {
 
-bool TestbedValidation::passed() const {
-    for (const auto& v : verdicts)
-        if (!v.pass) return false;
-    return true;
-}
+bool TestbedValidation::passed() const { return all_pass(verdicts); }
 
 std::optional<Comparison> metric_comparison(const TraceReplay& r, const std::string& metric, double* ks) {
     if (metric == "main_loop_s") return r.main_loop_s;
@@ -41,44 +37,22 @@ std::optional<Comparison> metric_comparison(const TraceReplay& r, const std::str
 
 namespace {
 
-struct MetricSummary {
-    std::size_t count = 0;
-    double measured = 0.0, simulated = 0.0, error = 0.0;
-    std::string worst;
-    double worst_error = -1.0;
-};
-
-MetricSummary summarise(const MetricTolerance& m, const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
-    MetricSummary s;
-    auto add = [&](const std::string& who, double measured, double simulated, double error) {
-        ++s.count;
-        s.measured += measured;
-        s.simulated += simulated;
-        s.error += error;
-        if (error > s.worst_error) {
-            s.worst_error = error;
-            s.worst = who;
-        }
-    };
+std::vector<MetricSample> samples(const MetricTolerance& m, const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
+    std::vector<MetricSample> out;
     if (m.metric == "limit_rate") {
         for (const auto& l : limits)
             if (l.measured && l.predicted)
-                add(fmt::format("N={} AG={}", l.instances, l.aggregation), *l.measured, *l.predicted, std::abs(l.error()));
-    } else {
-        for (const auto& r : replays) {
-            double ks = 0.0;
-            const auto c = metric_comparison(r, m.metric, &ks);
-            if (!c) continue;
-            if (m.relative) add(r.trace, c->measured, c->simulated, std::abs(c->error()));
-            else add(r.trace, 0.0, ks, ks);
-        }
+                out.push_back({fmt::format("N={} AG={}", l.instances, l.aggregation), *l.measured, *l.predicted, std::abs(l.error())});
+        return out;
     }
-    if (s.count > 0) {
-        s.measured /= static_cast<double>(s.count);
-        s.simulated /= static_cast<double>(s.count);
-        s.error /= static_cast<double>(s.count);
+    for (const auto& r : replays) {
+        double ks = 0.0;
+        const auto c = metric_comparison(r, m.metric, &ks);
+        if (!c) continue;
+        if (m.relative) out.push_back({r.trace, c->measured, c->simulated, std::abs(c->error())});
+        else out.push_back({r.trace, 0.0, ks, ks});
     }
-    return s;
+    return out;
 }
 
 std::vector<TestbedTrace> read_all(const std::vector<std::string>& folders) {
@@ -127,22 +101,8 @@ TestbedValidation validate_testbed(const ValidationPlan& plan, const ValidationO
     v.limits_training = limit_rates(v.training);
     v.replay_s = seconds_since(t0);
 
-    for (const auto& m : plan.metrics) {
-        const auto held = summarise(m, v.held_out, v.limits_held_out);
-        const auto train = summarise(m, v.training, v.limits_training);
-        MetricVerdict verdict;
-        verdict.tolerance = m;
-        verdict.count = held.count;
-        verdict.measured = held.measured;
-        verdict.simulated = held.simulated;
-        verdict.error = held.error;
-        verdict.training_error = train.error;
-        verdict.worst = held.worst;
-        verdict.worst_error = held.worst_error;
-        // A metric no held-out trace has cannot pass: the plan asked for it.
-        verdict.pass = held.count > 0 && held.error <= m.tolerance;
-        v.verdicts.push_back(verdict);
-    }
+    for (const auto& m : plan.metrics)
+        v.verdicts.push_back(judge_metric(m, plan.judge, samples(m, v.held_out, v.limits_held_out), samples(m, v.training, v.limits_training)));
     return v;
 }
 

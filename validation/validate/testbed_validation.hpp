@@ -10,21 +10,10 @@
 
 #include "validation/calibration/parameter_fit.hpp"
 #include "validation/calibration/testbed_calibration.hpp"
+#include "validation/validate/metric_verdict.hpp"
 #include "validation/validate/validation_plan.hpp"
 
 namespace tbsim::validation {
-
-/// One row of the verdict: a metric over the held-out traces.
-struct MetricVerdict {
-    MetricTolerance tolerance;
-    std::size_t count = 0;                     // traces (or ladders) that have the metric
-    double measured = 0.0, simulated = 0.0;    // means over them
-    double error = 0.0;                        // mean |relative error|, or mean KS distance
-    double training_error = 0.0;               // the same over the training traces (the fit's own)
-    std::string worst;                         // the trace (or ladder) with the largest error
-    double worst_error = 0.0;
-    bool pass = false;
-};
 
 struct ValidationOptions {
     unsigned jobs = 1;

@@ -36,7 +36,40 @@ const std::vector<std::pair<std::string, std::string>>& known_testbed_metrics() 
     return metrics;
 }
 
+const std::vector<std::pair<std::string, std::string>>& known_openstack_metrics() {
+    static const std::vector<std::pair<std::string, std::string>> metrics = [] {
+        std::vector<std::pair<std::string, std::string>> m;
+        for (const char* figure : {"mean", "p95", "peak"}) {
+            m.emplace_back(fmt::format("total.{}_kbps", figure), fmt::format("the controller's WAN, both directions, {} of 1 s bins (kb/s)", figure));
+            for (const char* protocol : {"amqp", "http"})
+                for (const char* direction : {"to_controller", "to_compute"})
+                    m.emplace_back(fmt::format("{}.{}.{}_kbps", protocol, direction, figure),
+                                   fmt::format("{} {}, {} of 1 s bins (kb/s)", protocol, direction, figure));
+        }
+        m.emplace_back("period.acf_10s", "autocorrelation of the total series at 10 s (the reports' period; absolute tolerance)");
+        m.emplace_back("period.acf_60s", "autocorrelation of the total series at 60 s (the periodic tasks'; absolute tolerance)");
+        m.emplace_back("run_s", "boot-and-delete: the run's duration, first create to last delete (s)");
+        m.emplace_back("create_s", "workloads: mean create duration, request to active (s)");
+        m.emplace_back("delete_s", "workloads: mean delete duration (s)");
+        return m;
+    }();
+    return metrics;
+}
+
+bool absolute_metric(const std::string& metric) {
+    auto ends_with = [&](const std::string& suffix) {
+        return metric.size() >= suffix.size() && metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return ends_with(".ks") || metric.rfind("period.", 0) == 0;
+}
+
 namespace {
+
+bool is_capture(const std::string& folder) {
+    return std::filesystem::exists(std::filesystem::path(folder) / "meta.json") &&
+           (std::filesystem::exists(std::filesystem::path(folder) / "series.csv") ||
+            std::filesystem::exists(std::filesystem::path(folder) / "series.csv.gz"));
+}
 
 std::string read_whole(const std::string& path) {
     std::ifstream in(path);
@@ -46,11 +79,14 @@ std::string read_whole(const std::string& path) {
     return s.str();
 }
 
-std::vector<std::string> trace_list(const sim::ConfigNode& node, const fs::path& base) {
+std::vector<std::string> trace_list(const sim::ConfigNode& node, const fs::path& base, ValidationKind kind) {
     std::vector<std::string> out;
     for (const auto& item : node.items()) {
         const auto path = (base / item.text()).lexically_normal().string();
-        if (!is_testbed_trace(path)) item.fail(fmt::format("\"{}\": no testbed trace there (a folder with meta.json)", item.text()));
+        if (kind == ValidationKind::testbed && !is_testbed_trace(path))
+            item.fail(fmt::format("\"{}\": no testbed trace there (a folder with meta.json)", item.text()));
+        if (kind == ValidationKind::openstack && !is_capture(path))
+            item.fail(fmt::format("\"{}\": no OpenStack capture there (a folder with meta.json and series.csv)", item.text()));
         if (std::find(out.begin(), out.end(), path) != out.end()) item.fail(fmt::format("\"{}\" is listed twice", item.text()));
         out.push_back(path);
     }
@@ -70,14 +106,31 @@ ValidationPlan read_validation_plan(const std::string& path) {
     plan.name = root.required("name").text();
     if (const auto d = root.child("description")) plan.description = d->text();
     const auto kind = root.required("kind");
-    if (kind.text() != "testbed")
-        kind.fail(fmt::format("\"{}\": this tbsim validates `testbed` (MySQL replication traces); OpenStack captures are not yet supported",
-                              kind.text()));
+    if (kind.text() == "testbed") plan.kind = ValidationKind::testbed;
+    else if (kind.text() == "openstack") plan.kind = ValidationKind::openstack;
+    else kind.fail(fmt::format("\"{}\": expected testbed (MySQL replication traces) or openstack (control plane captures)", kind.text()));
+    if (const auto j = root.child("judge")) {
+        if (j->text() == "mean") plan.judge = Judge::mean;
+        else if (j->text() == "every") plan.judge = Judge::every;
+        else j->fail("expected mean (the mean error over the held-out traces) or every (each trace's error)");
+    }
     const auto profile = root.required("profile");
     plan.profile = profile.text();
-    if (plan.profile != "testbed") {
+    if (plan.kind == ValidationKind::openstack || plan.profile != "testbed") {
         plan.profile = (base / plan.profile).lexically_normal().string();
-        if (!fs::exists(plan.profile)) profile.fail(fmt::format("\"{}\": no such profile (nor `testbed`, the compiled-in one)", profile.text()));
+        if (!fs::exists(plan.profile)) profile.fail(fmt::format("\"{}\": no such profile file", profile.text()));
+    }
+    if (plan.kind == ValidationKind::openstack) {
+        const auto scenarios = root.required("scenarios");
+        auto scenario = [&](const char* key, std::string& out) {
+            if (const auto n = scenarios.child(key)) {
+                out = (base / n->text()).lexically_normal().string();
+                if (!fs::exists(out)) n->fail(fmt::format("\"{}\": no such scenario file", n->text()));
+            }
+        };
+        scenario("idle", plan.scenarios.idle);
+        scenario("create-delete", plan.scenarios.create_delete);
+        scenario("boot-and-delete", plan.scenarios.boot_and_delete);
     }
     const auto fit = root.required("fit");
     for (const auto& k : fit.items(true)) plan.fit.push_back(k.text());
@@ -89,14 +142,14 @@ ValidationPlan read_validation_plan(const std::string& path) {
             plan.bounds[key] = b->required(key).text();
         }
     }
-    plan.training = trace_list(root.required("training"), base);
-    plan.held_out = trace_list(root.required("held_out"), base);
+    plan.training = trace_list(root.required("training"), base, plan.kind);
+    plan.held_out = trace_list(root.required("held_out"), base, plan.kind);
     for (const auto& h : plan.held_out)
         if (std::find(plan.training.begin(), plan.training.end(), h) != plan.training.end())
             root.required("held_out").fail(fmt::format("{} is also a training trace", fs::path(h).filename().string()));
     const auto metrics = root.required("metrics");
     if (!metrics.is_map()) metrics.fail("expected a map of metric: tolerance");
-    const auto& known = known_testbed_metrics();
+    const auto& known = plan.kind == ValidationKind::testbed ? known_testbed_metrics() : known_openstack_metrics();
     for (const auto& name : metrics.keys()) {
         const auto node = metrics.required(name);
         const bool exists = std::any_of(known.begin(), known.end(), [&](const auto& k) { return k.first == name; });
@@ -108,7 +161,7 @@ ValidationPlan read_validation_plan(const std::string& path) {
         MetricTolerance m;
         m.metric = name;
         m.written = node.text();
-        m.relative = name.size() < 3 || name.compare(name.size() - 3, 3, ".ks") != 0;
+        m.relative = !absolute_metric(name);
         if (m.relative) {
             // A relative error may exceed 100% (a limit rate off by a factor of two is +100%).
             const auto f = sim::parse_fraction(m.written);
@@ -118,7 +171,7 @@ ValidationPlan read_validation_plan(const std::string& path) {
             m.tolerance = node.number();
         }
         if (!(m.tolerance > 0.0)) node.fail("a tolerance must be positive");
-        if (!m.relative && m.tolerance > 1.0) node.fail("a KS distance is at most 1");
+        if (!m.relative && m.tolerance > 2.0) node.fail("an absolute tolerance of a KS distance or an autocorrelation is at most 2");
         plan.metrics.push_back(m);
     }
     if (plan.metrics.empty()) metrics.fail("names no metric");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "validation/replay/capture_replay.hpp"
 #include "validation/replay/testbed_replay.hpp"
 
 namespace tbsim::validation {
@@ -23,12 +24,22 @@ struct MetricTolerance {
     std::string written;    // the tolerance as the file writes it
 };
 
+/// What a validation compares: MySQL replication traces of the real testbed, or captures of a real
+/// OpenStack control plane.
+enum class ValidationKind { testbed, openstack };
+
+/// How a metric's errors over the held-out traces are judged: their mean, or every one of them.
+enum class Judge { mean, every };
+
 struct ValidationPlan {
     std::string source;     // the file
     std::string text;       // its text, for the report
     std::string name;
     std::string description;
+    ValidationKind kind = ValidationKind::testbed;
+    Judge judge = Judge::mean;
     std::string profile;    // a file (resolved against the validation file's folder) or `testbed`
+    CaptureScenarios scenarios;  // openstack: the scenario of each workload kind
     std::vector<std::string> fit;
     std::map<std::string, std::string> bounds;  // key -> "LOW:HIGH"
     std::vector<std::string> training, held_out;  // trace folders, resolved
@@ -39,6 +50,10 @@ struct ValidationPlan {
 
 /// The metrics a testbed validation knows, with what each compares (for help text and errors).
 const std::vector<std::pair<std::string, std::string>>& known_testbed_metrics();
+/// The same for an OpenStack validation.
+const std::vector<std::pair<std::string, std::string>>& known_openstack_metrics();
+/// Whether a metric's tolerance is absolute (a KS distance, a difference of autocorrelations).
+bool absolute_metric(const std::string& metric);
 
 ValidationPlan read_validation_plan(const std::string& path);
 

@@ -72,11 +72,11 @@ std::string figure(const std::string& svg, const std::string& caption) {
     return fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, escape(caption));
 }
 
-std::string verdict_table(const TestbedValidation& v) {
+std::string verdict_table(const std::vector<MetricVerdict>& verdicts) {
     std::string h = "<table><tr><th>metric</th><th>held-out traces</th><th>measured (mean)</th><th>simulated (mean)</th>"
                     "<th>error (held out)</th><th>error (training)</th><th>tolerance</th><th>pass</th><th>worst</th></tr>\n";
-    for (const auto& m : v.verdicts) {
-        const bool ks = !m.tolerance.relative;
+    for (const auto& m : verdicts) {
+        const bool ks = false;
         h += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td></tr>\n",
                          m.pass ? "pass" : "fail", escape(m.tolerance.metric), m.count, ks ? "-" : fmt::format("{:.4g}", m.measured),
                          ks ? "-" : fmt::format("{:.4g}", m.simulated), tolerance_error(m, m.error), tolerance_error(m, m.training_error),
@@ -164,9 +164,9 @@ std::string limit_plot(const TestbedValidation& v) {
            "</table>\n";
 }
 
-std::string parameter_table(const TestbedValidation& v) {
-    if (!v.calibration) return "<p>Not refitted: the base profile was replayed as it is (<code>--no-fit</code>).</p>\n";
-    const auto& fit = v.calibration->fit;
+std::string parameter_table(const FitResult* fitted) {
+    if (fitted == nullptr) return "<p>Not refitted: the base profile was replayed as it is (<code>--no-fit</code>).</p>\n";
+    const auto& fit = *fitted;
     std::string h = "<table><tr><th>parameter</th><th>start</th><th>fitted</th><th>standard error</th><th>bounds</th></tr>\n";
     for (const auto& p : fit.parameters)
         h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} .. {}</td></tr>\n", escape(p.key), format_parameter(p, p.initial),
@@ -204,28 +204,100 @@ td:first-child,th:first-child{text-align:left}tr.fail td{background:#fdd}tr.pass
 figure{display:inline-block;margin:0.5em}figcaption{font-size:12px;color:#444;max-width:560px}
 pre{background:#f4f4f4;padding:1em;font-size:12px;overflow-x:auto}h1{font-size:1.6em}.verdict{font-size:1.3em;font-weight:bold})";
 
+std::string page_head(const ValidationPlan& plan, bool passed, std::size_t training, std::size_t held_out, const char* what) {
+    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+    h += fmt::format("<title>tbsim validation: {}</title><style>{}</style></head><body>\n", escape(plan.name), kStyle);
+    h += fmt::format("<h1>Validation: {}</h1>\n<p>{}</p>\n", escape(plan.name), escape(plan.description));
+    h += fmt::format("<p class=\"verdict\">{}</p>\n", passed ? "PASS: every metric within its tolerance on the held-out " + std::string(what)
+                                                               : "FAIL: a metric is outside its tolerance on the held-out " + std::string(what));
+    h += fmt::format("<p>Fitted on {} training {}, judged on {} held-out {}. Errors are {} over the held-out {} of "
+                     "|simulated - measured| / measured (KS distances and autocorrelations: the absolute difference).</p>\n",
+                     training, what, held_out, what, plan.judge == Judge::every ? "the worst" : "the mean", what);
+    return h;
+}
+
+std::string inputs(const ValidationPlan& plan, const std::string& version, const std::string& replay) {
+    return fmt::format("<h2>Inputs</h2>\n<p>tbsim {}; validation file <code>{}</code>; base profile <code>{}</code>; {}.</p>\n<pre>{}</pre>\n",
+                       escape(version), escape(plan.source), escape(plan.profile), replay, escape(plan.text));
+}
+
+std::string traffic_plots(const std::vector<CaptureReplay>& replays) {
+    std::string h;
+    for (const auto& r : replays) {
+        sim::PlotSpec spec;
+        spec.title = fmt::format("{}: controller WAN, both directions", r.capture);
+        spec.x_label = "time (s)";
+        spec.y_label = "traffic (kb/s, 1 s bins)";
+        spec.width = 1100;
+        spec.height = 300;
+        sim::PlotSeries measured, simulated;
+        measured.label = "measured";
+        simulated.label = "simulated";
+        measured.style = simulated.style = sim::PlotSeries::Style::lines;
+        simulated.dashed = true;
+        for (std::size_t i = 0; i < r.measured_total_kbps.size(); ++i) {
+            measured.x.push_back(static_cast<double>(i));
+            measured.y.push_back(r.measured_total_kbps[i]);
+        }
+        for (std::size_t i = 0; i < r.simulated_total_kbps.size(); ++i) {
+            simulated.x.push_back(static_cast<double>(i));
+            simulated.y.push_back(r.simulated_total_kbps[i]);
+        }
+        spec.series = {measured, simulated};
+        h += figure(sim::svg_plot(spec),
+                    fmt::format("mean {:.2f} / {:.2f} kb/s, p95 {:.2f} / {:.2f}, peak {:.2f} / {:.2f} (measured / simulated); "
+                                "autocorrelation at 10 s {:.2f} / {:.2f}, at 60 s {:.2f} / {:.2f}",
+                                r.mean_kbps.at("total").measured, r.mean_kbps.at("total").simulated, r.p95_kbps.at("total").measured,
+                                r.p95_kbps.at("total").simulated, r.peak_kbps.at("total").measured, r.peak_kbps.at("total").simulated,
+                                r.acf_10s.measured, r.acf_10s.simulated, r.acf_60s.measured, r.acf_60s.simulated));
+    }
+    return h;
+}
+
+std::string capture_table(const std::vector<CaptureReplay>& replays, const std::vector<OpenStackCapture>& captures) {
+    std::string h = "<table><tr><th>capture</th><th>computes</th><th>instances</th><th>workload</th><th>recorded</th><th>series</th>"
+                    "<th>mean (kb/s)</th><th>simulated</th><th>p95</th><th>simulated</th><th>peak</th><th>simulated</th></tr>\n";
+    for (std::size_t i = 0; i < replays.size(); ++i) {
+        const auto& r = replays[i];
+        for (const auto& [series, mean] : r.mean_kbps)
+            h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td>"
+                             "<td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td></tr>\n",
+                             escape(r.capture), r.computes, r.instances, escape(r.workload), escape(i < captures.size() ? captures[i].date : ""),
+                             escape(series), mean.measured, mean.simulated, r.p95_kbps.at(series).measured, r.p95_kbps.at(series).simulated,
+                             r.peak_kbps.at(series).measured, r.peak_kbps.at(series).simulated);
+        for (const auto& [what, d] : {std::pair{"run (s)", r.run_s}, std::pair{"create (s)", r.create_s}, std::pair{"delete (s)", r.delete_s}})
+            if (d)
+                h += fmt::format("<tr><td>{}</td><td colspan=\"5\">{}</td><td>{:.2f}</td><td>{:.2f}</td><td colspan=\"4\">{}</td></tr>\n",
+                                 escape(r.capture), what, d->measured, d->simulated, percent(d->error()));
+    }
+    return h + "</table>\n";
+}
+
 }  // namespace
 
+std::string openstack_report_html(const OpenStackValidation& v, const std::string& version) {
+    std::string h = page_head(v.plan, v.passed(), v.training.size(), v.held_out.size(), "captures");
+    h += "<h2>Verdict</h2>\n" + verdict_table(v.verdicts);
+    h += "<h2>Traffic per second, held-out captures</h2>\n<p>Solid: captured on the real plane; dashed: simulated.</p>\n" +
+         traffic_plots(v.held_out);
+    h += "<h2>Fitted parameters</h2>\n" + parameter_table(v.fit ? &*v.fit : nullptr);
+    h += "<h2>Held-out captures</h2>\n" + capture_table(v.held_out, v.held_out_captures);
+    h += "<h2>Training captures (the fit's own)</h2>\n" + capture_table(v.training, v.training_captures);
+    h += inputs(v.plan, version, fmt::format("{} replication(s), seed {}", v.plan.replay.replications, v.plan.replay.seed));
+    return h + "</body></html>\n";
+}
+
 std::string validation_report_html(const TestbedValidation& v, const std::string& version) {
-    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
-    h += fmt::format("<title>tbsim validation: {}</title><style>{}</style></head><body>\n", escape(v.plan.name), kStyle);
-    h += fmt::format("<h1>Validation: {}</h1>\n<p>{}</p>\n", escape(v.plan.name), escape(v.plan.description));
-    h += fmt::format("<p class=\"verdict\">{}</p>\n", v.passed() ? "PASS: every metric within its tolerance on the held-out traces"
-                                                                 : "FAIL: a metric is outside its tolerance on the held-out traces");
-    h += fmt::format("<p>Fitted on {} training traces, judged on {} held-out traces. Errors are means over the held-out traces of "
-                     "|simulated - measured| / measured (KS: the mean distance).</p>\n",
-                     v.training.size(), v.held_out.size());
-    h += "<h2>Verdict</h2>\n" + verdict_table(v);
+    std::string h = page_head(v.plan, v.passed(), v.training.size(), v.held_out.size(), "traces");
+    h += "<h2>Verdict</h2>\n" + verdict_table(v.verdicts);
     h += "<h2>Latency distributions, held-out traces</h2>\n<p>Solid: measured on the testbed; dashed: simulated.</p>\n" + latency_plots(v.held_out);
     h += "<h2>Main loop progress, held-out traces that fall behind</h2>\n" + progress_plots(v.held_out);
     h += "<h2>Limit curve</h2>\n" + limit_plot(v);
-    h += "<h2>Fitted parameters</h2>\n" + parameter_table(v);
+    h += "<h2>Fitted parameters</h2>\n" + parameter_table(v.calibration ? &v.calibration->fit : nullptr);
     h += "<h2>Held-out traces</h2>\n" + trace_table(v.held_out, v.held_out_traces);
     h += "<h2>Training traces (the fit's own)</h2>\n" + trace_table(v.training, v.training_traces);
-    h += fmt::format("<h2>Inputs</h2>\n<p>tbsim {}; validation file <code>{}</code>; base profile <code>{}</code>; replay mode {}, {} "
-                     "replication(s), seed {}.</p>\n<pre>{}</pre>\n",
-                     escape(version), escape(v.plan.source), escape(v.plan.profile), replay_mode_name(v.plan.replay.mode),
-                     v.plan.replay.replications, v.plan.replay.seed, escape(v.plan.text));
+    h += inputs(v.plan, version, fmt::format("replay mode {}, {} replication(s), seed {}", replay_mode_name(v.plan.replay.mode),
+                                             v.plan.replay.replications, v.plan.replay.seed));
     h += "</body></html>\n";
     return h;
 }

@@ -8,10 +8,15 @@
 
 #include <string>
 
+#include "validation/validate/openstack_validation.hpp"
 #include "validation/validate/testbed_validation.hpp"
 
 namespace tbsim::validation {
 
 std::string validation_report_html(const TestbedValidation& validation, const std::string& version);
+
+/// The same for OpenStack captures: the verdict, the per-second traffic of each held-out capture
+/// measured and simulated, the fitted parameters, per-capture tables, the inputs.
+std::string openstack_report_html(const OpenStackValidation& validation, const std::string& version);
 
 }  // namespace tbsim::validation

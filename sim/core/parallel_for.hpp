@@ -1,0 +1,40 @@
+// Runs independent tasks on up to `jobs` threads: each thread takes the next task in `order`
+// until none is left (dynamic scheduling, so a long task does not hold the others back). The first
+// exception a task throws is rethrown after every thread has stopped. Tasks share no mutable
+// state through this helper: each writes only its own result.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace tbsim::sim {
+
+template <class Task>
+void parallel_for(const std::vector<std::size_t>& order, unsigned jobs, Task&& task) {
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto worker = [&] {
+        for (std::size_t k = next++; k < order.size(); k = next++) {
+            try {
+                task(order[k]);
+            } catch (...) {
+                const std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            }
+        }
+    };
+    const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(order.size())));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace tbsim::sim

@@ -1,0 +1,35 @@
+// One row of a validation's verdict: a metric's errors over the held-out traces (or captures, or
+// ladders) judged against its tolerance, beside the same errors over the training ones.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "validation/validate/validation_plan.hpp"
+
+namespace tbsim::validation {
+
+/// A metric on one trace: measured and simulated values and the error judged (|relative error|,
+/// or an absolute difference for KS distances and autocorrelations).
+struct MetricSample {
+    std::string who;  // the trace, capture or ladder
+    double measured = 0.0, simulated = 0.0, error = 0.0;
+};
+
+struct MetricVerdict {
+    MetricTolerance tolerance;
+    std::size_t count = 0;                     // held-out traces that have the metric
+    double measured = 0.0, simulated = 0.0;    // means over them
+    double error = 0.0;                        // mean error
+    double training_error = 0.0;               // the same over the training traces (the fit's own)
+    std::string worst;                         // the one with the largest error
+    double worst_error = 0.0;
+    bool pass = false;                         // a metric no held-out trace has does not pass
+};
+
+MetricVerdict judge_metric(const MetricTolerance& tolerance, Judge judge, const std::vector<MetricSample>& held_out,
+                           const std::vector<MetricSample>& training);
+
+bool all_pass(const std::vector<MetricVerdict>& verdicts);
+
+}  // namespace tbsim::validation
