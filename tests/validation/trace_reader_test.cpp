@@ -8,6 +8,7 @@
 
 
 #include "sim/config/config_error.hpp"
+#include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
 
 namespace fs = std::filesystem;
@@ -119,4 +120,33 @@ TEST_CASE("a meta.json without a key the replay needs is refused, naming the key
     meta.replace(meta.find("\"aggregation\""), 13, "\"aggregatoin\"");
     std::ofstream(fs::path(dir) / "meta.json") << meta;
     CHECK(error_of(dir).find("meta.json: missing key 'aggregation'") != std::string::npos);
+}
+
+TEST_CASE("a meta.json with a number too large for a double is refused, not a crash (found by fuzz_testbed_trace)") {
+    const auto dir = scratch_trace("huge-number", kGoodRows);
+    std::ifstream in(fs::path(dir) / "meta.json");
+    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    meta.replace(meta.find("3000.0"), 6, "99.99999999999999999979999999E99999999999");
+    std::ofstream(fs::path(dir) / "meta.json") << meta;
+    CHECK(error_of(dir).find("meta.json: not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("a capture whose meta.json has a number too large for a double is refused (found by fuzz_openstack_capture)") {
+    const auto from = std::string(TBSIM_SOURCE_DIR) + "/validation/traces/openstack-zed/idle-c1-i0/";
+    const auto dir = fs::temp_directory_path() / "tbsim-trace-reader-capture-huge";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(from + "series.csv.gz", dir / "series.csv.gz");
+    std::ifstream in(from + "meta.json");
+    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    meta.replace(meta.find("\"duration_s\": 600"), 17, "\"duration_s\": 4e99999999");
+    std::ofstream(dir / "meta.json") << meta;
+    std::string e = "no error";
+    try {
+        tbsim::validation::read_openstack_capture(dir.string());
+    } catch (const tbsim::sim::ConfigError& x) {
+        e = x.what();
+    }
+    CHECK(e.find("meta.json: not valid JSON") != std::string::npos);
 }

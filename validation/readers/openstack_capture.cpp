@@ -41,6 +41,9 @@ void read_meta(OpenStackCapture& c) {
         meta = Json::parse(text.str());
     } catch (const Json::parse_error& e) {
         fail(path, fmt::format("not valid JSON (byte {})", e.byte));
+    } catch (const Json::exception& e) {
+        // A number too large for a double ("1e99999") and the like: not a parse error to nlohmann.
+        fail(path, fmt::format("not valid JSON: {}", e.what()));
     }
     const auto format = get<std::string>(meta, "format", path);
     if (format != "tbsim openstack capture 1") fail(path, fmt::format("format \"{}\": expected \"tbsim openstack capture 1\"", format));

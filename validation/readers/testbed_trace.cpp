@@ -33,6 +33,9 @@ Json read_json(const std::string& path) {
         const auto at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, s.size());
         const auto line = 1 + std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(at), '\n');
         fail(fmt::format("{}:{}", path, line), "not valid JSON");
+    } catch (const Json::exception& e) {
+        // A number too large for a double ("1e99999") and the like: not a parse error to nlohmann.
+        fail(path, fmt::format("not valid JSON: {}", e.what()));
     }
 }
 
