@@ -43,8 +43,10 @@ std::string verdict_account(const VerdictSummary& v) {
     out += fmt::format("{:<30} {:>6} {:>12} {:>12} {:>9} {:>9} {:>9} {:>5}  {}\n", "metric", "traces", "measured", "simulated", "error",
                        "training", "tolerance", "pass", "worst");
     for (const auto& m : *v.verdicts) {
+        // A KS distance has no measured side: the row shows the distance as the simulated value.
+        const bool ks = validation::ks_metric(m.tolerance.metric);
         out += fmt::format("{:<30} {:>6} {:>12} {:>12} {:>9} {:>9} {:>9} {:>5}  {} ({})\n", m.tolerance.metric, m.count,
-                           fmt::format("{:.4g}", m.measured), fmt::format("{:.4g}", m.simulated), error_text(m, m.error),
+                           ks ? "-" : fmt::format("{:.4g}", m.measured), fmt::format("{:.4g}", m.simulated), error_text(m, m.error),
                            error_text(m, m.training_error), m.tolerance.written, m.pass ? "yes" : "NO", m.worst, error_text(m, m.worst_error));
     }
     out += fmt::format("errors: mean over the traces of |simulated - measured| / measured (absolute rows: the mean difference); "

@@ -56,12 +56,9 @@ const std::vector<std::pair<std::string, std::string>>& known_openstack_metrics(
     return metrics;
 }
 
-bool absolute_metric(const std::string& metric) {
-    auto ends_with = [&](const std::string& suffix) {
-        return metric.size() >= suffix.size() && metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    return ends_with(".ks") || metric.rfind("period.", 0) == 0;
-}
+bool ks_metric(const std::string& metric) { return metric.size() > 3 && metric.compare(metric.size() - 3, 3, ".ks") == 0; }
+
+bool absolute_metric(const std::string& metric) { return ks_metric(metric) || metric.rfind("period.", 0) == 0; }
 
 namespace {
 

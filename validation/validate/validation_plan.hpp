@@ -54,6 +54,8 @@ const std::vector<std::pair<std::string, std::string>>& known_testbed_metrics();
 const std::vector<std::pair<std::string, std::string>>& known_openstack_metrics();
 /// Whether a metric's tolerance is absolute (a KS distance, a difference of autocorrelations).
 bool absolute_metric(const std::string& metric);
+/// Whether a metric is a KS distance (no measured side: the distance is the simulated value).
+bool ks_metric(const std::string& metric);
 
 ValidationPlan read_validation_plan(const std::string& path);
 
