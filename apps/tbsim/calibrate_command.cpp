@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,9 @@
 #include "apps/tbsim/replay_command.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "validation/calibration/capture_calibration.hpp"
+#include "validation/readers/compressed_file.hpp"
+#include "validation/readers/openstack_capture.hpp"
 #include "validation/replay/testbed_profile.hpp"
 
 namespace tbsim::app {
@@ -58,12 +62,7 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
         out.bounds[b.substr(0, eq)] = b.substr(eq + 1);
     }
     out.jobs = request.jobs;
-    if (request.max_evaluations) {
-        if (*request.max_evaluations < 2 * static_cast<int>(request.fit.size()) + 2)
-            throw sim::ConfigError(fmt::format("--max-evaluations {}: at least {} for {} parameter(s)", *request.max_evaluations,
-                                               2 * request.fit.size() + 2, request.fit.size()));
-        out.fit.max_evaluations = *request.max_evaluations;
-    }
+    if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
     out.fit.progress = progress_line(request.quiet);
     return out;
 }
@@ -108,26 +107,87 @@ nlohmann::json fit_json(const validation::FitResult& fit) {
     return j;
 }
 
+namespace {
+
+// Captures: a release profile fitted on them (validation/calibration/capture_calibration.hpp).
+validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& request, const std::vector<std::string>& folders) {
+    validation::CaptureCalibrationRequest out;
+    if (request.profile == "testbed" || !fs::exists(request.profile))
+        throw sim::ConfigError(fmt::format("--profile {}: captures need a release profile file (scenarios/profiles/openstack-zed.yaml)",
+                                           request.profile));
+    if (request.mode != "model") throw sim::ConfigError("--mode: captures replay in model mode only");
+    if (!request.overrides.empty()) throw sim::ConfigError("--set: not for captures (edit the release profile)");
+    out.profile = {validation::read_possibly_gzipped(request.profile), request.profile};
+    for (const auto& s : request.scenarios) {
+        const auto eq = s.find('=');
+        const auto kind = eq == std::string::npos ? s : s.substr(0, eq);
+        const auto file = eq == std::string::npos ? std::string() : s.substr(eq + 1);
+        if (file.empty() || !fs::exists(file)) throw sim::ConfigError(fmt::format("--scenario {}: expected KIND=FILE, an existing file", s));
+        if (kind == "idle") out.scenarios.idle = file;
+        else if (kind == "create-delete") out.scenarios.create_delete = file;
+        else if (kind == "boot-and-delete") out.scenarios.boot_and_delete = file;
+        else throw sim::ConfigError(fmt::format("--scenario {}: the kind is idle, create-delete or boot-and-delete", s));
+    }
+    for (const auto& f : folders) out.captures.push_back(validation::read_openstack_capture(f));
+    out.keys = request.fit;
+    for (const auto& b : request.bounds) {
+        const auto eq = b.find('=');
+        if (eq == std::string::npos || eq == 0) throw sim::ConfigError(fmt::format("--bounds {}: expected KEY=LOW:HIGH", b));
+        out.bounds[b.substr(0, eq)] = b.substr(eq + 1);
+    }
+    out.replay.replications = request.replications.value_or(3);
+    out.replay.seed = request.seed.value_or(1);
+    out.jobs = request.jobs;
+    if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
+    out.fit.progress = progress_line(request.quiet);
+    return out;
+}
+
+}  // namespace
+
 CalibrateOutcome run_calibrate(const CalibrateRequest& request) {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto lib_request = calibration_request(request);
+    if (request.fit.empty()) throw sim::ConfigError("tbsim calibrate: --fit names no key");
+    if (request.max_evaluations && *request.max_evaluations < 2 * static_cast<int>(request.fit.size()) + 2)
+        throw sim::ConfigError(fmt::format("--max-evaluations {}: at least {} for {} parameter(s)", *request.max_evaluations,
+                                           2 * request.fit.size() + 2, request.fit.size()));
+    const auto folders = expand_trace_folders(request.traces);
+    const auto captures = static_cast<std::size_t>(std::count_if(folders.begin(), folders.end(), validation::is_openstack_capture));
+    if (captures != 0 && captures != folders.size())
+        throw sim::ConfigError("tbsim calibrate: testbed traces and OpenStack captures cannot be fitted together");
+    if (captures == 0 && !request.scenarios.empty()) throw sim::ConfigError("--scenario: only for OpenStack captures");
     CalibrateOutcome outcome;
-    outcome.calibration = validation::calibrate_testbed(lib_request, TBSIM_VERSION);
+    std::vector<std::string> names;
+    std::string source;
+    if (captures == 0) {
+        const auto lib_request = calibration_request(request);
+        auto calibration = validation::calibrate_testbed(lib_request, TBSIM_VERSION);
+        outcome.fit = std::move(calibration.fit);
+        outcome.fitted_text = std::move(calibration.fitted_text);
+        for (const auto& t : lib_request.traces) names.push_back(t.name);
+        source = lib_request.profile.source;
+    } else {
+        const auto lib_request = capture_request(request, folders);
+        auto calibration = validation::calibrate_captures(lib_request, TBSIM_VERSION);
+        outcome.fit = std::move(calibration.fit);
+        outcome.fitted_text = std::move(calibration.fitted_text);
+        for (const auto& c : lib_request.captures) names.push_back(c.name);
+        source = lib_request.profile.source;
+    }
     if (!request.quiet && isatty(fileno(stderr))) fmt::print(stderr, "\n");
-    const auto& fit = outcome.calibration.fit;
+    const auto& fit = outcome.fit;
     outcome.account = fit_account(fit);
     outcome.json = fit_json(fit);
-    outcome.json["traces"] = nlohmann::json::array();
-    for (const auto& t : lib_request.traces) outcome.json["traces"].push_back(t.name);
-    outcome.json["profile"] = lib_request.profile.source;
+    outcome.json["traces"] = names;
+    outcome.json["profile"] = source;
     if (fit.converged) {
         std::string path = request.out;
         if (path.empty()) {
-            const auto stem = fs::path(lib_request.profile.source).stem().string();
+            const auto stem = fs::path(source).stem().string();
             path = "out/calibrate/" + (stem.empty() ? std::string("profile") : stem) + "-fitted.yaml";
         }
         if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
-        sim::write_file_atomically(path, outcome.calibration.fitted_text);
+        sim::write_file_atomically(path, outcome.fitted_text);
         outcome.written = path;
         outcome.json["fitted_profile"] = path;
     }

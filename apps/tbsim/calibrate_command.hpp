@@ -1,8 +1,9 @@
 // `tbsim calibrate TRACE... [--profile BASE] --fit KEY[,KEY...] [--bounds KEY=LOW:HIGH] [--out FITTED.yaml]
 // [--jobs N] [--max-evaluations E] [--mode model|driven] [--replications R] [--seed S] [--set KEY=VALUE]
-// [--json]`: fits numeric keys of a testbed profile to recorded traces (validation/calibration,
-// docs/calibration.md) and writes the fitted profile. A fit that does not converge writes nothing:
-// it prints the best point found and the command exits 3.
+// [--scenario KIND=FILE] [--json]`: fits numeric keys of a testbed profile to recorded traces, or of
+// a release profile to OpenStack captures (validation/calibration, docs/calibration.md), and writes
+// the fitted profile. A fit that does not converge writes nothing: it prints the best point found
+// and the command exits 3.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,7 @@ struct CalibrateRequest {
     std::vector<sim::Override> overrides;
     std::vector<std::string> fit;     // keys
     std::vector<std::string> bounds;  // "KEY=LOW:HIGH"
+    std::vector<std::string> scenarios;  // captures: "idle=FILE", "create-delete=FILE", "boot-and-delete=FILE"
     std::string out;                  // empty: out/calibrate/<base>-fitted.yaml
     std::string mode = "model";
     std::optional<std::int64_t> replications;
@@ -33,7 +35,8 @@ struct CalibrateRequest {
 };
 
 struct CalibrateOutcome {
-    validation::TestbedCalibration calibration;
+    validation::FitResult fit;
+    std::string fitted_text;
     std::string account;   // the readable account
     nlohmann::json json;   // the same for scripts
     std::string written;   // the fitted profile's path; empty when the fit did not converge

@@ -177,8 +177,16 @@ int main(int argc, char** argv) {
     bool calibrate_json = false;
     auto* calibrate = app.add_subcommand("calibrate", "fit numeric keys of a testbed profile to recorded traces (NLopt BOBYQA, common random\n"
                                                       "numbers) and write the fitted profile with standard errors; exit 3 if it does not converge");
-    calibrate->add_option("traces", calibrate_request.traces, "trace folders (validation/traces/mysqlrep/NAME), or folders of traces")->required();
-    calibrate->add_option("--profile", calibrate_request.profile, "the base profile: a mysqlrep scenario file, or `testbed` (compiled in)");
+    calibrate->add_option("traces", calibrate_request.traces,
+                          "testbed trace folders (validation/traces/mysqlrep/NAME) or OpenStack captures (validation/traces/openstack-zed/NAME), "
+                          "or folders of them")
+        ->required();
+    calibrate->add_option("--profile", calibrate_request.profile,
+                          "the base profile: a mysqlrep scenario file or `testbed` (compiled in) for traces; a release profile file for captures");
+    calibrate->add_option("--scenario", calibrate_request.scenarios,
+                          "captures: the scenario of a workload kind, e.g. idle=scenarios/openstack/zed-idle.yaml (also create-delete, "
+                          "boot-and-delete)")
+        ->type_name("KIND=FILE");
     calibrate->add_option("--fit", calibrate_fit, "the keys to fit, comma-separated or repeated, e.g. database.insert_work,hosts.wake_up")
         ->required()
         ->delimiter(',');
@@ -189,7 +197,8 @@ int main(int argc, char** argv) {
     auto* calibrate_evals_opt = calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget (default 200)");
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
-    auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications, "simulated runs per trace and evaluation")
+    auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,
+                                                     "simulated runs per trace and evaluation (default: the profile's; 3 for captures)")
                                    ->check(CLI::PositiveNumber);
     auto* calibrate_seed_opt = calibrate->add_option("--seed", calibrate_seed, "master seed (default: the profile's)");
     calibrate->add_option("--set", calibrate_sets, "override a key of the base profile: key.path=value (repeatable)")->type_name("KEY=VALUE");

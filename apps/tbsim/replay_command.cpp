@@ -8,6 +8,7 @@
 
 #include "sim/config/config_error.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
 #include "validation/replay/replay_output.hpp"
 #include "validation/replay/testbed_profile.hpp"
@@ -19,15 +20,17 @@ namespace fs = std::filesystem;
 std::vector<std::string> expand_trace_folders(const std::vector<std::string>& paths) {
     std::vector<std::string> out;
     for (const auto& p : paths) {
-        if (validation::is_testbed_trace(p)) {
+        if (validation::is_testbed_trace(p) || validation::is_openstack_capture(p)) {
             out.push_back(p);
             continue;
         }
         if (!fs::is_directory(p)) throw sim::ConfigError(fmt::format("{}: no such trace folder", p));
         std::vector<std::string> inside;
         for (const auto& e : fs::directory_iterator(p))
-            if (e.is_directory() && validation::is_testbed_trace(e.path().string())) inside.push_back(e.path().string());
-        if (inside.empty()) throw sim::ConfigError(fmt::format("{}: neither a testbed trace (meta.json) nor a folder of traces", p));
+            if (e.is_directory() && (validation::is_testbed_trace(e.path().string()) || validation::is_openstack_capture(e.path().string())))
+                inside.push_back(e.path().string());
+        if (inside.empty())
+            throw sim::ConfigError(fmt::format("{}: neither a trace (a testbed trace or an OpenStack capture, with meta.json) nor a folder of them", p));
         std::sort(inside.begin(), inside.end());
         out.insert(out.end(), inside.begin(), inside.end());
     }
@@ -47,6 +50,9 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     options.seed = request.seed.value_or(profile.header.seed);
     if (options.replications < 1) throw sim::ConfigError("--replications must be at least 1");
     const auto folders = expand_trace_folders(request.traces);
+    for (const auto& f : folders)
+        if (validation::is_openstack_capture(f))
+            throw sim::ConfigError(fmt::format("{}: an OpenStack capture; tbsim replay takes testbed traces (captures: tbsim validate, tbsim calibrate)", f));
     std::vector<validation::TestbedTrace> traces;
     traces.reserve(folders.size());
     for (const auto& f : folders) traces.push_back(validation::read_testbed_trace(f));

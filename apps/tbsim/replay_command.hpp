@@ -33,7 +33,8 @@ struct ReplayOutcome {
     double wall_s = 0;
 };
 
-/// The trace folders named by `paths` (a folder of traces expands to its traces, in name order).
+/// The trace folders named by `paths`, testbed traces or OpenStack captures (a folder of them
+/// expands to them, in name order).
 /// ConfigError if a path is neither.
 std::vector<std::string> expand_trace_folders(const std::vector<std::string>& paths);
 

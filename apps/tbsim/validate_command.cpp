@@ -137,7 +137,6 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
     ValidateOutcome outcome;
     VerdictSummary summary;
     summary.plan = &plan;
-    std::string html, profile;
     // Both kinds end the same way: a fit that did not converge gives no verdict.
     auto finish_fit = [&](const validation::FitResult* fit) {
         if (!request.quiet && isatty(fileno(stderr)) && request.refit) fmt::print(stderr, "\n");

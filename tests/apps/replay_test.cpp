@@ -144,3 +144,31 @@ TEST_CASE("calibrate refuses bad input with exit 2, and a fit that does not conv
     CHECK(r.out.find("DID NOT CONVERGE") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir + "/f.yaml"));
 }
+
+TEST_CASE("calibrate fits a release profile on OpenStack captures, and the planner reads the fitted profile") {
+    const auto dir = scratch_dir("calibrate-captures");
+    const std::string captures = std::string(TBSIM_SOURCE_DIR) + "/validation/traces/openstack-zed/";
+    const std::string source = TBSIM_SOURCE_DIR;
+    const auto r = run_tbsim("calibrate " + captures + "idle-c1-i25 " + captures + "idle-c1-i50 --profile " + source +
+                             "/scenarios/profiles/openstack-zed.yaml --scenario idle=" + source + "/scenarios/openstack/zed-idle.yaml" +
+                             " --fit services.0.tasks.2.calls.1.reply.per_vm --json --out " + dir + "/zed.yaml");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("converged").get<bool>());
+    // The per-instance size of the resource tracker's instance list, read from the captures' series
+    // as 2780 B (scenarios/profiles/openstack-zed.yaml); fitted on the same two captures it must stay
+    // near it: within 20%.
+    const auto value = j.at("parameters")[0].at("value").get<std::string>();
+    CHECK(std::stod(value) == doctest::Approx(2780.0).epsilon(0.20));
+    CHECK(run_tbsim("plan --profile " + dir + "/zed.yaml --servers 4 --vms-per-server 5 --duration 2min").exit_code == 0);
+
+    // A capture whose workload no --scenario covers stops before any fitting.
+    const auto bad = run_tbsim("calibrate " + captures + "boot-and-delete-10-cc1 --profile " + source +
+                               "/scenarios/profiles/openstack-zed.yaml --fit lifecycle.create.1.request --out " + dir + "/no.yaml");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--scenario boot-and-delete=FILE") != std::string::npos);
+    // Traces and captures are not fitted together.
+    CHECK(run_tbsim("calibrate " + captures + "idle-c1-i0 " + std::string(TBSIM_SOURCE_DIR) +
+                    "/validation/traces/mysqlrep/n2-d3000-ag10 --fit database.insert_work")
+              .exit_code == 2);
+}

@@ -1,5 +1,6 @@
 #include "validation/calibration/fit_parameter.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -60,6 +61,18 @@ FitParameter fit_parameter(const sim::ConfigDocument& doc, const std::string& ke
             throw sim::ConfigError(fmt::format("--bounds {}={}: need 0 < LOW < HIGH around the starting value {}", key, *bounds, *text));
     }
     return p;
+}
+
+std::vector<FitParameter> fit_parameters_of(const sim::ConfigDocument& doc, const std::vector<std::string>& keys,
+                                            const std::map<std::string, std::string>& bounds) {
+    std::vector<FitParameter> parameters;
+    for (const auto& key : keys) {
+        const auto b = bounds.find(key);
+        parameters.push_back(fit_parameter(doc, key, b == bounds.end() ? std::nullopt : std::optional<std::string>(b->second)));
+    }
+    for (const auto& [key, _] : bounds)
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) throw sim::ConfigError(fmt::format("--bounds {}: not one of the --fit keys", key));
+    return parameters;
 }
 
 std::string format_parameter(const FitParameter& p, double value) {

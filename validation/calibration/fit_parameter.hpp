@@ -2,7 +2,9 @@
 // (the profile's), its bounds, and how a value is written back in the key's unit.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "sim/config/config_document.hpp"
@@ -25,6 +27,11 @@ struct FitParameter {
 /// share, keys ending in `probability` or `share`). `bounds`: "LOW:HIGH" in the key's unit ("20us:2ms").
 /// ConfigError naming the key otherwise.
 FitParameter fit_parameter(const sim::ConfigDocument& doc, const std::string& key, const std::optional<std::string>& bounds = std::nullopt);
+
+/// The parameters at `keys`, with `bounds` (key -> "LOW:HIGH"); ConfigError if a bound names a key
+/// that is not fitted.
+std::vector<FitParameter> fit_parameters_of(const sim::ConfigDocument& doc, const std::vector<std::string>& keys,
+                                            const std::map<std::string, std::string>& bounds);
 
 /// `value` as the profile writes it: "171.234us", "0.0123", "1500B" (6 significant digits).
 std::string format_parameter(const FitParameter& p, double value);

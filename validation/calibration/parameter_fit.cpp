@@ -11,8 +11,8 @@ namespace tbsim::validation {
 namespace {
 
 struct Objective {
-    const ResidualFunction* residuals;
-    const FitOptions* options;
+    const ResidualFunction* residuals = nullptr;
+    const FitOptions* options = nullptr;
     std::chrono::steady_clock::time_point start;
     int evaluations = 0;
     double best_loss = std::numeric_limits<double>::infinity();
@@ -68,7 +68,10 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
         lower[i] = std::log(parameters[i].lower);
         upper[i] = std::log(parameters[i].upper);
     }
-    Objective o{&residuals, &options, std::chrono::steady_clock::now()};
+    Objective o;
+    o.residuals = &residuals;
+    o.options = &options;
+    o.start = std::chrono::steady_clock::now();
     result.before = residuals(values_of(x));
     result.loss_before = result.before.loss();
     result.residuals = result.before.values.size();

@@ -26,14 +26,7 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
     read_testbed_profile(request.profile, request.overrides);
     auto doc = sim::ConfigDocument::from_text(request.profile.text, request.profile.source);
     for (const auto& o : request.overrides) doc->apply_override(o.assignment, o.origin);
-    std::vector<FitParameter> parameters;
-    for (const auto& key : request.keys) {
-        const auto b = request.bounds.find(key);
-        parameters.push_back(fit_parameter(*doc, key, b == request.bounds.end() ? std::nullopt : std::optional<std::string>(b->second)));
-    }
-    for (const auto& [key, _] : request.bounds)
-        if (std::find(request.keys.begin(), request.keys.end(), key) == request.keys.end())
-            throw sim::ConfigError(fmt::format("--bounds {}: not one of the --fit keys", key));
+    const auto parameters = fit_parameters_of(*doc, request.keys, request.bounds);
 
     FittedProfileInfo info;
     info.version = version;

@@ -57,4 +57,7 @@ struct OpenStackCapture {
 /// Reads the capture in `folder`. Throws sim::ConfigError on anything malformed.
 OpenStackCapture read_openstack_capture(const std::string& folder);
 
+/// Whether `folder` holds a capture (a meta.json of the capture format).
+bool is_openstack_capture(const std::string& folder);
+
 }  // namespace tbsim::validation

@@ -89,7 +89,10 @@ CaptureReplay replay_capture(const OpenStackCapture& c, const CaptureScenarios& 
                              const CaptureReplayOptions& options) {
     const auto w = parse_workload(c);
     const std::string& file = w.kind == "idle" ? scenarios.idle : w.kind == "create-delete" ? scenarios.create_delete : scenarios.boot_and_delete;
-    if (file.empty()) throw sim::ConfigError(fmt::format("{}: no scenario for the workload {}", c.name, w.kind));
+    if (file.empty())
+        throw sim::ConfigError(fmt::format("{}: no scenario for the workload {} (tbsim calibrate: --scenario {}=FILE; a validation file: "
+                                           "scenarios.{})",
+                                           c.folder, w.kind, w.kind, w.kind));
     auto doc = sim::ConfigDocument::from_text(read_possibly_gzipped(file), file);
     for (const auto& o : capture_overrides(c, profile_path)) doc->apply_override(o, sim::OverrideOrigin{"--capture", "--capture", true});
     const auto root = doc->root();

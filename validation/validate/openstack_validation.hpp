@@ -31,10 +31,6 @@ struct OpenStackValidation {
 /// (a duration on an idle capture).
 std::optional<MetricSample> capture_metric(const CaptureReplay& replay, const std::string& metric);
 
-/// What the fit minimises, per capture: log(sim / meas) of the mean (weight 1), p95 and peak
-/// (0.25 each: 1 s bins of a bursty series vary from run to run) of each protocol and direction, and of the workloads' durations (1 each).
-Residuals capture_residuals(const std::vector<CaptureReplay>& replays);
-
 OpenStackValidation validate_openstack(const ValidationPlan& plan, const ValidationOptions& options, const std::string& version);
 
 }  // namespace tbsim::validation

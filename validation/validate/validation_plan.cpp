@@ -10,6 +10,7 @@
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/core/units.hpp"
+#include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
 
 namespace tbsim::validation {
@@ -62,12 +63,6 @@ bool absolute_metric(const std::string& metric) { return ks_metric(metric) || me
 
 namespace {
 
-bool is_capture(const std::string& folder) {
-    return std::filesystem::exists(std::filesystem::path(folder) / "meta.json") &&
-           (std::filesystem::exists(std::filesystem::path(folder) / "series.csv") ||
-            std::filesystem::exists(std::filesystem::path(folder) / "series.csv.gz"));
-}
-
 std::string read_whole(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw sim::ConfigError(fmt::format("{}: no such validation file", path));
@@ -82,8 +77,8 @@ std::vector<std::string> trace_list(const sim::ConfigNode& node, const fs::path&
         const auto path = (base / item.text()).lexically_normal().string();
         if (kind == ValidationKind::testbed && !is_testbed_trace(path))
             item.fail(fmt::format("\"{}\": no testbed trace there (a folder with meta.json)", item.text()));
-        if (kind == ValidationKind::openstack && !is_capture(path))
-            item.fail(fmt::format("\"{}\": no OpenStack capture there (a folder with meta.json and series.csv)", item.text()));
+        if (kind == ValidationKind::openstack && !is_openstack_capture(path))
+            item.fail(fmt::format("\"{}\": no OpenStack capture there (a folder with its meta.json)", item.text()));
         if (std::find(out.begin(), out.end(), path) != out.end()) item.fail(fmt::format("\"{}\" is listed twice", item.text()));
         out.push_back(path);
     }
