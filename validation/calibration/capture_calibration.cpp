@@ -13,17 +13,13 @@
 #include "sim/config/config_error.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "validation/calibration/fitted_profile.hpp"
+#include "validation/calibration/replay_residuals.hpp"
 
 namespace tbsim::validation {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-double log_ratio(const Comparison& c) {
-    constexpr double kFloor = 1e-6;
-    return std::clamp(std::log(std::max(c.simulated, kFloor) / std::max(c.measured, kFloor)), -5.0, 5.0);
-}
 
 // A private folder for trial profiles, removed when it goes.
 struct ScratchFolder {
@@ -52,12 +48,12 @@ Residuals capture_residuals(const std::vector<CaptureReplay>& replays) {
     for (const auto& r : replays) {
         for (const auto& [series, c] : r.mean_kbps) {
             if (series == "total" || c.measured <= 0.0) continue;
-            add(r, series + ".mean_kbps", log_ratio(c), 1.0);
-            add(r, series + ".p95_kbps", log_ratio(r.p95_kbps.at(series)), 0.25);
-            add(r, series + ".peak_kbps", log_ratio(r.peak_kbps.at(series)), 0.25);
+            add(r, series + ".mean_kbps", bounded_log_ratio(c), 1.0);
+            add(r, series + ".p95_kbps", bounded_log_ratio(r.p95_kbps.at(series)), 0.25);
+            add(r, series + ".peak_kbps", bounded_log_ratio(r.peak_kbps.at(series)), 0.25);
         }
         for (const auto* d : {&r.run_s, &r.create_s, &r.delete_s})
-            if (*d && (*d)->measured > 0.0) add(r, "duration", log_ratio(**d), 1.0);
+            if (*d && (*d)->measured > 0.0) add(r, "duration", bounded_log_ratio(**d), 1.0);
     }
     return out;
 }

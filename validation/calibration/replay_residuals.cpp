@@ -8,12 +8,6 @@ namespace {
 
 using models::mysqlrep::BenchmarkOp;
 
-// log(sim / meas), bounded so that a zero on one side does not dominate everything.
-double log_ratio(const Comparison& c) {
-    constexpr double kFloor = 1e-9;
-    return std::clamp(std::log(std::max(c.simulated, kFloor) / std::max(c.measured, kFloor)), -5.0, 5.0);
-}
-
 // How far the main loop fell behind, as the log-ratio of the slowdowns' excess over 1 (plus 1%, so
 // that configurations that keep up, 1.00 against 1.01, weigh little): the onset of the slowdown,
 // which decides the limit rate D*, not only its size once saturated.
@@ -23,6 +17,11 @@ double excess_log_ratio(const Comparison& slowdown) {
 }
 
 }  // namespace
+
+double bounded_log_ratio(const Comparison& c) {
+    constexpr double kFloor = 1e-9;
+    return std::clamp(std::log(std::max(c.simulated, kFloor) / std::max(c.measured, kFloor)), -5.0, 5.0);
+}
 
 double Residuals::loss() const {
     double sum = 0.0;
@@ -37,19 +36,19 @@ Residuals replay_residuals(const std::vector<TraceReplay>& replays) {
         out.names.push_back(r.trace + " " + what);
     };
     for (const auto& r : replays) {
-        add(r, "main_loop_s", log_ratio(r.main_loop_s), 3.0);
+        add(r, "main_loop_s", bounded_log_ratio(r.main_loop_s), 3.0);
         add(r, "slowdown_excess", excess_log_ratio(r.slowdown), 1.0);
         for (const auto op : {BenchmarkOp::local_insert, BenchmarkOp::batch_send}) {
             const auto* o = r.op(op);
             if (o == nullptr || o->count_measured == 0) continue;
             const std::string name(models::mysqlrep::op_name(op));
-            add(r, name + ".p50_ms", log_ratio(o->p50_ms), 1.0);
-            add(r, name + ".p95_ms", log_ratio(o->p95_ms), 1.0);
-            add(r, name + ".p99_ms", log_ratio(o->p99_ms), 0.5);
+            add(r, name + ".p50_ms", bounded_log_ratio(o->p50_ms), 1.0);
+            add(r, name + ".p95_ms", bounded_log_ratio(o->p95_ms), 1.0);
+            add(r, name + ".p99_ms", bounded_log_ratio(o->p99_ms), 0.5);
             add(r, name + ".ks", o->ks, 1.0);
         }
-        add(r, "bytes_sent", log_ratio(r.bytes_sent), 0.5);
-        add(r, "cpu_s", log_ratio(r.cpu_s), 0.5);
+        add(r, "bytes_sent", bounded_log_ratio(r.bytes_sent), 0.5);
+        add(r, "cpu_s", bounded_log_ratio(r.cpu_s), 0.5);
     }
     return out;
 }

@@ -25,4 +25,8 @@ struct Residuals {
 
 Residuals replay_residuals(const std::vector<TraceReplay>& replays);
 
+/// log(simulated / measured), each side floored at 1e-9 and the result bounded to [-5, 5], so that
+/// a zero on one side does not dominate a loss.
+double bounded_log_ratio(const Comparison& c);
+
 }  // namespace tbsim::validation

@@ -42,6 +42,15 @@ std::string read_possibly_gzipped(const std::string& path) {
     return out;
 }
 
+bool folder_has_format(const std::string& folder, const std::string& format) {
+    const auto meta = std::filesystem::path(folder) / "meta.json";
+    if (!std::filesystem::exists(meta)) return false;
+    std::ifstream in(meta);
+    std::string head(200, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    return head.find(format) != std::string::npos;
+}
+
 std::optional<std::string> find_possibly_gzipped(const std::string& folder, const std::string& name) {
     const auto plain = (std::filesystem::path(folder) / name).string();
     if (std::filesystem::exists(plain + ".gz")) return plain + ".gz";

@@ -140,13 +140,6 @@ OpenStackCapture read_openstack_capture(const std::string& folder) {
     return c;
 }
 
-bool is_openstack_capture(const std::string& folder) {
-    const auto meta = fs::path(folder) / "meta.json";
-    if (!fs::exists(meta)) return false;
-    std::ifstream in(meta);
-    std::string head(200, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    return head.find("tbsim openstack capture") != std::string::npos;
-}
+bool is_openstack_capture(const std::string& folder) { return folder_has_format(folder, "tbsim openstack capture"); }
 
 }  // namespace tbsim::validation

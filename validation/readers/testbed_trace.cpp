@@ -218,13 +218,6 @@ TestbedTrace read_testbed_trace(const std::string& folder) {
     return trace;
 }
 
-bool is_testbed_trace(const std::string& folder) {
-    const auto meta = fs::path(folder) / "meta.json";
-    if (!fs::exists(meta)) return false;
-    std::ifstream in(meta);
-    std::string head(200, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    return head.find("tbsim-testbed trace") != std::string::npos;
-}
+bool is_testbed_trace(const std::string& folder) { return folder_has_format(folder, "tbsim-testbed trace"); }
 
 }  // namespace tbsim::validation
