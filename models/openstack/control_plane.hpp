@@ -17,6 +17,7 @@
 #include "models/openstack/call_executor.hpp"
 #include "models/openstack/deployment.hpp"
 #include "models/openstack/release_profile.hpp"
+#include "sim/core/large_array_allocator.hpp"
 #include "sim/core/simulation.hpp"
 
 namespace tbsim::models::openstack {
@@ -55,7 +56,7 @@ private:
     sim::Simulation& sim_;
     CallExecutor& calls_;
     std::vector<const TaskSpec*> tasks_;  // every task of every service, in profile order
-    std::vector<Runner> runners_;
+    std::vector<Runner, sim::LargeArrayAllocator<Runner>> runners_;  // a million on a large plan: huge pages
     // Direct events (sim/core/event_queue.hpp): a runner's next run, and the rest of a run.
     std::uint32_t start_event_ = 0;
     std::uint32_t continue_event_ = 0;
