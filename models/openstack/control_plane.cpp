@@ -1,6 +1,9 @@
 #include "models/openstack/control_plane.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -9,8 +12,12 @@
 namespace tbsim::models::openstack {
 
 ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const ReleaseProfile& profile, const Deployment& deployment,
-                           std::map<std::string, sim::Time> pinned_phases)
-    : sim_(sim), calls_(calls), vms_(static_cast<std::size_t>(deployment.servers), static_cast<std::int32_t>(deployment.vms_per_server)) {
+                           std::map<std::string, sim::Time> pinned_phases, std::optional<ServerRange> servers)
+    : sim_(sim), calls_(calls) {
+    const ServerRange range = servers.value_or(ServerRange{0, deployment.servers});
+    TBSIM_CHECK(0 <= range.first && range.first <= range.end && range.end <= deployment.servers, "server range outside the deployment");
+    first_server_ = static_cast<std::size_t>(range.first);
+    vms_.assign(static_cast<std::size_t>(range.end - range.first), static_cast<std::int32_t>(deployment.vms_per_server));
     std::vector<std::string> keys;
     for (const auto& service : profile.services)
         for (const auto& task : service.tasks) {
@@ -18,15 +25,31 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
             keys.push_back(fmt::format("{}.{}", service.name, task.name));
         }
     TBSIM_CHECK(tasks_.size() <= UINT16_MAX, "too many tasks in a release profile");
-    runners_.reserve(static_cast<std::size_t>(deployment.servers) * tasks_.size());
-    for (std::int64_t s = 0; s < deployment.servers; ++s) {
+    std::vector<Runner> made;  // server by server, task by task: the order events are first scheduled in
+    made.reserve(vms_.size() * tasks_.size());
+    for (std::int64_t s = range.first; s < range.end; ++s) {
         for (std::size_t t = 0; t < tasks_.size(); ++t) {
             Runner r{sim.rng(fmt::format("openstack/{}/{}", server_name(s), keys[t])), {}, {}, static_cast<std::uint32_t>(s),
-                     static_cast<std::uint16_t>(t), 0, 0, vms_[static_cast<std::size_t>(s)]};
+                     static_cast<std::uint16_t>(t), 0, 0, static_cast<std::int32_t>(deployment.vms_per_server)};
             const auto pinned = pinned_phases.find(keys[t]);
             r.next_call = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(tasks_[t]->phase.draw(r.rng));
-            runners_.push_back(std::move(r));
+            made.push_back(std::move(r));
         }
+    }
+    // Stored task by task in the order of their first runs: a task with a fixed period then runs
+    // through its runners in memory order, run after run, which the processor's prefetcher follows
+    // (a hundred thousand servers' runners are tens of MB). Where a runner is stored changes nothing
+    // else: events are first scheduled in the order above, so ties in time break as they always did.
+    std::vector<std::uint32_t> by_layout(made.size());
+    std::iota(by_layout.begin(), by_layout.end(), 0u);
+    std::stable_sort(by_layout.begin(), by_layout.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::pair(made[a].task, made[a].next_call) < std::pair(made[b].task, made[b].next_call);
+    });
+    position_.resize(made.size());
+    runners_.reserve(made.size());
+    for (const std::uint32_t i : by_layout) {
+        position_[i] = static_cast<std::uint32_t>(runners_.size());
+        runners_.push_back(std::move(made[i]));
     }
 }
 
@@ -39,12 +62,13 @@ void ControlPlane::start() {
     };
     start_event_ = handler([](void* self, std::uint32_t i) { static_cast<ControlPlane*>(self)->start_run(i); });
     continue_event_ = handler([](void* self, std::uint32_t i) { static_cast<ControlPlane*>(self)->continue_run(i); });
-    for (std::size_t i = 0; i < runners_.size(); ++i) sim_.schedule_direct_at(start_event_, runners_[i].next_call, static_cast<std::uint32_t>(i));
+    for (const std::uint32_t at : position_) sim_.schedule_direct_at(start_event_, runners_[at].next_call, at);
 }
 
 void ControlPlane::change_vms(std::size_t server, std::int64_t delta) {
-    vms_[server] += static_cast<std::int32_t>(delta);
-    for (std::size_t t = 0; t < tasks_.size(); ++t) runners_[server * tasks_.size() + t].vms = vms_[server];
+    const std::size_t local = server - first_server_;
+    vms_[local] += static_cast<std::int32_t>(delta);
+    for (std::size_t t = 0; t < tasks_.size(); ++t) runners_[position_[local * tasks_.size() + t]].vms = vms_[local];
 }
 
 void ControlPlane::start_run(std::size_t index) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,23 @@
 
 namespace tbsim::models::openstack {
 
+/// Servers [first, end) of a deployment.
+struct ServerRange {
+    std::int64_t first = 0;
+    std::int64_t end = 0;
+};
+
 class ControlPlane {
 public:
     /// `pinned_phases` fixes the first run of tasks named "service.task" (for reproducing a capture).
+    /// `servers`: the servers this plane runs (all of the deployment's unless a partition's).
     ControlPlane(sim::Simulation& sim, CallExecutor& calls, const ReleaseProfile& profile, const Deployment& deployment,
-                 std::map<std::string, sim::Time> pinned_phases);
+                 std::map<std::string, sim::Time> pinned_phases, std::optional<ServerRange> servers = std::nullopt);
 
     /// Schedules the first run of every task on every server.
     void start();
 
-    std::int64_t vms(std::size_t server) const { return vms_[server]; }
+    std::int64_t vms(std::size_t server) const { return vms_[server - first_server_]; }
     void change_vms(std::size_t server, std::int64_t delta);
     std::uint64_t task_runs() const { return task_runs_; }
 
@@ -57,10 +65,12 @@ private:
     CallExecutor& calls_;
     std::vector<const TaskSpec*> tasks_;  // every task of every service, in profile order
     std::vector<Runner, sim::LargeArrayAllocator<Runner>> runners_;  // a million on a large plan: huge pages
+    std::vector<std::uint32_t> position_;  // where runner (server, task) is stored, at (server - first) x tasks + task
     // Direct events (sim/core/event_queue.hpp): a runner's next run, and the rest of a run.
     std::uint32_t start_event_ = 0;
     std::uint32_t continue_event_ = 0;
-    std::vector<std::int32_t> vms_;
+    std::size_t first_server_ = 0;
+    std::vector<std::int32_t> vms_;  // of servers first_server_ onwards
     std::uint64_t task_runs_ = 0;
 };
 

@@ -1,6 +1,8 @@
 #include "models/openstack/openstack_scenario.hpp"
 
 #include <filesystem>
+#include <mutex>
+#include <numeric>
 #include <set>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include "models/openstack/control_plane.hpp"
 #include "models/openstack/vm_lifecycle.hpp"
 #include "sim/config/param_table.hpp"
+#include "sim/core/parallel_for.hpp"
 #include "sim/net/link_report.hpp"
 
 namespace tbsim::models::openstack {
@@ -114,6 +117,11 @@ const sim::ParamTable<OpenStackSpec>& scenario_table() {
                 },
                 [](const OpenStackSpec&) { return std::string(); }),
             sim::list("operations", &OpenStackSpec::operations, operation_table(), "single VMs created, then deleted"),
+            param("partition_servers", &OpenStackSpec::partition_servers,
+                  "servers that never interact (no queueing or lossy link shared, no VM operations) are simulated in "
+                  "partitions of at most this many, one after another or on --jobs threads: the figures do not depend on the "
+                  "threads, the size changes only the last digits of byte sums (0: one partition)",
+                  Check::non_negative),
             sim::section("rally", &OpenStackSpec::rally, rally_table(), "a Rally boot-and-delete run"),
             sim::custom_param<OpenStackSpec>(
                 "outputs", "mapping", "the `outputs` section below",
@@ -140,8 +148,8 @@ public:
     const sim::ScenarioHeader& header() const override { return spec_.header; }
 
 protected:
-    Run simulate(std::uint64_t replication, sim::RunOutputs outputs) const override {
-        auto point = simulate_point(spec_, replication, outputs == sim::RunOutputs::figures_and_tables);
+    Run simulate(std::uint64_t replication, sim::RunOutputs outputs, unsigned threads) const override {
+        auto point = simulate_point(spec_, replication, outputs == sim::RunOutputs::figures_and_tables, threads);
         Run run{std::move(point.figures), {}, point.events};
         if (point.series) run.tables.push_back(std::move(*point.series));
         return run;
@@ -190,34 +198,122 @@ private:
 
 }  // namespace
 
-PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series) {
+namespace {
+
+// One simulation of the cloud's network: the whole plane, or a partition of its servers.
+struct PlaneRun {
+    sim::Simulation sim;
+    sim::net::Network net;
+    std::uint64_t task_runs = 0;
+    std::uint64_t events = 0;
+
+    PlaneRun(const OpenStackSpec& spec, std::uint64_t replication)
+        : sim(spec.header.seed, replication), net(sim, build_topology(spec.deployment), spec.bin) {
+        net.monitor(kUplinkLink);
+        net.monitor(kInternalLink);
+    }
+    CallExecutor calls(const OpenStackSpec& spec) {
+        const auto& d = spec.deployment;
+        CloudNodes nodes{net.node("controller"), net.node("controller-db"), {}};
+        for (std::int64_t k = 0; k < std::min(d.sites, d.servers); ++k) nodes.sites.push_back(net.node(server_site(d, k)));
+        return CallExecutor(net, spec.profile, nodes, spec.internal_database);
+    }
+};
+
+// How many partitions the servers are simulated in: one unless they never interact. Servers interact
+// through a link direction that queues or loses packets (its calendar, its loss stream) and through
+// VM operations (the controller's processors, the scheduler's choice of server); without those, each
+// server's traffic is the same whichever servers are simulated beside it, and the plane splits into
+// independent partitions whose accounts add up. The figures then do not depend on how many threads
+// run the partitions (they are added in partition order); only the partition size changes the last
+// digits of the byte sums (the order of additions).
+std::int64_t partition_count(const OpenStackSpec& spec) {
+    const auto& d = spec.deployment;
+    if (spec.partition_servers <= 0 || d.servers <= spec.partition_servers) return 1;
+    if (!spec.operations.empty() || spec.rally.times > 0) return 1;
+    if (d.sites > spec.partition_servers) return 1;  // each partition builds every site's link: more sites than servers would cost more than it saves
+    const auto shared = [](const sim::net::LinkParams& l) { return l.queueing || l.loss.value > 0.0; };
+    if (shared(d.wan) || shared(d.uplink) || (spec.internal_database && shared(d.internal))) return 1;
+    return (d.servers + spec.partition_servers - 1) / spec.partition_servers;
+}
+
+// Runs the servers in `parts` partitions on up to `threads` threads, adding each partition's
+// accounts to `whole` in partition order.
+void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::int64_t parts, unsigned threads, PlaneRun& whole) {
+    const std::int64_t servers = spec.deployment.servers;
+    std::vector<std::unique_ptr<PlaneRun>> finished(static_cast<std::size_t>(parts));
+    std::size_t added = 0;
+    std::mutex mutex;
+    std::vector<std::size_t> order(finished.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    sim::parallel_for(order, threads, [&](std::size_t k) {
+        const auto i = static_cast<std::int64_t>(k);
+        auto part = std::make_unique<PlaneRun>(spec, replication);
+        {
+            CallExecutor calls = part->calls(spec);
+            ControlPlane plane(part->sim, calls, spec.profile, spec.deployment, spec.phases,
+                               ServerRange{servers * i / parts, servers * (i + 1) / parts});
+            plane.start();
+            part->sim.run_before(spec.header.duration);
+            part->task_runs = plane.task_runs();
+            part->events = part->sim.events_processed();
+        }
+        const std::lock_guard lock(mutex);
+        finished[k] = std::move(part);
+        for (; added < finished.size() && finished[added]; ++added) {
+            whole.net.absorb(finished[added]->net);
+            whole.task_runs += finished[added]->task_runs;
+            whole.events += finished[added]->events;
+            finished[added].reset();
+        }
+    });
+}
+
+}  // namespace
+
+PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series, unsigned threads) {
     const auto& h = spec.header;
-    sim::Simulation sim(h.seed, replication);
-    sim::net::Network net(sim, build_topology(spec.deployment), spec.bin);
-    net.monitor(kUplinkLink);
-    net.monitor(kInternalLink);
-    CloudNodes nodes{net.node("controller"), net.node("controller-db"), {}};
-    for (std::int64_t k = 0; k < std::min(spec.deployment.sites, spec.deployment.servers); ++k) nodes.sites.push_back(net.node(server_site(spec.deployment, k)));
-    CallExecutor calls(net, spec.profile, nodes, spec.internal_database);
-    ControlPlane plane(sim, calls, spec.profile, spec.deployment, spec.phases);
-    plane.start();
+    PlaneRun whole(spec, replication);
+    auto& net = whole.net;
+    CallExecutor calls = whole.calls(spec);
+    std::optional<LifecycleFigures> lifecycle_figures;
+    std::optional<RallyFigures> rally_figures;
+    sim::Time rally_start, rally_end;
+    if (const std::int64_t parts = partition_count(spec); parts > 1) {
+        run_partitions(spec, replication, parts, threads, whole);
+    } else {
+        auto& sim = whole.sim;
+        ControlPlane plane(sim, calls, spec.profile, spec.deployment, spec.phases);
+        plane.start();
 
-    const bool has_servers = spec.deployment.servers > 0;
-    VmLifecycle lifecycle(sim, calls, plane, spec.profile.lifecycle, spec.deployment);
-    std::deque<Vm> operated;
-    auto operate = [&](const VmOperation& op, Vm& vm) -> sim::Process {
-        co_await sim.timeout(op.create_at);
-        co_await lifecycle.create(vm);
-        if (!op.delete_after) co_return;
-        co_await sim.timeout(*op.delete_after);
-        co_await lifecycle.remove(vm);
-    };
-    if (has_servers)
-        for (const auto& op : spec.operations) sim.start(operate(op, operated.emplace_back()));
-    RallyRun rally(sim, lifecycle, spec.rally);
-    if (has_servers) rally.start();
+        const bool has_servers = spec.deployment.servers > 0;
+        VmLifecycle lifecycle(sim, calls, plane, spec.profile.lifecycle, spec.deployment);
+        std::deque<Vm> operated;
+        auto operate = [&](const VmOperation& op, Vm& vm) -> sim::Process {
+            co_await sim.timeout(op.create_at);
+            co_await lifecycle.create(vm);
+            if (!op.delete_after) co_return;
+            co_await sim.timeout(*op.delete_after);
+            co_await lifecycle.remove(vm);
+        };
+        if (has_servers)
+            for (const auto& op : spec.operations) sim.start(operate(op, operated.emplace_back()));
+        RallyRun rally(sim, lifecycle, spec.rally);
+        if (has_servers) rally.start();
 
-    sim.run_before(h.duration);
+        sim.run_before(h.duration);
+        whole.task_runs = plane.task_runs();
+        whole.events = sim.events_processed();
+        if (!spec.operations.empty() || spec.rally.times > 0)
+            lifecycle_figures = LifecycleFigures{duration_figures(lifecycle.create_seconds()), duration_figures(lifecycle.delete_seconds())};
+        if (spec.rally.times > 0) {
+            rally_start = rally.started();
+            rally_end = rally.ended(h.duration);
+            rally_figures = RallyFigures{static_cast<double>(spec.rally.times), static_cast<double>(spec.rally.concurrency), rally.finished(),
+                                         static_cast<double>(rally.created()), (rally_end - rally_start).seconds(), 0.0,
+                                         rally.seen_create_seconds().mean(), rally.seen_delete_seconds().mean()};
+        }
+    }
 
     // Figures at the controller's WAN interface: both directions, every protocol.
     const auto& up = net.stats(kToController);
@@ -253,17 +349,13 @@ PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bo
     }
     f.servers = static_cast<double>(spec.deployment.servers);
     f.vms_per_server = static_cast<double>(spec.deployment.vms_per_server);
-    f.task_runs = static_cast<double>(plane.task_runs());
-    if (!spec.operations.empty() || spec.rally.times > 0)
-        f.lifecycle = LifecycleFigures{duration_figures(lifecycle.create_seconds()), duration_figures(lifecycle.delete_seconds())};
-    if (spec.rally.times > 0) {
-        const sim::Time end = rally.ended(h.duration);
-        f.rally = RallyFigures{static_cast<double>(spec.rally.times), static_cast<double>(spec.rally.concurrency), rally.finished(),
-                               static_cast<double>(rally.created()), (end - rally.started()).seconds(),
-                               window_kbps(total_bins, spec.bin, rally.started(), end), rally.seen_create_seconds().mean(),
-                               rally.seen_delete_seconds().mean()};
+    f.task_runs = static_cast<double>(whole.task_runs);
+    f.lifecycle = lifecycle_figures;
+    if (rally_figures) {
+        rally_figures->mean_kbps = window_kbps(total_bins, spec.bin, rally_start, rally_end);
+        f.rally = rally_figures;
     }
-    out.events = sim.events_processed();
+    out.events = whole.events;
     if (with_series) {
         for (const Protocol p : kProtocols) {
             const TagId t = calls.tag(p);

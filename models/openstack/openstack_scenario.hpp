@@ -38,6 +38,7 @@ struct OpenStackSpec {
     RallySpec rally;
     sim::Time bin = sim::Time::from_s(1);
     bool internal_database = true;  // simulate the controller's own database traffic (outputs.internal_database)
+    std::int64_t partition_servers = 500;   // independent servers are simulated in partitions of at most this many
 };
 
 /// One simulated point: its figures, and the uplink's series when asked for.
@@ -50,8 +51,9 @@ struct PointRun {
     std::uint64_t events = 0;
 };
 
-/// Simulates `spec`, replication `replication`.
-PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series = false);
+/// Simulates `spec`, replication `replication`, on up to `threads` threads when its servers are
+/// independent (see partition_servers); the results do not depend on `threads`.
+PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series = false, unsigned threads = 1);
 
 /// The spec of an openstack scenario's root (no sweep): what validation replays.
 OpenStackSpec read_openstack_spec(const sim::ConfigNode& root, const sim::ScenarioHeader& header);

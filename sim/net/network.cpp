@@ -140,6 +140,28 @@ Time Network::transfer_control(NodeId from, NodeId to, double packets, TagId tag
     return t;
 }
 
+void Network::absorb(const Network& other) {
+    TBSIM_CHECK(other.stats_.size() == stats_.size() && other.tag_names_ == tag_names_, "absorbing a network of another shape");
+    for (DirectionId d = 0; d < stats_.size(); ++d) {
+        DirectionStats& s = stats_[d];
+        const DirectionStats& o = other.stats_[d];
+        for (std::size_t t = 0; t < s.by_tag.size(); ++t) {
+            s.by_tag[t].wire_bytes += o.by_tag[t].wire_bytes;
+            s.by_tag[t].payload_bytes += o.by_tag[t].payload_bytes;
+            s.by_tag[t].packets += o.by_tag[t].packets;
+        }
+        s.retransmitted_packets += o.retransmitted_packets;
+        s.busy_time += o.busy_time;
+        TBSIM_CHECK(s.series.size() == o.series.size(), "absorbing a network monitored elsewhere");
+        for (std::size_t t = 0; t < s.series.size(); ++t) s.series[t].add_series(o.series[t]);
+        s.queue_delay_s.merge(o.queue_delay_s);
+    }
+    messages_sent_ += other.messages_sent_;
+    messages_delivered_ += other.messages_delivered_;
+    delivery_sum_s_ += other.delivery_sum_s_;
+    delivery_max_s_ = std::max(delivery_max_s_, other.delivery_max_s_);
+}
+
 void Network::send(NodeId from, NodeId to, double payload_bytes, TagId tag, Callback on_delivered) {
     const Time arrival = transfer(from, to, payload_bytes, tag, sim_.now());
     if (on_delivered) sim_.schedule_at(arrival, std::move(on_delivered));

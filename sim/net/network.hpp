@@ -85,6 +85,10 @@ public:
     /// transfer() leaving now; calls `on_delivered` when the last byte arrives.
     void send(NodeId from, NodeId to, double payload_bytes, TagId tag, Callback on_delivered = {});
 
+    /// Adds what `other` carried (a network of the same topology and tags, run as another part of
+    /// the same simulation: a partition of independent senders) to this network's accounts.
+    void absorb(const Network& other);
+
     const DirectionStats& stats(DirectionId d) const { return stats_[d]; }
     std::uint64_t messages_sent() const { return messages_sent_; }
     std::uint64_t messages_delivered() const { return messages_delivered_; }

@@ -36,8 +36,10 @@ class PreparedScenario {
 public:
     virtual ~PreparedScenario() = default;
     virtual const ScenarioHeader& header() const = 0;
-    /// Runs replication `replication` from time zero to the scenario's duration.
-    virtual RunResult run(std::uint64_t replication, RunOutputs outputs = RunOutputs::figures_and_tables) const = 0;
+    /// Runs replication `replication` from time zero to the scenario's duration. `threads`: how many
+    /// threads the run may use inside itself (a model that can split a run into independent parts);
+    /// its results never depend on it.
+    virtual RunResult run(std::uint64_t replication, RunOutputs outputs = RunOutputs::figures_and_tables, unsigned threads = 1) const = 0;
     /// A readable account of (pooled) figures, several lines, for the terminal.
     virtual std::string account(const FigureRecord& figures) const = 0;
     /// The main figures in one line (a point of a sweep).
@@ -48,8 +50,8 @@ public:
 template <class Figures>
 class ModelScenario : public PreparedScenario {
 public:
-    RunResult run(std::uint64_t replication, RunOutputs outputs) const final {
-        auto r = simulate(replication, outputs);
+    RunResult run(std::uint64_t replication, RunOutputs outputs, unsigned threads) const final {
+        auto r = simulate(replication, outputs, threads);
         return RunResult{record_figures(r.figures), std::move(r.tables), r.events};
     }
     std::string account(const FigureRecord& figures) const final { return account_of(restore_figures<Figures>(figures)); }
@@ -61,7 +63,7 @@ protected:
         std::vector<CsvTable> tables;
         std::uint64_t events = 0;
     };
-    virtual Run simulate(std::uint64_t replication, RunOutputs outputs) const = 0;
+    virtual Run simulate(std::uint64_t replication, RunOutputs outputs, unsigned threads) const = 0;
     virtual std::string account_of(const Figures& figures) const = 0;
     virtual std::string headline_of(const Figures& figures) const = 0;
 };

@@ -17,6 +17,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     std::condition_variable more;
     std::exception_ptr failure;
     bool stop = false;
+    unsigned threads_per_run = 1;  // set below, before any worker starts
     auto publish = [&] {
         if (options.progress == nullptr) return;
         options.progress->known = schedule.known();
@@ -43,7 +44,7 @@ RunReport run_study(const Study& study, const RunOptions& options) {
             if (!result) {
                 try {
                     if (!point.scenario) throw std::runtime_error("no store holds this run (a shard has not finished?)");
-                    result = point.scenario->run(task.replication, outputs);
+                    result = point.scenario->run(task.replication, outputs, threads_per_run);
                 } catch (...) {
                     error = std::current_exception();
                 }
@@ -73,6 +74,8 @@ RunReport run_study(const Study& study, const RunOptions& options) {
     };
     publish();
     const unsigned threads = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(std::max<std::size_t>(1, schedule.known()))));
+    // Threads left over when there are fewer runs than jobs (a single large plan) go inside the runs.
+    threads_per_run = std::max(1u, options.jobs / threads);
     if (threads <= 1) {
         worker();
     } else {

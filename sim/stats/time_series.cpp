@@ -41,6 +41,12 @@ void TimeSeries::add_spread_across(Time from, Time to, double amount) {
     }
 }
 
+void TimeSeries::add_series(const TimeSeries& other) {
+    TBSIM_CHECK(other.bin_width_ == bin_width_, "adding time series of different bin widths");
+    if (other.values_.size() > values_.size()) values_.resize(other.values_.size(), 0.0);
+    for (std::size_t i = 0; i < other.values_.size(); ++i) values_[i] += other.values_[i];
+}
+
 double TimeSeries::total() const { return std::accumulate(values_.begin(), values_.end(), 0.0); }
 
 }  // namespace tbsim::sim

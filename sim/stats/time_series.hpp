@@ -25,6 +25,9 @@ public:
         add_spread_across(from, to, amount);
     }
 
+    /// Adds another series of the same bin width, bin by bin.
+    void add_series(const TimeSeries& other);
+
     Time bin_width() const { return bin_width_; }
     std::size_t bins() const { return values_.size(); }
     /// Amount in bin i (0 beyond the last bin written).

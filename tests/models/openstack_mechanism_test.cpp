@@ -3,6 +3,7 @@
 
 #include "models/openstack/openstack_scenario.hpp"
 #include "sim/config/config_document.hpp"
+#include "tests/support/shipped_scenarios.hpp"
 
 using namespace tbsim;
 using namespace tbsim::models::openstack;
@@ -208,4 +209,44 @@ TEST_CASE("only_with_vms and only_without_vms calls follow the server's VMs") {
     CHECK(simulate_point(with_vms, 0).figures.total.bytes == 0.0);
     with_vms.deployment.vms_per_server = 2;
     CHECK(simulate_point(with_vms, 0).figures.total.bytes == doctest::Approx(6 * one_call));
+}
+
+TEST_CASE("independent servers run in partitions: the same bytes on any number of threads, the whole plane's to rounding") {
+    // The planner's scenario (Study B's Juno profile: jittered periods, spread sizes), 61 servers in
+    // partitions of at most 7 (9 partitions, uneven), against one partition of all.
+    const std::vector<std::string> keys{"deployment.servers=61", "deployment.vms_per_server=5", "duration=3min"};
+    auto with_partition = [&](const std::string& size) {
+        auto k = keys;
+        k.push_back("partition_servers=" + size);
+        return load_shipped("scenarios/openstack/plan.yaml", k);
+    };
+    const auto parted = with_partition("7");
+    const auto whole = with_partition("0").points.front().scenario->run(0, sim::RunOutputs::figures_and_tables, 1);
+    const auto one = parted.points.front().scenario->run(0, sim::RunOutputs::figures_and_tables, 1);
+    for (const unsigned threads : {2u, 3u}) {
+        const auto many = parted.points.front().scenario->run(0, sim::RunOutputs::figures_and_tables, threads);
+        CHECK(figures_json(many).dump() == figures_json(one).dump());
+        REQUIRE(many.tables.size() == one.tables.size());
+        CHECK(many.tables.front().text() == one.tables.front().text());
+    }
+    // The same events and task runs as the whole plane; bytes equal up to the order of additions.
+    CHECK(one.events == whole.events);
+    const auto a = figures_json(one), b = figures_json(whole);
+    CHECK(a["task_runs"].get<double>() == b["task_runs"].get<double>());
+    for (const char* figure : {"bytes", "mean_kbps", "p50_kbps", "p95_kbps", "p99_kbps", "max_kbps"})
+        CHECK(a[figure].get<double>() == doctest::Approx(b[figure].get<double>()).epsilon(1e-12));
+    CHECK(a["by_protocol"]["mysql"]["bytes"].get<double>() == doctest::Approx(b["by_protocol"]["mysql"]["bytes"].get<double>()).epsilon(1e-12));
+}
+
+TEST_CASE("servers that share a queueing uplink are never partitioned: the figures are those of one partition") {
+    const std::vector<std::string> keys{"deployment.servers=30", "deployment.vms_per_server=5", "duration=2min",
+                                        "deployment.uplink.bandwidth=2Mbps", "deployment.uplink.queueing=true"};
+    auto run = [&](const std::string& size, unsigned threads) {
+        auto k = keys;
+        k.push_back("partition_servers=" + size);
+        return figures_json(load_shipped("scenarios/openstack/plan.yaml", k).points.front().scenario->run(0, sim::RunOutputs::figures_only, threads));
+    };
+    const auto parted = run("4", 2);
+    CHECK(parted.dump() == run("0", 1).dump());
+    CHECK(parted["queue_delay_p99_ms"].get<double>() > 0.0);  // the uplink did queue: partitions would have been wrong
 }

@@ -121,7 +121,7 @@ public:
     mutable int* runs = nullptr;
     ScenarioHeader h;
     const ScenarioHeader& header() const override { return h; }
-    RunResult run(std::uint64_t r, RunOutputs) const override {
+    RunResult run(std::uint64_t r, RunOutputs, unsigned) const override {
         ++*runs;
         RunResult out;
         out.figures.add("value", static_cast<double>(r * 10));
