@@ -196,10 +196,6 @@ private:
     OpenStackSpec spec_;
 };
 
-}  // namespace
-
-namespace {
-
 // One simulation of the cloud's network: the whole plane, or a partition of its servers.
 struct PlaneRun {
     sim::Simulation sim;
