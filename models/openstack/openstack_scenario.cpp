@@ -216,23 +216,6 @@ struct PlaneRun {
     }
 };
 
-// How many partitions the servers are simulated in: one unless they never interact. Servers interact
-// through a link direction that queues or loses packets (its calendar, its loss stream) and through
-// VM operations (the controller's processors, the scheduler's choice of server); without those, each
-// server's traffic is the same whichever servers are simulated beside it, and the plane splits into
-// independent partitions whose accounts add up. The figures then do not depend on how many threads
-// run the partitions (they are added in partition order); only the partition size changes the last
-// digits of the byte sums (the order of additions).
-std::int64_t partition_count(const OpenStackSpec& spec) {
-    const auto& d = spec.deployment;
-    if (spec.partition_servers <= 0 || d.servers <= spec.partition_servers) return 1;
-    if (!spec.operations.empty() || spec.rally.times > 0) return 1;
-    if (d.sites > spec.partition_servers) return 1;  // each partition builds every site's link: more sites than servers would cost more than it saves
-    const auto shared = [](const sim::net::LinkParams& l) { return l.queueing || l.loss.value > 0.0; };
-    if (shared(d.wan) || shared(d.uplink) || (spec.internal_database && shared(d.internal))) return 1;
-    return (d.servers + spec.partition_servers - 1) / spec.partition_servers;
-}
-
 // Runs the servers in `parts` partitions on up to `threads` threads, adding each partition's
 // accounts to `whole` in partition order.
 void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::int64_t parts, unsigned threads, PlaneRun& whole) {
@@ -266,6 +249,16 @@ void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::i
 }
 
 }  // namespace
+
+std::int64_t partition_count(const OpenStackSpec& spec) {
+    const auto& d = spec.deployment;
+    if (spec.partition_servers <= 0 || d.servers <= spec.partition_servers) return 1;
+    if (!spec.operations.empty() || spec.rally.times > 0) return 1;
+    if (d.sites > spec.partition_servers) return 1;  // every partition builds every site's link
+    const auto shared = [](const sim::net::LinkParams& l) { return l.queueing || l.loss.value > 0.0; };
+    if (shared(d.wan) || shared(d.uplink) || (spec.internal_database && shared(d.internal))) return 1;
+    return (d.servers + spec.partition_servers - 1) / spec.partition_servers;
+}
 
 PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series, unsigned threads) {
     const auto& h = spec.header;

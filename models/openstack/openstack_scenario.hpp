@@ -38,7 +38,7 @@ struct OpenStackSpec {
     RallySpec rally;
     sim::Time bin = sim::Time::from_s(1);
     bool internal_database = true;  // simulate the controller's own database traffic (outputs.internal_database)
-    std::int64_t partition_servers = 500;   // independent servers are simulated in partitions of at most this many
+    std::int64_t partition_servers = 500;  // independent servers are simulated in partitions of at most this many
 };
 
 /// One simulated point: its figures, and the uplink's series when asked for.
@@ -50,6 +50,16 @@ struct PointRun {
     std::map<std::string, std::vector<double>> wan_bins;
     std::uint64_t events = 0;
 };
+
+/// How many partitions the servers of `spec` are simulated in: one unless they never interact.
+/// Servers interact through a link direction that queues or loses packets (its calendar, its loss
+/// stream) and through VM operations (the controller's processors, the scheduler's choice of
+/// server); without those, each server's traffic is the same whichever servers are simulated beside
+/// it, and the plane splits into independent partitions of at most `partition_servers` servers
+/// whose accounts add up (in partition order, so the figures do not depend on the threads; only the
+/// partition size changes the last digits of byte sums). More sites than `partition_servers` also
+/// mean one partition: each partition builds every site's link.
+std::int64_t partition_count(const OpenStackSpec& spec);
 
 /// Simulates `spec`, replication `replication`, on up to `threads` threads when its servers are
 /// independent (see partition_servers); the results do not depend on `threads`.

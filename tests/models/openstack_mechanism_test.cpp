@@ -250,3 +250,25 @@ TEST_CASE("servers that share a queueing uplink are never partitioned: the figur
     CHECK(parted.dump() == run("0", 1).dump());
     CHECK(parted["queue_delay_p99_ms"].get<double>() > 0.0);  // the uplink did queue: partitions would have been wrong
 }
+
+TEST_CASE("only servers that never interact are partitioned: a queueing or lossy shared link, VM operations or many sites keep one") {
+    auto spec = spec_with(kOneCall, 61);
+    spec.partition_servers = 7;
+    spec.deployment.wan.queueing = false;
+    spec.deployment.uplink.queueing = false;
+    spec.internal_database = false;
+    CHECK(partition_count(spec) == 9);  // ceil(61 / 7)
+    auto changed = [&](auto change) {
+        auto s = spec;
+        change(s);
+        return partition_count(s);
+    };
+    CHECK(changed([](OpenStackSpec& s) { s.deployment.uplink.queueing = true; }) == 1);
+    CHECK(changed([](OpenStackSpec& s) { s.deployment.wan.queueing = true; }) == 1);
+    CHECK(changed([](OpenStackSpec& s) { s.deployment.wan.loss = sim::Fraction{0.001}; }) == 1);
+    CHECK(changed([](OpenStackSpec& s) { s.internal_database = true; }) == 1);  // the internal link queues by default
+    CHECK(changed([](OpenStackSpec& s) { s.operations.push_back({sim::Time::from_s(1), std::nullopt}); }) == 1);
+    CHECK(changed([](OpenStackSpec& s) { s.deployment.sites = 8; }) == 1);
+    CHECK(changed([](OpenStackSpec& s) { s.partition_servers = 0; }) == 1);
+    CHECK(changed([](OpenStackSpec& s) { s.partition_servers = 61; }) == 1);
+}
