@@ -74,6 +74,8 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   Check::non_negative),
             param("disk_stall_probability", &Hosts::disk_stall_probability, "probability that a log flush stalls", Check::non_negative),
             sim::distribution_param("disk_stall", &Hosts::disk_stall, sim::ValueKind::duration, "what a stall adds to the flush"),
+            sim::distribution_param("disk_stall_episode", &Hosts::disk_stall_episode, sim::ValueKind::duration,
+                                    "how long the host's flushes keep stalling once one has (0: each stall alone)"),
         }};
     return t;
 }

@@ -43,6 +43,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     const auto hosts = static_cast<std::size_t>(spec.hosts.count);
     host_cores_.assign(hosts, spec.hosts.capacity());
     disks_.resize(hosts);
+    stall_episode_end_.assign(hosts, Time::zero());
     std::vector<double> requested(hosts, 0.0);
     std::vector<std::size_t> nodes_on(hosts, 0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -210,11 +211,21 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         auto& rng = flush_rng_[server];
         double draw = db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean();
         const auto& h = spec_.hosts;
-        if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) draw += h.disk_stall.draw(rng);
+        // A stall holds the disk (every flush behind it waits) and may open an episode, within which
+        // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
+        Time& episode_end = stall_episode_end_[instances_[server].host];
+        Time episode_stall = Time::zero();
+        if (sim_.now() < episode_end) {
+            episode_stall = Time::from_seconds(h.disk_stall.draw(rng));
+        } else if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) {
+            draw += h.disk_stall.draw(rng);
+            if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
+        }
         const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
         // The log flush: alone, or in the host's disk queue behind every flush before it.
         if (spec_.hosts.disk_queue) co_await sim_.until(disks_[instances_[server].host].serve(sim_.now(), flush));
         else co_await sim_.timeout(flush);
+        if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {

@@ -143,6 +143,7 @@ private:
     std::vector<Cpu> cpus_;             // one per node (VM, container, shared VM), or per host when nodes share it
     std::vector<double> host_cores_;    // physical cores of each host
     std::vector<sim::FifoDevice> disks_;  // one per host (disk_queue)
+    std::vector<sim::Time> stall_episode_end_;  // per host: flushes starting before this stall (disk_stall_episode)
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_;  // per instance
     bool direct_cpu_ = true;            // no wake-up and no quota: work goes straight to the processor
     bool direct_net_ = true;            // no token bucket and no delay

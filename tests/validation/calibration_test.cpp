@@ -122,6 +122,8 @@ TEST_CASE("the fitted profile keeps the base's text, writes each value in place 
     // Fitting the fitted profile again replaces its record rather than adding a second one.
     const auto again = fitted_profile_text({text, "fitted.yaml"}, fit, info);
     CHECK(again.find("calibration:") == again.rfind("calibration:"));
+    CHECK(again.find("# Written by tbsim calibrate") == again.rfind("# Written by tbsim calibrate"));
+    CHECK(fitted_profile_text({again, "fitted.yaml"}, fit, info) == again);
 }
 
 TEST_CASE("two fitted values on one line of a flow mapping are both written in place") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -19,11 +20,17 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
-// The base without a previous calibration section (a top-level `calibration:` and what it holds).
+// The comment written above the calibration section.
+constexpr std::string_view kCalibrationComment =
+    "# Written by tbsim calibrate (docs/calibration.md): the values above marked here were fitted.";
+
+// The base without a previous calibration section (a top-level `calibration:` and what it holds,
+// and the comment above it), so that calibrating a fitted profile again does not pile them up.
 std::vector<std::string> without_calibration(std::vector<std::string> lines) {
     std::vector<std::string> kept;
     bool inside = false;
     for (auto& l : lines) {
+        if (l == kCalibrationComment) continue;
         if (l.rfind("calibration:", 0) == 0) {
             inside = true;
             continue;
@@ -73,7 +80,7 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
 
     std::string out;
     for (const auto& l : lines) out += l + "\n";
-    out += "\n# Written by tbsim calibrate (docs/calibration.md): the values above marked here were fitted.\n";
+    out += fmt::format("\n{}\n", kCalibrationComment);
     out += "calibration:\n";
     out += fmt::format("  tool: {}\n", yaml_string("tbsim " + info.version + " calibrate"));
     out += fmt::format("  base: {}\n", yaml_string(info.base));

@@ -49,6 +49,7 @@ Json replay_json(const TraceReplay& r) {
     j["phases_s"] = phases;
     j["bytes_sent"] = comparison_json(r.bytes_sent);
     j["cpu_s"] = comparison_json(r.cpu_s);
+    j["slow_ops"] = {{"share", comparison_json(r.slow_share)}, {"after_slow", comparison_json(r.slow_after_slow)}};
     Json nodes = Json::array();
     for (const auto& n : r.nodes)
         nodes.push_back({{"instance", n.instance},
@@ -87,6 +88,8 @@ Json replays_json(const std::vector<TraceReplay>& replays, const std::vector<Lim
     mean["slowdown"] = mean_abs([](const TraceReplay& r) { return r.slowdown.error(); });
     mean["bytes_sent"] = mean_abs([](const TraceReplay& r) { return r.bytes_sent.error(); });
     mean["cpu_s"] = mean_abs([](const TraceReplay& r) { return r.cpu_s.error(); });
+    // Shares: the mean absolute difference, not a relative error.
+    mean["slow_ops.after_slow"] = mean_abs([](const TraceReplay& r) { return r.slow_after_slow.simulated - r.slow_after_slow.measured; });
     for (const auto op : {BenchmarkOp::local_insert, BenchmarkOp::batch_send}) {
         const std::string k(models::mysqlrep::op_name(op));
         mean[k + ".p50_ms"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.p50_ms.error(); }); });
@@ -139,6 +142,8 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
         for (const auto& p : r.phases) row(fmt::format("phase {} (s)", models::mysqlrep::phase_name(p.phase)), p.duration_s, "{:.3f}");
         row("bytes sent per node", r.bytes_sent, "{:.0f}");
         row("CPU per node (s)", r.cpu_s, "{:.3f}");
+        row(fmt::format("slow ops (> {:.0f} ms)", kSlowOperationMs), r.slow_share, "{:.4f}");
+        row("slow after a slow one", r.slow_after_slow, "{:.4f}");
         out += fmt::format("  {:<13} {:>7} {:>7}  {:>17} {:>17} {:>17} {:>5}\n", "operation", "count", "sim", "p50 ms (meas/sim)",
                            "p95 ms (meas/sim)", "p99 ms (meas/sim)", "KS");
         for (const auto& o : r.ops)
@@ -147,12 +152,13 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                                o.p95_ms.measured, o.p95_ms.simulated, o.p99_ms.measured, o.p99_ms.simulated, o.ks);
     } else {
         out += fmt::format("{:<26} {:>8} {:>8} {:>8}  {:>8} {:>8}  {:>8} {:>8} {:>5}  {:>8} {:>8} {:>5}  {:>7}\n", "trace", "loop s", "slowdn",
-                           "sim", "err", "", "insert50", "err", "KS", "batch50", "err", "KS", "bytes");
+                           "sim", "err", "runs %", "insert50", "err", "KS", "batch50", "err", "KS", "bytes");
         for (const auto& r : replays) {
             const auto* ins = r.op(BenchmarkOp::local_insert);
             const auto* bat = r.op(BenchmarkOp::batch_send);
             out += fmt::format("{:<26} {:>8.2f} {:>8.3f} {:>8.3f}  {:>8} {:>8}  {:>8.3f} {:>8} {:>5.2f}  {:>8} {:>8} {:>5}  {:>7}\n", r.trace,
-                               r.main_loop_s.measured, r.slowdown.measured, r.slowdown.simulated, percent(r.main_loop_s.error()), "",
+                               r.main_loop_s.measured, r.slowdown.measured, r.slowdown.simulated, percent(r.main_loop_s.error()),
+                               fmt::format("{:.0f}/{:.0f}", 100 * r.slow_after_slow.measured, 100 * r.slow_after_slow.simulated),
                                ins ? ins->p50_ms.measured : 0.0, ins ? percent(ins->p50_ms.error()) : "", ins ? ins->ks : 0.0,
                                bat ? fmt::format("{:.3f}", bat->p50_ms.measured) : "-", bat ? percent(bat->p50_ms.error()) : "-",
                                bat ? fmt::format("{:.2f}", bat->ks) : "-", percent(r.bytes_sent.error()));

@@ -63,6 +63,32 @@ std::vector<double> progress_of(const std::vector<OperationRecord>& ops, std::si
     return ends;
 }
 
+// How many main-loop operations are slow, and how many of those that start right after a slow one.
+struct SlowOperations {
+    double operations = 0, slow = 0, after_slow = 0, slow_after_slow = 0;
+    void add(std::vector<OperationRecord> ops, std::size_t instances) {
+        std::erase_if(ops, [](const OperationRecord& r) { return models::mysqlrep::phase_of(r.op) != BenchmarkPhase::main; });
+        std::stable_sort(ops.begin(), ops.end(), [](const OperationRecord& a, const OperationRecord& b) {
+            return std::pair(a.instance, a.start) < std::pair(b.instance, b.start);
+        });
+        const OperationRecord* previous = nullptr;
+        for (const auto& r : ops) {
+            if (r.instance >= instances) continue;
+            const bool is_slow = r.milliseconds() > kSlowOperationMs;
+            operations += 1;
+            slow += is_slow ? 1 : 0;
+            if (previous != nullptr && previous->instance == r.instance && previous->milliseconds() > kSlowOperationMs &&
+                (r.start - previous->end).milliseconds() <= kBackToBackMs) {
+                after_slow += 1;
+                slow_after_slow += is_slow ? 1 : 0;
+            }
+            previous = &r;
+        }
+    }
+    double share() const { return operations > 0 ? slow / operations : 0.0; }
+    double share_after_slow() const { return after_slow > 0 ? slow_after_slow / after_slow : 0.0; }
+};
+
 models::mysqlrep::DrivenStarts driven_starts(const std::vector<OperationRecord>& ops, std::size_t instances) {
     models::mysqlrep::DrivenStarts starts(instances);
     std::vector<std::optional<Time>> begin(instances);
@@ -141,6 +167,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     double main_loop = 0.0, events = 0.0;
     std::array<double, 4> phase_s{};
     std::vector<models::mysqlrep::NodeActivity> activity(n);
+    SlowOperations slow_simulated;
     // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
     const Time horizon = Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s());
     for (std::int64_t r = 0; r < options.replications; ++r) {
@@ -154,6 +181,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
         main_loop += spans.slowest(BenchmarkPhase::main).first;
         for (const auto p : models::mysqlrep::kBenchmarkPhases) phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
         for (const auto& rec : log) simulated_ms[rec.op].push_back(rec.milliseconds());
+        slow_simulated.add(log, n);
         for (std::size_t i = 0; i < n; ++i) {
             const auto a = bench.activity(i);
             activity[i].cpu_s += a.cpu_s;
@@ -170,6 +198,10 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     const double nominal = trace.nominal_main_loop_s();
     out.main_loop_s = {measured_spans.slowest(BenchmarkPhase::main).first, main_loop / reps};
     out.slowdown = {out.main_loop_s.measured / nominal, out.main_loop_s.simulated / nominal};
+    SlowOperations slow_measured;
+    slow_measured.add(measured_ops, n);
+    out.slow_share = {slow_measured.share(), slow_simulated.share()};
+    out.slow_after_slow = {slow_measured.share_after_slow(), slow_simulated.share_after_slow()};
     out.progress_measured_s = {progress_of(measured_ops, measured_spans.slowest(BenchmarkPhase::main).second, measured_spans)};
     for (const auto p : models::mysqlrep::kBenchmarkPhases)
         out.phases.push_back({p, {measured_spans.slowest(p).first, phase_s[static_cast<std::size_t>(p)] / reps}});

@@ -64,6 +64,10 @@ struct TraceReplay {
     bool limited = false;   // the trace ran under a CPU quota, a bandwidth or a delay
     Comparison main_loop_s, slowdown;
     Comparison bytes_sent, cpu_s;  // per node, mean over nodes
+    // Slow main-loop operations (above kSlowOperationMs) and whether they come in runs: the share
+    // that is slow, and the share slow among those that start right after a slow one of the same
+    // instance (within kBackToBackMs of its end). Real hosts stall in episodes (docs/mysqlrep.md).
+    Comparison slow_share, slow_after_slow;
     std::vector<OperationComparison> ops;
     std::vector<PhaseComparison> phases;
     std::vector<NodeComparison> nodes;
@@ -73,6 +77,9 @@ struct TraceReplay {
 
     const OperationComparison* op(models::mysqlrep::BenchmarkOp kind) const;
 };
+
+inline constexpr double kSlowOperationMs = 3.0;
+inline constexpr double kBackToBackMs = 1.0;
 
 /// The model's parameters for `trace`: `profile` with the trace's workload, limits and cores.
 models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile);
