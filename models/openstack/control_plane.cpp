@@ -25,14 +25,28 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
             keys.push_back(fmt::format("{}.{}", service.name, task.name));
         }
     TBSIM_CHECK(tasks_.size() <= UINT16_MAX, "too many tasks in a release profile");
+    // Servers started together share each task's first run (one draw for the plane, the same in every
+    // partition), each server shifted by when it started.
+    std::vector<sim::Time> plane_phases;
+    if (deployment.start_spread) {
+        auto rng = sim.rng("openstack/plane-start");
+        for (const TaskSpec* task : tasks_) plane_phases.push_back(sim::Time::from_seconds(task->phase.draw(rng)));
+    }
     std::vector<Runner> made;  // server by server, task by task: the order events are first scheduled in
     made.reserve(vms_.size() * tasks_.size());
     for (std::int64_t s = range.first; s < range.end; ++s) {
+        sim::Time started;
+        if (deployment.start_spread) {
+            auto rng = sim.rng(fmt::format("openstack/{}/start", server_name(s)));
+            started = deployment.start_spread->scaled(rng.uniform01());
+        }
         for (std::size_t t = 0; t < tasks_.size(); ++t) {
             Runner r{sim.rng(fmt::format("openstack/{}/{}", server_name(s), keys[t])), {}, {}, static_cast<std::uint32_t>(s),
                      static_cast<std::uint16_t>(t), 0, 0, static_cast<std::int32_t>(deployment.vms_per_server)};
             const auto pinned = pinned_phases.find(keys[t]);
-            r.next_call = pinned != pinned_phases.end() ? pinned->second : sim::Time::from_seconds(tasks_[t]->phase.draw(r.rng));
+            if (pinned != pinned_phases.end()) r.next_call = pinned->second;
+            else if (deployment.start_spread) r.next_call = plane_phases[t] + started;
+            else r.next_call = sim::Time::from_seconds(tasks_[t]->phase.draw(r.rng));
             made.push_back(std::move(r));
         }
     }

@@ -75,6 +75,10 @@ const sim::ParamTable<Deployment>& deployment_table() {
             param("servers", &Deployment::servers, "compute servers (0: the controller alone)", Check::non_negative),
             param("sites", &Deployment::sites, "sites; server i is at site i mod sites", Check::positive),
             param("vms_per_server", &Deployment::vms_per_server, "idle VMs on each server from the start", Check::non_negative),
+            param("start_spread", &Deployment::start_spread,
+                  "servers started together, within this spread: each task's first run is one draw for the whole plane, "
+                  "each server later by a uniform draw below it (none: every server's phases its own)",
+                  Check::non_negative),
             section("server", &Deployment::hardware, hardware_table(), "each compute server's hardware"),
             section("controller", &Deployment::controller, controller_table(), "the controller's hardware"),
             link_keys("wan", &Deployment::wan, "each site's link to the hub (one per site), on top of the network profile"),

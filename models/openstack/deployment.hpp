@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct Deployment {
     std::int64_t servers = 1;
     std::int64_t sites = 1;
     std::int64_t vms_per_server = 0;  // idle VMs present from the start
+    // Servers whose services were started together (a testbed brought up by one script): every
+    // task's first run is one draw for the whole plane, each server later by its own uniform draw
+    // in [0, start_spread). None: each server's phases drawn on their own (servers started apart).
+    std::optional<sim::Time> start_spread;
     ServerHardware hardware;
     ControllerHardware controller;
     sim::net::LinkParams wan;       // site router <-> hub, through the VPN

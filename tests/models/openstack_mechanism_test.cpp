@@ -101,6 +101,34 @@ TEST_CASE("servers add up: ten servers send ten times one server's bytes") {
     CHECK(ten.total.bytes == doctest::Approx(10 * one.total.bytes));
 }
 
+TEST_CASE("servers started together run their tasks in phase, within the start spread, in every partition") {
+    // One call every 10 s, its first run drawn in [0, 10 s) (no phase given): 1 s bins.
+    const std::string random_phase = with(kOneCall, "        phase: 0s\n", "");
+    auto spec = [&](std::int64_t servers, std::optional<sim::Time> spread) {
+        auto s = spec_with(random_phase, servers);
+        s.deployment.start_spread = spread;
+        return s;
+    };
+    const double one = simulate_point(spec(1, sim::Time::zero()), 0).figures.total.max_kbps;
+    REQUIRE(one > 0.0);
+    // Started at the same instant: the eight servers' calls share every bin, eight times one's peak.
+    CHECK(simulate_point(spec(8, sim::Time::zero()), 0).figures.total.max_kbps == doctest::Approx(8 * one));
+    // Started apart (the default): eight phases over 10 s, the peak far below.
+    CHECK(simulate_point(spec(8, std::nullopt), 0).figures.total.max_kbps < 4 * one);
+    // Within 1 s of each other: the eight calls fall in two bins at most, one holds half of them.
+    CHECK(simulate_point(spec(8, sim::Time::from_s(1)), 0).figures.total.max_kbps >= 3.9 * one);
+    // Partitions draw the same plane phases: independent servers in partitions of 3 peak as one.
+    auto parted = spec(8, sim::Time::zero());
+    for (auto* link : {&parted.deployment.uplink, &parted.deployment.wan}) {
+        link->queueing = false;
+        link->loss.value = 0.0;
+    }
+    parted.internal_database = false;
+    parted.partition_servers = 3;
+    REQUIRE(partition_count(parted) == 3);
+    CHECK(simulate_point(parted, 0).figures.total.max_kbps == doctest::Approx(8 * one));
+}
+
 TEST_CASE("a saturated uplink queues control messages and its bins never exceed its capacity") {
     auto spec = spec_with(kOneCall, 400);  // 400 calls at t = 0 (phase 0 s) onto a 1 Mb/s uplink
     spec.deployment.uplink.bandwidth = sim::DataRate{1e6};
