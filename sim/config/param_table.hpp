@@ -32,7 +32,8 @@
 namespace tbsim::sim {
 
 /// How a value is constrained beyond its type.
-enum class Check { any, non_negative, positive };
+// What a value must be: anything, >= 0, > 0, or a probability or share (0 to 1, both included).
+enum class Check { any, non_negative, positive, probability };
 
 template <class T>
 struct Param {
@@ -121,6 +122,8 @@ void check_value(const ConfigNode& n, const V& value, Check check) {
         if (check == Check::positive && !(m > 0))
             n.fail(fmt::format("must be {}, got \"{}\"", std::is_integral_v<V> ? "at least 1" : "greater than zero", n.text()));
         if (check == Check::non_negative && m < 0) n.fail(fmt::format("must not be negative, got \"{}\"", n.text()));
+        if (check == Check::probability && !(m >= 0 && m <= 1))
+            n.fail(fmt::format("must be between 0 and 1 (a probability or a share), got \"{}\"", n.text()));
     }
 }
 

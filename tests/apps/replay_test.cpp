@@ -121,6 +121,20 @@ TEST_CASE("a broken trace or profile stops replay with FILE:LINE and exit 2, wri
     CHECK(r.err.find("insert_wrok") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir + "/out"));
 
+    // A probability above 1 in the profile: refused at its line and column, not clamped.
+    auto stalls = read_file(std::string(TBSIM_SOURCE_DIR) + "/scenarios/mysqlrep/testbed.yaml");
+    const auto p = stalls.find("  disk_stall_probability: ");
+    REQUIRE(p != std::string::npos);
+    const auto value_end = stalls.find('\n', p);
+    stalls = stalls.substr(0, p) + "  disk_stall_probability: 1.5" + stalls.substr(value_end);
+    const auto stall_line = 1 + std::count(stalls.begin(), stalls.begin() + static_cast<std::ptrdiff_t>(p), '\n');
+    write_text(dir + "/stalls.yaml", stalls);
+    r = run_tbsim("replay " + kTraces + "n2-d3000-ag10 --profile " + dir + "/stalls.yaml --out " + dir + "/out");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("stalls.yaml:" + std::to_string(stall_line) + ":27: hosts.disk_stall_probability: must be between 0 and 1") !=
+          std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+
     r = run_tbsim("replay " + dir + "/nothing-here");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("nothing-here: no such trace folder") != std::string::npos);
