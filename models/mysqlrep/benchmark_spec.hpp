@@ -82,8 +82,9 @@ struct Hosts {
     double disk_stall_probability = 0.0;
     sim::ValueDistribution disk_stall = sim::ValueDistribution::constant(0.0);
     // Stalls come in episodes: a stall starts one that lasts a draw of this, and every log flush
-    // of the host that starts within it stalls too (a draw of disk_stall each). Zero: each stall
-    // alone. The real testbed's slow operations follow each other (docs/mysqlrep.md).
+    // of the host that starts within it stalls too, by its own draw of disk_stall after its turn
+    // at the disk (side by side: the disk is slow for all, not held). Zero: each stall alone. The
+    // real testbed's slow operations follow each other (docs/mysqlrep.md).
     sim::ValueDistribution disk_stall_episode = sim::ValueDistribution::constant(0.0);
 
     /// Cores' worth of processing the host offers.
