@@ -166,6 +166,8 @@ int main(int argc, char** argv) {
     replay->add_option("--jobs", replay_request.jobs, "threads (one trace each)")->check(CLI::PositiveNumber);
     replay->add_option("--out", replay_request.out, "output folder (default out/replay, or out/replay/TRACE for one trace)");
     replay->add_flag("--json", replay_json, "print replay.json instead of the table");
+    replay->add_flag("--simulated-traces", replay_request.simulated_traces,
+                     "also write OUT/simulated/TRACE.csv: the model's operations (first replication) in trace.csv's columns");
 
     // tbsim calibrate
     tbsim::app::CalibrateRequest calibrate_request;

@@ -49,6 +49,7 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     options.replications = request.replications.value_or(static_cast<std::int64_t>(profile.header.replications));
     options.seed = request.seed.value_or(profile.header.seed);
     if (options.replications < 1) throw sim::ConfigError("--replications must be at least 1");
+    options.keep_simulated_operations = request.simulated_traces;
     const auto folders = expand_trace_folders(request.traces);
     for (const auto& f : folders)
         if (validation::is_openstack_capture(f))
@@ -70,6 +71,12 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     sim::write_file_atomically(json_path, outcome.json.dump(2) + "\n");
     sim::write_file_atomically(csv_path, validation::quantiles_csv(replays));
     outcome.files = {json_path, csv_path};
+    if (request.simulated_traces)
+        for (const auto& r : replays) {
+            const auto path = (fs::path(dir) / "simulated" / (r.trace + ".csv")).string();
+            sim::write_file_atomically(path, validation::simulated_trace_csv(r));
+            outcome.files.push_back(path);
+        }
     outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return outcome;
 }

@@ -1,5 +1,5 @@
 // `tbsim replay TRACE_DIR... [--profile FILE] [--mode model|driven] [--replications R] [--seed S]
-// [--jobs N] [--json] [--out DIR] [--set KEY=VALUE]`: the real testbed's traces replayed in the
+// [--jobs N] [--json] [--out DIR] [--set KEY=VALUE] [--simulated-traces]`: the real testbed's traces replayed in the
 // model and compared, operation by operation (validation/replay, docs/replay.md). A TRACE_DIR is a
 // trace's folder or a folder of traces.
 #pragma once
@@ -24,6 +24,7 @@ struct ReplayRequest {
     std::optional<std::uint64_t> seed;         // default: the profile's `seed`
     unsigned jobs = 1;
     std::string out;  // empty: out/replay (one trace: out/replay/<trace>)
+    bool simulated_traces = false;  // also write simulated/<trace>.csv: the model's operations
 };
 
 struct ReplayOutcome {

@@ -35,6 +35,7 @@ struct OperationRecord {
     std::uint32_t peer = 0;     // the database it went to (the instance's own for local operations)
     BenchmarkOp op = BenchmarkOp::connect;
     sim::Time start, end;
+    std::uint32_t rows = 0;     // rows written (1 for an insert, AG for a batch); 0 for the others
     double milliseconds() const { return (end - start).milliseconds(); }
 };
 

@@ -179,10 +179,10 @@ sim::Process ReplicationBenchmark::sleep_until(std::size_t i, Time at) {
     co_await sim_.until(at + late);
 }
 
-void ReplicationBenchmark::log(BenchmarkOp op, std::size_t i, std::size_t peer, Time start, std::int64_t copies) {
+void ReplicationBenchmark::log(BenchmarkOp op, std::size_t i, std::size_t peer, Time start, std::int64_t copies, std::int64_t rows) {
     if (log_ == nullptr) return;
     for (std::int64_t c = 0; c < copies; ++c)
-        log_->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(peer), op, start, sim_.now()});
+        log_->push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(peer), op, start, sim_.now(), static_cast<std::uint32_t>(rows)});
 }
 
 sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server, double request_bytes, Time work, bool commit,
@@ -240,7 +240,7 @@ sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t clie
                                                 bool commit, Time* done, std::int64_t rows, std::int64_t copies) {
     const Time start = sim_.now();
     co_await query(client, server, request_bytes, work, commit, done, rows);
-    log(op, client, server, start, copies);
+    log(op, client, server, start, copies, rows);
 }
 
 sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t server) {

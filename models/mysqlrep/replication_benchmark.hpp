@@ -129,7 +129,7 @@ private:
     };
     ServiceTime service(std::size_t server, sim::Time work);
     double wire_bytes(double payload) const;
-    void log(BenchmarkOp op, std::size_t i, std::size_t peer, sim::Time start, std::int64_t copies = 1);
+    void log(BenchmarkOp op, std::size_t i, std::size_t peer, sim::Time start, std::int64_t copies = 1, std::int64_t rows = 0);
 
     sim::Simulation& sim_;
     const BenchmarkSpec& spec_;

@@ -1,6 +1,8 @@
 #include "validation/replay/replay_output.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -122,6 +124,17 @@ std::string quantiles_csv(const std::vector<TraceReplay>& replays) {
             for (const double q : kLevels)
                 out += fmt::format("{},{},{},{:.2f},{:.6g},{:.6g}\n", r.trace, replay_mode_name(r.mode), models::mysqlrep::op_name(o.op), q,
                                    quantile(o.measured_sorted_ms, q), quantile(o.simulated_sorted_ms, q));
+    return out;
+}
+
+std::string simulated_trace_csv(const TraceReplay& r) {
+    std::vector<models::mysqlrep::OperationRecord> ops = r.simulated_operations;
+    // Grouped by instance, in each instance's order of operations, as the testbed writes them.
+    std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return std::pair(a.instance, a.start) < std::pair(b.instance, b.start); });
+    std::string out = "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n";
+    for (const auto& o : ops)
+        out += fmt::format("{},{},{},{},{},{},{},1\n", o.instance, models::mysqlrep::phase_name(models::mysqlrep::phase_of(o.op)),
+                           models::mysqlrep::op_name(o.op), o.peer, o.rows, o.start.ns(), o.end.ns());
     return out;
 }
 

@@ -20,6 +20,11 @@ nlohmann::json replays_json(const std::vector<TraceReplay>& replays, const std::
 /// The quantiles 0.01, 0.05, 0.10, ..., 0.95, 0.99 of each operation kind of each trace.
 std::string quantiles_csv(const std::vector<TraceReplay>& replays);
 
+/// The first replication's simulated operations of `r` (kept with ReplayOptions::
+/// keep_simulated_operations) in the columns of the testbed's trace.csv (docs/traces.md), so that
+/// what reads a real trace reads the model's: rows written only (0 for listings), ok always 1.
+std::string simulated_trace_csv(const TraceReplay& r);
+
 /// One trace in detail, or one row per trace (and the ladders' limits) for several.
 std::string replay_table(const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits);
 

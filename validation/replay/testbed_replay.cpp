@@ -118,7 +118,7 @@ std::vector<OperationRecord> trace_operations(const TestbedTrace& trace) {
     std::vector<OperationRecord> ops;
     ops.reserve(trace.operations.size());
     for (const auto& o : trace.operations)
-        ops.push_back({o.instance, o.peer, o.op, Time::from_ns(o.start_ns), Time::from_ns(o.end_ns)});
+        ops.push_back({o.instance, o.peer, o.op, Time::from_ns(o.start_ns), Time::from_ns(o.end_ns), static_cast<std::uint32_t>(o.rows)});
     return ops;
 }
 
@@ -182,6 +182,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
         for (const auto p : models::mysqlrep::kBenchmarkPhases) phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
         for (const auto& rec : log) simulated_ms[rec.op].push_back(rec.milliseconds());
         slow_simulated.add(log, n);
+        if (r == 0 && options.keep_simulated_operations) out.simulated_operations = log;
         for (std::size_t i = 0; i < n; ++i) {
             const auto a = bench.activity(i);
             activity[i].cpu_s += a.cpu_s;

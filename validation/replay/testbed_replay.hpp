@@ -26,6 +26,7 @@ struct ReplayOptions {
     ReplayMode mode = ReplayMode::model;
     std::int64_t replications = 1;
     std::uint64_t seed = 1;  // replication r uses the simulation's stream r of this seed
+    bool keep_simulated_operations = false;  // keep the first replication's operations (TraceReplay)
 };
 
 /// A measured figure against its simulated counterpart.
@@ -72,6 +73,7 @@ struct TraceReplay {
     std::vector<PhaseComparison> phases;
     std::vector<NodeComparison> nodes;
     std::vector<std::vector<double>> progress_measured_s, progress_simulated_s;  // slowest instance's insert ends, s since its main loop began
+    std::vector<models::mysqlrep::OperationRecord> simulated_operations;  // the first replication's, when kept
     double simulated_events = 0;
     double wall_s = 0;      // time the replay took
 
