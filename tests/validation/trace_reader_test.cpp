@@ -132,6 +132,23 @@ TEST_CASE("a meta.json with a number too large for a double is refused, not a cr
     CHECK(error_of(dir).find("meta.json: not valid JSON") != std::string::npos);
 }
 
+TEST_CASE("a count in meta.json that is not a whole number of its type is refused, not cast (found by fuzz_testbed_trace)") {
+    const auto dir = scratch_trace("huge-count", kGoodRows);
+    std::ifstream in(fs::path(dir) / "meta.json");
+    const std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const std::string key = "\"cpu_period_us\": 100000";
+    REQUIRE(meta.find(key) != std::string::npos);
+    auto with_period = [&](const std::string& value) {
+        std::ofstream(fs::path(dir) / "meta.json") << meta.substr(0, meta.find(key)) + "\"cpu_period_us\": " + value + meta.substr(meta.find(key) + key.size());
+        return error_of(dir);
+    };
+    CHECK(with_period("1.01111e+38").find("meta.json: key 'cpu_period_us': expected a whole number, got 1.01111e+38") != std::string::npos);
+    CHECK(with_period("2.5").find("key 'cpu_period_us': expected a whole number") != std::string::npos);
+    CHECK(with_period("18446744073709551615").find("key 'cpu_period_us': 18446744073709551615 is too large") != std::string::npos);
+    CHECK(with_period("100000.0") == "no error");  // a whole number written with a point is one
+}
+
 TEST_CASE("a capture whose meta.json has a number too large for a double is refused (found by fuzz_openstack_capture)") {
     const auto from = std::string(TBSIM_SOURCE_DIR) + "/validation/traces/openstack-zed/idle-c1-i0/";
     const auto dir = fs::temp_directory_path() / "tbsim-trace-reader-capture-huge";

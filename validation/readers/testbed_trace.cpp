@@ -1,6 +1,9 @@
 #include "validation/readers/testbed_trace.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -43,6 +46,20 @@ Json read_json(const std::string& path) {
 template <class T>
 T get(const Json& j, const std::string& key, const std::string& path) {
     if (!j.is_object() || !j.contains(key)) fail(path, fmt::format("missing key '{}'", key));
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        // nlohmann converts any number with a cast: a fraction or a value out of T's range would
+        // be truncated or undefined (found by fuzz_testbed_trace: 1e38 as a count).
+        const Json& v = j.at(key);
+        if (v.is_number_float()) {
+            const double d = v.get<double>();
+            if (!(d == std::floor(d) && d >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                  d < -static_cast<double>(std::numeric_limits<T>::min())))
+                fail(path, fmt::format("key '{}': expected a whole number, got {}", key, v.dump()));
+            return static_cast<T>(d);
+        }
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+            fail(path, fmt::format("key '{}': {} is too large", key, v.dump()));
+    }
     try {
         return j.at(key).get<T>();
     } catch (const Json::exception&) {
