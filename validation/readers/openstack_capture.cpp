@@ -1,9 +1,6 @@
 #include "validation/readers/openstack_capture.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
-#include <type_traits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +10,7 @@
 
 #include "sim/config/config_error.hpp"
 #include "validation/readers/compressed_file.hpp"
+#include "validation/readers/json_field.hpp"
 #include "validation/readers/table_reader.hpp"
 
 namespace tbsim::validation {
@@ -23,29 +21,6 @@ using Json = nlohmann::json;
 
 [[noreturn]] void fail(const std::string& where, const std::string& message) { throw sim::ConfigError(fmt::format("{}: {}", where, message)); }
 
-template <class T>
-T get(const Json& j, const std::string& key, const std::string& path) {
-    if (!j.is_object() || !j.contains(key)) fail(path, fmt::format("missing key '{}'", key));
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        // nlohmann converts any number with a cast: a fraction or a value out of T's range would
-        // be truncated or undefined (found by fuzz_testbed_trace: 1e38 as a count).
-        const Json& v = j.at(key);
-        if (v.is_number_float()) {
-            const double d = v.get<double>();
-            if (!(d == std::floor(d) && d >= static_cast<double>(std::numeric_limits<T>::min()) &&
-                  d < -static_cast<double>(std::numeric_limits<T>::min())))
-                fail(path, fmt::format("key '{}': expected a whole number, got {}", key, v.dump()));
-            return static_cast<T>(d);
-        }
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
-            fail(path, fmt::format("key '{}': {} is too large", key, v.dump()));
-    }
-    try {
-        return j.at(key).get<T>();
-    } catch (const Json::exception&) {
-        fail(path, fmt::format("key '{}': unexpected type ({})", key, j.at(key).type_name()));
-    }
-}
 
 void read_meta(OpenStackCapture& c) {
     const auto path = (fs::path(c.folder) / "meta.json").string();
@@ -62,15 +37,15 @@ void read_meta(OpenStackCapture& c) {
         // A number too large for a double ("1e99999") and the like: not a parse error to nlohmann.
         fail(path, fmt::format("not valid JSON: {}", e.what()));
     }
-    const auto format = get<std::string>(meta, "format", path);
+    const auto format = json_field<std::string>(meta, "format", path);
     if (format != "tbsim openstack capture 1") fail(path, fmt::format("format \"{}\": expected \"tbsim openstack capture 1\"", format));
-    c.release = get<std::string>(meta, "release", path);
-    c.computes = get<std::int64_t>(meta, "computes", path);
-    c.instances = get<std::int64_t>(meta, "instances", path);
-    c.workload = get<std::string>(meta, "workload", path);
-    c.duration_s = get<double>(meta, "duration_s", path);
-    c.bin_s = get<double>(meta, "bin_s", path);
-    c.date = get<std::string>(meta, "date", path);
+    c.release = json_field<std::string>(meta, "release", path);
+    c.computes = json_field<std::int64_t>(meta, "computes", path);
+    c.instances = json_field<std::int64_t>(meta, "instances", path);
+    c.workload = json_field<std::string>(meta, "workload", path);
+    c.duration_s = json_field<double>(meta, "duration_s", path);
+    c.bin_s = json_field<double>(meta, "bin_s", path);
+    c.date = json_field<std::string>(meta, "date", path);
     if (c.computes < 1 || c.instances < 0 || c.duration_s <= 0 || c.bin_s <= 0) fail(path, "computes, duration_s and bin_s must be positive");
 }
 

@@ -1,9 +1,6 @@
 #include "validation/readers/testbed_trace.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
-#include <type_traits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +11,7 @@
 #include "sim/config/config_error.hpp"
 #include "sim/core/units.hpp"
 #include "validation/readers/compressed_file.hpp"
+#include "validation/readers/json_field.hpp"
 #include "validation/readers/table_reader.hpp"
 
 namespace tbsim::validation {
@@ -42,36 +40,7 @@ Json read_json(const std::string& path) {
     }
 }
 
-// A key of a JSON object, of the expected type, or an error naming the file and the key.
-template <class T>
-T get(const Json& j, const std::string& key, const std::string& path) {
-    if (!j.is_object() || !j.contains(key)) fail(path, fmt::format("missing key '{}'", key));
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        // nlohmann converts any number with a cast: a fraction or a value out of T's range would
-        // be truncated or undefined (found by fuzz_testbed_trace: 1e38 as a count).
-        const Json& v = j.at(key);
-        if (v.is_number_float()) {
-            const double d = v.get<double>();
-            if (!(d == std::floor(d) && d >= static_cast<double>(std::numeric_limits<T>::min()) &&
-                  d < -static_cast<double>(std::numeric_limits<T>::min())))
-                fail(path, fmt::format("key '{}': expected a whole number, got {}", key, v.dump()));
-            return static_cast<T>(d);
-        }
-        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
-            fail(path, fmt::format("key '{}': {} is too large", key, v.dump()));
-    }
-    try {
-        return j.at(key).get<T>();
-    } catch (const Json::exception&) {
-        fail(path, fmt::format("key '{}': unexpected type ({})", key, j.at(key).type_name()));
-    }
-}
 
-template <class T>
-std::optional<T> get_or_null(const Json& j, const std::string& key, const std::string& path) {
-    if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-    return get<T>(j, key, path);
-}
 
 models::mysqlrep::BenchmarkPhase parse_phase(const TableReader& t, std::size_t row) {
     const auto& s = t.text(row, 1);
@@ -88,23 +57,23 @@ models::mysqlrep::BenchmarkOp parse_op(const TableReader& t, std::size_t row) {
 void read_meta(const std::string& folder, TestbedTrace& trace) {
     const auto path = (fs::path(folder) / "meta.json").string();
     const Json meta = read_json(path);
-    const auto format = get<std::string>(meta, "format", path);
+    const auto format = json_field<std::string>(meta, "format", path);
     if (format != "tbsim-testbed trace 1") fail(path, fmt::format("format \"{}\": expected \"tbsim-testbed trace 1\"", format));
-    trace.instances = get<std::int64_t>(meta, "instances", path);
-    trace.rate_per_minute = get<double>(meta, "rate_per_minute", path);
-    trace.aggregation = get<std::int64_t>(meta, "aggregation", path);
-    trace.inserts = get<std::int64_t>(meta, "inserts", path);
-    trace.remote_inserts = get<bool>(meta, "remote_inserts", path);
-    trace.poll_period_ms = get<std::int64_t>(meta, "poll_period_ms", path);
-    trace.seed = get<std::int64_t>(meta, "seed", path);
+    trace.instances = json_field<std::int64_t>(meta, "instances", path);
+    trace.rate_per_minute = json_field<double>(meta, "rate_per_minute", path);
+    trace.aggregation = json_field<std::int64_t>(meta, "aggregation", path);
+    trace.inserts = json_field<std::int64_t>(meta, "inserts", path);
+    trace.remote_inserts = json_field<bool>(meta, "remote_inserts", path);
+    trace.poll_period_ms = json_field<std::int64_t>(meta, "poll_period_ms", path);
+    trace.seed = json_field<std::int64_t>(meta, "seed", path);
     if (trace.instances < 1 || trace.rate_per_minute <= 0 || trace.aggregation < 1 || trace.inserts < 1 || trace.poll_period_ms < 1)
         fail(path, "instances, rate_per_minute, aggregation, inserts and poll_period_ms must be positive");
-    const Json limits = get<Json>(meta, "limits", path);
-    trace.limits.cpu_quota_cores = get_or_null<double>(limits, "cpu_quota_cores", path);
-    trace.limits.cpu_period_us = get<std::int64_t>(limits, "cpu_period_us", path);
-    trace.limits.bandwidth_bps = get_or_null<double>(limits, "bandwidth_bps", path);
-    trace.limits.bandwidth = get_or_null<std::string>(limits, "bandwidth", path);
-    trace.limits.delay = get_or_null<std::string>(limits, "delay", path);
+    const Json limits = json_field<Json>(meta, "limits", path);
+    trace.limits.cpu_quota_cores = json_field_or_null<double>(limits, "cpu_quota_cores", path);
+    trace.limits.cpu_period_us = json_field<std::int64_t>(limits, "cpu_period_us", path);
+    trace.limits.bandwidth_bps = json_field_or_null<double>(limits, "bandwidth_bps", path);
+    trace.limits.bandwidth = json_field_or_null<std::string>(limits, "bandwidth", path);
+    trace.limits.delay = json_field_or_null<std::string>(limits, "delay", path);
     if (trace.limits.delay) {
         const auto d = sim::parse_duration(*trace.limits.delay);
         if (!d || d->ns() < 0) fail(path, fmt::format("limits.delay: expected a duration such as \"5ms\", got \"{}\"", *trace.limits.delay));
@@ -112,24 +81,24 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     }
     if (trace.limits.cpu_quota_cores && *trace.limits.cpu_quota_cores <= 0) fail(path, "limits.cpu_quota_cores must be positive");
     if (trace.limits.bandwidth_bps && *trace.limits.bandwidth_bps <= 0) fail(path, "limits.bandwidth_bps must be positive");
-    trace.cores = get<std::int64_t>(meta, "cores", path);
+    trace.cores = json_field<std::int64_t>(meta, "cores", path);
     if (trace.cores < 1) fail(path, "cores must be positive");
-    trace.host_busy_fraction = get<double>(get<Json>(meta, "host_load", path), "cpu_busy_fraction", path);
-    trace.date = get<std::string>(meta, "date", path);
+    trace.host_busy_fraction = json_field<double>(json_field<Json>(meta, "host_load", path), "cpu_busy_fraction", path);
+    trace.date = json_field<std::string>(meta, "date", path);
     trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
     std::vector<bool> seen(trace.nodes.size(), false);
-    for (const auto& n : get<Json>(meta, "nodes", path)) {
-        const auto i = get<std::int64_t>(n, "instance", path);
+    for (const auto& n : json_field<Json>(meta, "nodes", path)) {
+        const auto i = json_field<std::int64_t>(n, "instance", path);
         if (i < 0 || i >= trace.instances) fail(path, fmt::format("nodes: instance {} outside 0..{}", i, trace.instances - 1));
         auto& node = trace.nodes[static_cast<std::size_t>(i)];
         if (seen[static_cast<std::size_t>(i)]) fail(path, fmt::format("nodes: instance {} twice", i));
         seen[static_cast<std::size_t>(i)] = true;
         node.instance = static_cast<std::uint32_t>(i);
-        node.address = get<std::string>(n, "address", path);
-        node.master = get<bool>(n, "master", path);
-        node.cpu_ns = get<std::int64_t>(n, "cpu_ns", path);
-        node.throttled_ns = get<std::int64_t>(n, "throttled_ns", path);
-        node.throttled_periods = get<std::int64_t>(n, "throttled_periods", path);
+        node.address = json_field<std::string>(n, "address", path);
+        node.master = json_field<bool>(n, "master", path);
+        node.cpu_ns = json_field<std::int64_t>(n, "cpu_ns", path);
+        node.throttled_ns = json_field<std::int64_t>(n, "throttled_ns", path);
+        node.throttled_periods = json_field<std::int64_t>(n, "throttled_periods", path);
     }
     for (std::size_t i = 0; i < seen.size(); ++i)
         if (!seen[i]) fail(path, fmt::format("nodes: instance {} is missing", i));
