@@ -77,7 +77,7 @@ std::string fit_account(const validation::FitResult& fit) {
     }
     out += fmt::format("loss {:.4g} -> {:.4g}, RMSE {:.4g} -> {:.4g} over {} residuals, {} evaluations, {}\n", fit.loss_before,
                        fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
-                       fit.converged ? "converged (" + fit.stop_reason + ")" : "DID NOT CONVERGE (" + fit.stop_reason + ")");
+                       fit.converged ? fit.stop_reason : "DID NOT CONVERGE (" + fit.stop_reason + ")");
     for (const auto& k : fit.unidentified) out += fmt::format("not identified by these traces: {}\n", k);
     for (const auto& c : fit.correlations) out += fmt::format("correlated: {} and {} (r = {:+.2f})\n", c.a, c.b, c.correlation);
     return out;

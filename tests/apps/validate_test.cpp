@@ -195,6 +195,10 @@ TEST_CASE("the shipped OpenStack validation holds out the captures the issue nam
             CHECK(m.at("traces").get<int>() == 2);
             CHECK(m.at("worst_error").get<double>() < 0.10);
         }
+        // Issue 13's target for the mean of 1 s bins is 5%: met on the mean over the held-out
+        // captures (3.1% measured 2026-12-01; 5.3% when the fit was free to move the state
+        // report's size, which the messages pin at 1920 B).
+        if (m.at("metric") == "total.mean_kbps" || m.at("metric") == "amqp.to_controller.mean_kbps") CHECK(m.at("error").get<double>() < 0.05);
     }
     const auto html = read_file(a + "/index.html");
     CHECK(html.find("<svg") != std::string::npos);

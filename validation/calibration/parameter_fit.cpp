@@ -46,11 +46,11 @@ double objective(unsigned n, const double* x, double* /*gradient*/, void* data) 
 const char* reason_of(nlopt_result r) {
     switch (r) {
         case NLOPT_SUCCESS: return "converged";
-        case NLOPT_STOPVAL_REACHED: return "reached the target loss";
+        case NLOPT_STOPVAL_REACHED: return "converged (reached the target loss)";
         case NLOPT_FTOL_REACHED: return "converged (the loss stopped improving)";
         case NLOPT_XTOL_REACHED: return "converged (the parameters stopped moving)";
-        case NLOPT_MAXEVAL_REACHED: return "did not converge within the evaluation budget";
-        case NLOPT_MAXTIME_REACHED: return "did not converge within the time budget";
+        case NLOPT_MAXEVAL_REACHED: return "the evaluation budget ran out";
+        case NLOPT_MAXTIME_REACHED: return "the time budget ran out";
         case NLOPT_ROUNDOFF_LIMITED: return "stopped by round-off (the loss is flat at this scale)";
         case NLOPT_FORCED_STOP: return "stopped";
         default: return "failed";
