@@ -1,5 +1,8 @@
 #include "models/mysqlrep/operation_log.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace tbsim::models::mysqlrep {
 
 std::string_view phase_name(BenchmarkPhase p) {
@@ -50,6 +53,11 @@ BenchmarkPhase phase_of(BenchmarkOp op) {
         case BenchmarkOp::count_rows: return BenchmarkPhase::verify;
     }
     return BenchmarkPhase::sync;
+}
+
+void sort_by_instance_and_start(std::vector<OperationRecord>& ops) {
+    std::stable_sort(ops.begin(), ops.end(),
+                     [](const OperationRecord& a, const OperationRecord& b) { return std::pair(a.instance, a.start) < std::pair(b.instance, b.start); });
 }
 
 }  // namespace tbsim::models::mysqlrep

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "sim/core/time.hpp"
 
@@ -38,5 +39,9 @@ struct OperationRecord {
     std::uint32_t rows = 0;     // rows written (1 for an insert, AG for a batch); 0 for the others
     double milliseconds() const { return (end - start).milliseconds(); }
 };
+
+/// Puts `ops` in the order the testbed writes them: by instance, each instance's in start order
+/// (ties keep their order).
+void sort_by_instance_and_start(std::vector<OperationRecord>& ops);
 
 }  // namespace tbsim::models::mysqlrep

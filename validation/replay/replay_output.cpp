@@ -130,7 +130,7 @@ std::string quantiles_csv(const std::vector<TraceReplay>& replays) {
 std::string simulated_trace_csv(const TraceReplay& r) {
     std::vector<models::mysqlrep::OperationRecord> ops = r.simulated_operations;
     // Grouped by instance, in each instance's order of operations, as the testbed writes them.
-    std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return std::pair(a.instance, a.start) < std::pair(b.instance, b.start); });
+    models::mysqlrep::sort_by_instance_and_start(ops);
     std::string out = "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n";
     for (const auto& o : ops)
         out += fmt::format("{},{},{},{},{},{},{},1\n", o.instance, models::mysqlrep::phase_name(models::mysqlrep::phase_of(o.op)),

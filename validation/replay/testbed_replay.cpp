@@ -68,9 +68,7 @@ struct SlowOperations {
     double operations = 0, slow = 0, after_slow = 0, slow_after_slow = 0;
     void add(std::vector<OperationRecord> ops, std::size_t instances) {
         std::erase_if(ops, [](const OperationRecord& r) { return models::mysqlrep::phase_of(r.op) != BenchmarkPhase::main; });
-        std::stable_sort(ops.begin(), ops.end(), [](const OperationRecord& a, const OperationRecord& b) {
-            return std::pair(a.instance, a.start) < std::pair(b.instance, b.start);
-        });
+        models::mysqlrep::sort_by_instance_and_start(ops);
         const OperationRecord* previous = nullptr;
         for (const auto& r : ops) {
             if (r.instance >= instances) continue;
