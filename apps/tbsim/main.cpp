@@ -5,7 +5,10 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 
 #include "apps/tbsim/calibrate_command.hpp"
@@ -246,6 +249,7 @@ int main(int argc, char** argv) {
             if (*reps_opt) run_request.overrides.push_back(named("--replications", fmt::format("replications={}", replications)));
             if (*search_opt) run_request.search_key = search_key;
             if (*until_opt) run_request.until = until;
+            run_request.progress = !json && isatty(2) == 1;
             const auto outcome = tbsim::app::run_scenario(run_request);
             if (json) {
                 auto j = outcome.summary;
@@ -315,6 +319,7 @@ int main(int argc, char** argv) {
             }
             if (!outcome.passed) return kExitNotMet;
         } else if (*plan) {
+            plan_request.progress = !plan_json && isatty(2) == 1;
             const auto outcome = tbsim::app::run_plan(plan_request);
             if (plan_json) fmt::print("{}\n", outcome.figures.dump(2));
             else fmt::print("{}", outcome.text);

@@ -30,6 +30,7 @@ struct PlanRequest {
     std::optional<std::string> profile;       // embedded name or file
     std::optional<std::uint64_t> seed;
     std::optional<std::string> max_servers_for;  // a data rate bound on the p99 of 1 s bins
+    bool progress = false;                       // a progress bar on stderr for plans that last
     unsigned jobs = 1;
 };
 

@@ -1,9 +1,11 @@
 // What a long run shows while it goes on, on stderr: on a terminal a progress bar redrawn a few
-// times a second (runs done / known, rate, elapsed, estimated time left, failures); otherwise a
-// plain line every ten seconds, for logs; nothing when quiet.
+// times a second (runs done / known and the share of the work, rate, elapsed, estimated time left,
+// failures); otherwise a plain line every ten seconds, for logs; nothing when quiet. With
+// `show_after`, nothing at all for work that ends sooner (a quick `tbsim run` stays quiet).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -11,9 +13,13 @@
 
 namespace tbsim::app {
 
+/// How long a single run or plan goes before its progress shows (`show_after`).
+inline constexpr std::chrono::milliseconds kProgressAfter{1500};
+
 class ProgressDisplay {
 public:
-    ProgressDisplay(const sim::RunProgress& progress, std::string label, bool quiet);
+    ProgressDisplay(const sim::RunProgress& progress, std::string label, bool quiet,
+                    std::chrono::milliseconds show_after = std::chrono::milliseconds(0));
     ~ProgressDisplay();
     ProgressDisplay(const ProgressDisplay&) = delete;
     ProgressDisplay& operator=(const ProgressDisplay&) = delete;
@@ -26,7 +32,9 @@ private:
     std::string label_;
     bool terminal_ = false;
     bool quiet_ = false;
+    std::chrono::milliseconds show_after_;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> shown_{false};  // something was drawn
     std::thread thread_;
 };
 

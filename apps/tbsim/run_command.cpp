@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "apps/tbsim/app_context.hpp"
+#include "apps/tbsim/progress_display.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/run_store.hpp"
 #include "sim/scenario/study_output.hpp"
@@ -34,7 +35,16 @@ RunOutcome run_scenario(const RunRequest& request) {
     const auto& h = study.header;
     const std::string dir = request.out_dir.empty() ? "out/" + study.name : request.out_dir;
     sim::ResumeFolder kept(dir);
-    const auto runs = sim::run_study(study, request.jobs, &kept);
+    sim::RunProgress progress;
+    sim::RunOptions options;
+    options.jobs = request.jobs;
+    options.store = &kept;
+    options.progress = &progress;
+    sim::StudyRuns runs;
+    {
+        ProgressDisplay display(progress, fmt::format("run {}", study.name), !request.progress, kProgressAfter);
+        runs = sim::run_study(study, options).runs;
+    }
     const auto results = sim::summarize_study(study, runs);
     const auto files = sim::study_files(study, runs, results);
     RunOutcome outcome;

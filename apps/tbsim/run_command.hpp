@@ -20,6 +20,7 @@ struct RunRequest {
     unsigned jobs = 1;
     std::optional<std::string> search_key;  // --search
     std::optional<std::string> until;       // --until
+    bool progress = false;                  // a progress bar on stderr for runs that last
 };
 
 struct RunOutcome {

@@ -91,7 +91,7 @@ public:
     const sim::ScenarioHeader& header() const override { return header_; }
 
 protected:
-    Run simulate(std::uint64_t replication, sim::RunOutputs, unsigned) const override {
+    Run simulate(std::uint64_t replication, sim::RunOutputs, unsigned, sim::RunTicker&) const override {
         sim::Simulation sim(header_.seed, replication);
         ReplicationBenchmark bench(sim, spec_);
         bench.start();

@@ -148,8 +148,8 @@ public:
     const sim::ScenarioHeader& header() const override { return spec_.header; }
 
 protected:
-    Run simulate(std::uint64_t replication, sim::RunOutputs outputs, unsigned threads) const override {
-        auto point = simulate_point(spec_, replication, outputs == sim::RunOutputs::figures_and_tables, threads);
+    Run simulate(std::uint64_t replication, sim::RunOutputs outputs, unsigned threads, sim::RunTicker& ticker) const override {
+        auto point = simulate_point(spec_, replication, outputs == sim::RunOutputs::figures_and_tables, threads, &ticker);
         Run run{std::move(point.figures), {}, point.events};
         if (point.series) run.tables.push_back(std::move(*point.series));
         return run;
@@ -216,9 +216,20 @@ struct PlaneRun {
     }
 };
 
+// Runs `sim` over [0, duration) in a hundred steps, telling `ticker` (if any) a hundredth at a time.
+// The same events in the same order as one call: nothing happens between the steps.
+void run_in_steps(sim::Simulation& sim, sim::Time duration, sim::RunTicker* ticker) {
+    constexpr std::int64_t kSteps = 100;
+    for (std::int64_t k = 1; k <= kSteps; ++k) {
+        sim.run_before(sim::Time::from_ns(duration.ns() / kSteps * k + (k == kSteps ? duration.ns() % kSteps : 0)));
+        if (ticker != nullptr) ticker->add(sim::RunTicker::kWhole / kSteps);
+    }
+}
+
 // Runs the servers in `parts` partitions on up to `threads` threads, adding each partition's
-// accounts to `whole` in partition order.
-void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::int64_t parts, unsigned threads, PlaneRun& whole) {
+// accounts to `whole` in partition order; `ticker` hears each partition's share as it ends.
+void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::int64_t parts, unsigned threads, PlaneRun& whole,
+                    sim::RunTicker* ticker) {
     const std::int64_t servers = spec.deployment.servers;
     std::vector<std::unique_ptr<PlaneRun>> finished(static_cast<std::size_t>(parts));
     std::size_t added = 0;
@@ -236,6 +247,10 @@ void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::i
             part->sim.run_before(spec.header.duration);
             part->task_runs = plane.task_runs();
             part->events = part->sim.events_processed();
+        }
+        if (ticker != nullptr) {
+            const auto whole_run = static_cast<std::int64_t>(sim::RunTicker::kWhole);
+            ticker->add(static_cast<std::uint64_t>(whole_run * (i + 1) / parts - whole_run * i / parts));
         }
         const std::lock_guard lock(mutex);
         finished[k] = std::move(part);
@@ -260,7 +275,7 @@ std::int64_t partition_count(const OpenStackSpec& spec) {
     return (d.servers + spec.partition_servers - 1) / spec.partition_servers;
 }
 
-PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series, unsigned threads) {
+PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series, unsigned threads, sim::RunTicker* ticker) {
     const auto& h = spec.header;
     PlaneRun whole(spec, replication);
     auto& net = whole.net;
@@ -269,7 +284,7 @@ PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bo
     std::optional<RallyFigures> rally_figures;
     sim::Time rally_start, rally_end;
     if (const std::int64_t parts = partition_count(spec); parts > 1) {
-        run_partitions(spec, replication, parts, threads, whole);
+        run_partitions(spec, replication, parts, threads, whole, ticker);
     } else {
         auto& sim = whole.sim;
         ControlPlane plane(sim, calls, spec.profile, spec.deployment, spec.phases);
@@ -290,7 +305,7 @@ PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bo
         RallyRun rally(sim, lifecycle, spec.rally);
         if (has_servers) rally.start();
 
-        sim.run_before(h.duration);
+        run_in_steps(sim, h.duration, ticker);
         whole.task_runs = plane.task_runs();
         whole.events = sim.events_processed();
         if (!spec.operations.empty() || spec.rally.times > 0)

@@ -20,6 +20,7 @@
 #include "models/openstack/openstack_figures.hpp"
 #include "models/openstack/rally.hpp"
 #include "models/openstack/release_profile.hpp"
+#include "sim/scenario/run_ticker.hpp"
 #include "sim/scenario/scenario_model.hpp"
 
 namespace tbsim::models::openstack {
@@ -63,7 +64,8 @@ std::int64_t partition_count(const OpenStackSpec& spec);
 
 /// Simulates `spec`, replication `replication`, on up to `threads` threads when its servers are
 /// independent (see partition_servers); the results do not depend on `threads`.
-PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series = false, unsigned threads = 1);
+PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bool with_series = false, unsigned threads = 1,
+                        sim::RunTicker* ticker = nullptr);
 
 /// The spec of an openstack scenario's root (no sweep): what validation replays.
 OpenStackSpec read_openstack_spec(const sim::ConfigNode& root, const sim::ScenarioHeader& header);

@@ -46,7 +46,7 @@ public:
     const sim::ScenarioHeader& header() const override { return header_; }
 
 protected:
-    Run simulate(std::uint64_t replication, sim::RunOutputs outputs, unsigned) const override {
+    Run simulate(std::uint64_t replication, sim::RunOutputs outputs, unsigned, sim::RunTicker&) const override {
         sim::Simulation sim(header_.seed, replication);
         sim::net::Network net(sim, topology_, bin_);
         for (const auto& s : streams_) net.tag(s.tag);  // stable tag order: declaration order

@@ -18,6 +18,7 @@
 #include "sim/config/param_doc.hpp"
 #include "sim/output/csv_table.hpp"
 #include "sim/output/figures.hpp"
+#include "sim/scenario/run_ticker.hpp"
 #include "sim/scenario/scenario_header.hpp"
 
 namespace tbsim::sim {
@@ -38,8 +39,9 @@ public:
     virtual const ScenarioHeader& header() const = 0;
     /// Runs replication `replication` from time zero to the scenario's duration. `threads`: how many
     /// threads the run may use inside itself (a model that can split a run into independent parts);
-    /// its results never depend on it.
-    virtual RunResult run(std::uint64_t replication, RunOutputs outputs = RunOutputs::figures_and_tables, unsigned threads = 1) const = 0;
+    /// its results never depend on it. `ticker`, if given, hears how far the run has got.
+    virtual RunResult run(std::uint64_t replication, RunOutputs outputs = RunOutputs::figures_and_tables, unsigned threads = 1,
+                          RunTicker* ticker = nullptr) const = 0;
     /// A readable account of (pooled) figures, several lines, for the terminal.
     virtual std::string account(const FigureRecord& figures) const = 0;
     /// The main figures in one line (a point of a sweep).
@@ -50,8 +52,9 @@ public:
 template <class Figures>
 class ModelScenario : public PreparedScenario {
 public:
-    RunResult run(std::uint64_t replication, RunOutputs outputs, unsigned threads) const final {
-        auto r = simulate(replication, outputs, threads);
+    RunResult run(std::uint64_t replication, RunOutputs outputs, unsigned threads, RunTicker* ticker) const final {
+        RunTicker silent;
+        auto r = simulate(replication, outputs, threads, ticker != nullptr ? *ticker : silent);
         return RunResult{record_figures(r.figures), std::move(r.tables), r.events};
     }
     std::string account(const FigureRecord& figures) const final { return account_of(restore_figures<Figures>(figures)); }
@@ -63,7 +66,8 @@ protected:
         std::vector<CsvTable> tables;
         std::uint64_t events = 0;
     };
-    virtual Run simulate(std::uint64_t replication, RunOutputs outputs, unsigned threads) const = 0;
+    /// `ticker` hears how far the run has got (thousandths of it); a model may say nothing.
+    virtual Run simulate(std::uint64_t replication, RunOutputs outputs, unsigned threads, RunTicker& ticker) const = 0;
     virtual std::string account_of(const Figures& figures) const = 0;
     virtual std::string headline_of(const Figures& figures) const = 0;
 };

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -41,14 +42,17 @@ RunReport run_study(const Study& study, const RunOptions& options) {
             if (kept && options.progress != nullptr) ++options.progress->kept;
             lock.unlock();
             std::exception_ptr error;
+            std::optional<RunTicker> ticker;
+            if (options.progress != nullptr) ticker.emplace(options.progress->thousandths);
             if (!result) {
                 try {
                     if (!point.scenario) throw std::runtime_error("no store holds this run (a shard has not finished?)");
-                    result = point.scenario->run(task.replication, outputs, threads_per_run);
+                    result = point.scenario->run(task.replication, outputs, threads_per_run, ticker ? &*ticker : nullptr);
                 } catch (...) {
                     error = std::current_exception();
                 }
             }
+            if (ticker) ticker->finish();
             lock.lock();
             if (error) {
                 std::string why = "unknown error";

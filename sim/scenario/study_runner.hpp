@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct RunProgress {
     std::atomic<std::size_t> finished{0};  // runs done or failed, kept ones included
     std::atomic<std::size_t> kept{0};      // runs found in the store
     std::atomic<std::size_t> failed{0};
+    std::atomic<std::uint64_t> thousandths{0};  // of runs done, summed (run_ticker.hpp): runs in progress count their part
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -1,4 +1,6 @@
 // The OpenStack model's mechanisms on tiny set-ups built in code, with numbers worked out by hand.
+#include <atomic>
+
 #include <doctest/doctest.h>
 
 #include "models/openstack/openstack_scenario.hpp"
@@ -299,4 +301,44 @@ TEST_CASE("only servers that never interact are partitioned: a queueing or lossy
     CHECK(changed([](OpenStackSpec& s) { s.deployment.sites = 8; }) == 1);
     CHECK(changed([](OpenStackSpec& s) { s.partition_servers = 0; }) == 1);
     CHECK(changed([](OpenStackSpec& s) { s.partition_servers = 61; }) == 1);
+}
+
+TEST_CASE("a run tells its ticker how far it has got, in steps, and its figures do not change") {
+    // One simulation (a queueing uplink keeps the plane whole) and one in partitions: each reports
+    // its share as it goes and ends at a whole run; the figures are those of a run told nothing.
+    const std::vector<std::string> keys{"deployment.servers=30", "deployment.vms_per_server=5", "duration=2min"};
+    for (const char* variant : {"deployment.uplink.queueing=true", "partition_servers=4"}) {
+        auto k = keys;
+        k.push_back(variant);
+        const auto study = load_shipped("scenarios/openstack/plan.yaml", k);
+        const auto& scenario = *study.points.front().scenario;
+        std::atomic<std::uint64_t> total{0};
+        sim::RunTicker ticker(total);
+        const auto told = scenario.run(0, sim::RunOutputs::figures_and_tables, 2, &ticker);
+        INFO(variant);
+        CHECK(total.load() == sim::RunTicker::kWhole);  // every step reported, nothing twice
+        ticker.finish();
+        CHECK(total.load() == sim::RunTicker::kWhole);  // nothing left to top up
+        const auto silent = scenario.run(0, sim::RunOutputs::figures_and_tables, 2);
+        CHECK(figures_json(told).dump() == figures_json(silent).dump());
+        CHECK(told.tables.front().text() == silent.tables.front().text());
+    }
+}
+
+TEST_CASE("a ticker never counts past a whole run, and a run that says nothing counts whole when it ends") {
+    std::atomic<std::uint64_t> total{0};
+    {
+        sim::RunTicker quiet_run(total);
+        quiet_run.finish();
+    }
+    CHECK(total.load() == 1000);
+    sim::RunTicker chatty(total);
+    chatty.add(600);
+    chatty.add(600);  // past the end: only 400 count
+    CHECK(total.load() == 2000);
+    chatty.finish();
+    CHECK(total.load() == 2000);
+    sim::RunTicker nowhere;  // counts nowhere, and does not fail
+    nowhere.add(5);
+    nowhere.finish();
 }

@@ -121,7 +121,7 @@ public:
     mutable int* runs = nullptr;
     ScenarioHeader h;
     const ScenarioHeader& header() const override { return h; }
-    RunResult run(std::uint64_t r, RunOutputs, unsigned) const override {
+    RunResult run(std::uint64_t r, RunOutputs, unsigned, RunTicker*) const override {
         ++*runs;
         RunResult out;
         out.figures.add("value", static_cast<double>(r * 10));
@@ -141,15 +141,21 @@ public:
     void save(const std::string& identity, std::uint64_t r, const RunResult& result) override { kept[{identity, r}] = result; }
 };
 
+// One point, "point-a", of three replications of a CountingScenario counting into `runs`.
+Study counting_study(int& runs) {
+    auto scenario = std::make_unique<CountingScenario>();
+    scenario->runs = &runs;
+    scenario->h.replications = 3;
+    Study study;
+    study.points.push_back({{}, std::move(scenario), "point-a", 3});
+    return study;
+}
+
 }  // namespace
 
 TEST_CASE("replications already kept are reused, new ones are kept as they end") {
     int runs_done = 0;
-    auto scenario = std::make_unique<CountingScenario>();
-    scenario->runs = &runs_done;
-    scenario->h.replications = 3;
-    Study study;
-    study.points.push_back({{}, std::move(scenario), "point-a", 3});
+    const Study study = counting_study(runs_done);
     MemoryStore store;
     RunResult earlier;
     earlier.figures.add("value", 999.0);  // a replication done before an interruption
@@ -161,4 +167,22 @@ TEST_CASE("replications already kept are reused, new ones are kept as they end")
     CHECK(*runs[0][1].figures.number("value") == 999.0);
     CHECK(*runs[0][2].figures.number("value") == 20.0);
     CHECK(store.kept.size() == 4);
+}
+
+TEST_CASE("the progress of a study counts every run whole at its end, kept ones too") {
+    // Three replications, one kept from before: the share done reaches three whole runs, the
+    // runs that said nothing of their progress counted when they ended.
+    int runs_done = 0;
+    const Study study = counting_study(runs_done);
+    MemoryStore store;
+    store.kept[{"point-a", 1}] = RunResult{};
+    RunProgress progress;
+    RunOptions options;
+    options.store = &store;
+    options.progress = &progress;
+    run_study(study, options);
+    CHECK(progress.known == 3);
+    CHECK(progress.finished == 3);
+    CHECK(progress.kept == 1);
+    CHECK(progress.thousandths == 3 * RunTicker::kWhole);
 }
