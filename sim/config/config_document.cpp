@@ -189,7 +189,10 @@ void ConfigDocument::check_node(const YAML::Node& node, const std::string& path)
     static const std::set<std::string> kNone;
     const std::set<std::string>& known = found == known_keys_.end() ? kNone : found->second;
     for (const auto& item : node) {
-        const auto key = item.first.as<std::string>();
+        // YAML allows any node as a key ("? [a, b]: 1", "? : 1"); a scenario's keys are names.
+        if (!item.first.IsScalar())
+            throw ConfigError(fmt::format("{}: a key must be a plain name, not a list, a map or nothing", where(item.first, path)));
+        const auto key = item.first.Scalar();
         const std::string child = join_path(path, key);
         if (known.count(key) == 0) {
             std::string hint;

@@ -53,7 +53,10 @@ bool ConfigNode::has(std::string_view key) const { return node_.IsMap() && node_
 std::vector<std::string> ConfigNode::keys() const {
     std::vector<std::string> out;
     if (!node_.IsMap()) return out;
-    for (const auto& item : node_) out.push_back(item.first.as<std::string>());
+    for (const auto& item : node_) {
+        if (!item.first.IsScalar()) fail("a key must be a plain name, not a list, a map or nothing");
+        out.push_back(item.first.Scalar());
+    }
     return out;
 }
 

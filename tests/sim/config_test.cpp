@@ -77,6 +77,16 @@ TEST_CASE("missing required keys and wrong types are refused") {
     CHECK(error_of("name: x\nseed: 1\nduration: 0s\n") == "fig.yaml:3:11: duration: must be greater than zero");
 }
 
+TEST_CASE("a key that is not a plain name (a list, a map, nothing) is refused with its position, not a crash") {
+    // Found by fuzz_scenario: YAML's explicit keys ("? ...") made the key check throw yaml-cpp's
+    // conversion error, which nothing caught.
+    std::string yaml = kGood;
+    yaml.replace(yaml.find("      latency: 10ms"), 19, "      ? [x, y]\n      : 10ms");
+    CHECK(error_of(yaml) == "fig.yaml:9:9: topology.links[0]: a key must be a plain name, not a list, a map or nothing");
+    CHECK(error_of(kGood + "? {a: 1}\n: 2\n") == "fig.yaml:11:3: (top level): a key must be a plain name, not a list, a map or nothing");
+    CHECK(error_of(kGood + "? \n: 2\n").find(": a key must be a plain name") != std::string::npos);
+}
+
 TEST_CASE("YAML syntax errors carry a position") {
     CHECK(error_of("name: [unclosed\n").rfind("fig.yaml:", 0) == 0);
 }
