@@ -78,15 +78,9 @@ PlanOutcome run_plan(const PlanRequest& request) {
         overrides.push_back(option("--max-servers-for", fmt::format("deployment.servers={}", std::max<std::int64_t>(found.largest, 1))));
     }
     const auto study = sim::load_study(text, overrides, app_context());
-    sim::RunProgress progress;
     sim::RunOptions options;
     options.jobs = request.jobs;
-    options.progress = &progress;
-    sim::StudyRuns runs;
-    {
-        ProgressDisplay display(progress, "plan", !request.progress, kProgressAfter);
-        runs = sim::run_study(study, options).runs;
-    }
+    const auto runs = run_with_progress(study, options, "plan", request.progress);
     const auto results = sim::summarize_study(study, runs);
     const auto events = search_events + results.events;
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

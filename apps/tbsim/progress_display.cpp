@@ -78,4 +78,11 @@ std::string ProgressDisplay::line(bool bar) const {
     return out;
 }
 
+sim::StudyRuns run_with_progress(const sim::Study& study, sim::RunOptions options, const std::string& label, bool show) {
+    sim::RunProgress progress;
+    options.progress = &progress;
+    ProgressDisplay display(progress, label, !show, std::chrono::milliseconds(1500));
+    return sim::run_study(study, options).runs;
+}
+
 }  // namespace tbsim::app

@@ -9,12 +9,10 @@
 #include <string>
 #include <thread>
 
+#include "sim/scenario/study.hpp"
 #include "sim/scenario/study_runner.hpp"
 
 namespace tbsim::app {
-
-/// How long a single run or plan goes before its progress shows (`show_after`).
-inline constexpr std::chrono::milliseconds kProgressAfter{1500};
 
 class ProgressDisplay {
 public:
@@ -37,5 +35,9 @@ private:
     std::atomic<bool> shown_{false};  // something was drawn
     std::thread thread_;
 };
+
+/// Runs `study` as `options` say (their progress is set here) and, when `show`, draws its progress
+/// as "LABEL [###...] ..." on stderr once the runs have lasted 1.5 s (`tbsim run`, `tbsim plan`).
+sim::StudyRuns run_with_progress(const sim::Study& study, sim::RunOptions options, const std::string& label, bool show);
 
 }  // namespace tbsim::app

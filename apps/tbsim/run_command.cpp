@@ -35,16 +35,10 @@ RunOutcome run_scenario(const RunRequest& request) {
     const auto& h = study.header;
     const std::string dir = request.out_dir.empty() ? "out/" + study.name : request.out_dir;
     sim::ResumeFolder kept(dir);
-    sim::RunProgress progress;
     sim::RunOptions options;
     options.jobs = request.jobs;
     options.store = &kept;
-    options.progress = &progress;
-    sim::StudyRuns runs;
-    {
-        ProgressDisplay display(progress, fmt::format("run {}", study.name), !request.progress, kProgressAfter);
-        runs = sim::run_study(study, options).runs;
-    }
+    const auto runs = run_with_progress(study, options, "run " + study.name, request.progress);
     const auto results = sim::summarize_study(study, runs);
     const auto files = sim::study_files(study, runs, results);
     RunOutcome outcome;

@@ -2,12 +2,14 @@
 // every kind of broken trace refused with FILE:LINE and what is wrong.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 
 #include "sim/config/config_error.hpp"
+#include "validation/readers/json_field.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
 
@@ -149,21 +151,59 @@ TEST_CASE("a count in meta.json that is not a whole number of its type is refuse
     CHECK(with_period("100000.0") == "no error");  // a whole number written with a point is one
 }
 
-TEST_CASE("a capture whose meta.json has a number too large for a double is refused (found by fuzz_openstack_capture)") {
+namespace {
+
+// The error reading idle-c1-i0's capture with its meta.json changed by `edit` (a copy in a
+// scratch folder "tbsim-trace-reader-capture-NAME"), or "no error".
+template <class Edit>
+std::string capture_error_with_meta(const std::string& name, Edit edit) {
     const auto from = std::string(TBSIM_SOURCE_DIR) + "/validation/traces/openstack-zed/idle-c1-i0/";
-    const auto dir = fs::temp_directory_path() / "tbsim-trace-reader-capture-huge";
+    const auto dir = fs::temp_directory_path() / ("tbsim-trace-reader-capture-" + name);
     fs::remove_all(dir);
     fs::create_directories(dir);
     fs::copy_file(from + "series.csv.gz", dir / "series.csv.gz");
     std::ifstream in(from + "meta.json");
     std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    meta.replace(meta.find("\"duration_s\": 600"), 17, "\"duration_s\": 4e99999999");
+    edit(meta);
     std::ofstream(dir / "meta.json") << meta;
-    std::string e = "no error";
     try {
         tbsim::validation::read_openstack_capture(dir.string());
     } catch (const tbsim::sim::ConfigError& x) {
-        e = x.what();
+        return x.what();
     }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("a capture whose meta.json has a number too large for a double is refused (found by fuzz_openstack_capture)") {
+    const auto e = capture_error_with_meta("huge", [](std::string& meta) {
+        meta.replace(meta.find("\"duration_s\": 600"), 17, "\"duration_s\": 4e99999999");
+    });
     CHECK(e.find("meta.json: not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("both readers' meta.json: text that is not JSON is refused at its line, counts only within their type") {
+    // The capture reader shares the testbed's (validation/readers/json_field.hpp): a syntax error
+    // names the line, as trace.csv's errors do.
+    long line = 0;
+    const auto e = capture_error_with_meta("syntax", [&](std::string& meta) {
+        meta.replace(meta.find("\"computes\": 1,"), 14, "\"computes\": 1,,");
+        line = 1 + std::count(meta.begin(), meta.begin() + static_cast<std::ptrdiff_t>(meta.find(",,")), '\n');
+    });
+    CHECK(e == (fs::temp_directory_path() / "tbsim-trace-reader-capture-syntax" / "meta.json").string() + ":" + std::to_string(line) +
+                   ": not valid JSON");
+
+    // An unsigned count: its whole range, nothing negative, nothing beyond.
+    auto read_u32 = [](const std::string& text) {
+        try {
+            return std::to_string(tbsim::validation::json_field<std::uint32_t>(nlohmann::json::parse(text), "n", "m.json"));
+        } catch (const tbsim::sim::ConfigError& x) {
+            return std::string(x.what());
+        }
+    };
+    CHECK(read_u32(R"({"n": 4294967295.0})") == "4294967295");
+    CHECK(read_u32(R"({"n": 4294967296.0})") == "m.json: key 'n': expected a whole number, got 4294967296.0");
+    CHECK(read_u32(R"({"n": 4294967296})") == "m.json: key 'n': 4294967296 is too large");
+    CHECK(read_u32(R"({"n": -1})") == "m.json: key 'n': -1 is negative");
 }

@@ -21,22 +21,9 @@ using Json = nlohmann::json;
 
 [[noreturn]] void fail(const std::string& where, const std::string& message) { throw sim::ConfigError(fmt::format("{}: {}", where, message)); }
 
-
 void read_meta(OpenStackCapture& c) {
     const auto path = (fs::path(c.folder) / "meta.json").string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "no such file");
-    std::stringstream text;
-    text << in.rdbuf();
-    Json meta;
-    try {
-        meta = Json::parse(text.str());
-    } catch (const Json::parse_error& e) {
-        fail(path, fmt::format("not valid JSON (byte {})", e.byte));
-    } catch (const Json::exception& e) {
-        // A number too large for a double ("1e99999") and the like: not a parse error to nlohmann.
-        fail(path, fmt::format("not valid JSON: {}", e.what()));
-    }
+    const Json meta = read_json_file(path);
     const auto format = json_field<std::string>(meta, "format", path);
     if (format != "tbsim openstack capture 1") fail(path, fmt::format("format \"{}\": expected \"tbsim openstack capture 1\"", format));
     c.release = json_field<std::string>(meta, "release", path);

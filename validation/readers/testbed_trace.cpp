@@ -22,26 +22,6 @@ using Json = nlohmann::json;
 
 [[noreturn]] void fail(const std::string& where, const std::string& message) { throw sim::ConfigError(fmt::format("{}: {}", where, message)); }
 
-Json read_json(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "no such file");
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string s = text.str();
-    try {
-        return Json::parse(s);
-    } catch (const Json::parse_error& e) {
-        const auto at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, s.size());
-        const auto line = 1 + std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-        fail(fmt::format("{}:{}", path, line), "not valid JSON");
-    } catch (const Json::exception& e) {
-        // A number too large for a double ("1e99999") and the like: not a parse error to nlohmann.
-        fail(path, fmt::format("not valid JSON: {}", e.what()));
-    }
-}
-
-
-
 models::mysqlrep::BenchmarkPhase parse_phase(const TableReader& t, std::size_t row) {
     const auto& s = t.text(row, 1);
     if (const auto p = models::mysqlrep::phase_named(s)) return *p;
@@ -56,7 +36,7 @@ models::mysqlrep::BenchmarkOp parse_op(const TableReader& t, std::size_t row) {
 
 void read_meta(const std::string& folder, TestbedTrace& trace) {
     const auto path = (fs::path(folder) / "meta.json").string();
-    const Json meta = read_json(path);
+    const Json meta = read_json_file(path);
     const auto format = json_field<std::string>(meta, "format", path);
     if (format != "tbsim-testbed trace 1") fail(path, fmt::format("format \"{}\": expected \"tbsim-testbed trace 1\"", format));
     trace.instances = json_field<std::int64_t>(meta, "instances", path);
