@@ -19,10 +19,12 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
     first_server_ = static_cast<std::size_t>(range.first);
     vms_.assign(static_cast<std::size_t>(range.end - range.first), static_cast<std::int32_t>(deployment.vms_per_server));
     std::vector<std::string> keys;
-    for (const auto& service : profile.services)
-        for (const auto& task : service.tasks) {
+    std::vector<std::size_t> service_of;  // each task's service, an index into profile.services
+    for (std::size_t v = 0; v < profile.services.size(); ++v)
+        for (const auto& task : profile.services[v].tasks) {
             tasks_.push_back(&task);
-            keys.push_back(fmt::format("{}.{}", service.name, task.name));
+            keys.push_back(fmt::format("{}.{}", profile.services[v].name, task.name));
+            service_of.push_back(v);
         }
     TBSIM_CHECK(tasks_.size() <= UINT16_MAX, "too many tasks in a release profile");
     // Servers started together share each task's first run (one draw for the plane, the same in every
@@ -36,16 +38,33 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
     made.reserve(vms_.size() * tasks_.size());
     for (std::int64_t s = range.first; s < range.end; ++s) {
         sim::Time started;
+        std::vector<sim::Time> first_pass;  // per service: when its periodic loop first ran, after `started`
         if (deployment.start_spread) {
             auto rng = sim.rng(fmt::format("openstack/{}/start", server_name(s)));
             started = deployment.start_spread->scaled(rng.uniform01());
+            for (const ServiceSpec& service : profile.services) {
+                if (!service.first_pass_delay.is_random()) {
+                    first_pass.push_back(sim::Time::from_seconds(service.first_pass_delay.mean()));
+                    continue;
+                }
+                auto pass_rng = sim.rng(fmt::format("openstack/{}/{}/first-pass", server_name(s), service.name));
+                first_pass.push_back(sim::Time::from_seconds(service.first_pass_delay.draw(pass_rng)));
+            }
         }
         for (std::size_t t = 0; t < tasks_.size(); ++t) {
             Runner r{sim.rng(fmt::format("openstack/{}/{}", server_name(s), keys[t])), {}, {}, static_cast<std::uint32_t>(s),
                      static_cast<std::uint16_t>(t), 0, 0, static_cast<std::int32_t>(deployment.vms_per_server)};
             const auto pinned = pinned_phases.find(keys[t]);
             if (pinned != pinned_phases.end()) r.next_call = pinned->second;
-            else if (deployment.start_spread) r.next_call = plane_phases[t] + started;
+            else if (deployment.start_spread) {
+                // The plane's runs are at plane_phases[t] + k periods (k = 0 the first one in the
+                // simulated window); a server that started later runs `offset` after each of them,
+                // so a run pushed past the period stands for the previous one, inside the window.
+                const sim::Time offset = started + (tasks_[t]->run_immediately ? first_pass[service_of[t]] : sim::Time());
+                r.next_call = plane_phases[t] + offset;
+                const sim::Time period = tasks_[t]->period;
+                if (plane_phases[t] < period && r.next_call >= period) r.next_call = r.next_call - period;
+            }
             else r.next_call = sim::Time::from_seconds(tasks_[t]->phase.draw(r.rng));
             made.push_back(std::move(r));
         }

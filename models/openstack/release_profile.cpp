@@ -141,6 +141,9 @@ const sim::ParamTable<TaskSpec>& task_table() {
                 [](const TaskSpec&) { return std::string("U(0, period)"); }),
             param("jitter", &TaskSpec::jitter, "each period x (1 + U(0, jitter))"),
             param("gap", &TaskSpec::gap, "work on the server between consecutive calls", Check::non_negative),
+            param("run_immediately", &TaskSpec::run_immediately,
+                  "first run at the service's first pass (first_pass_delay after each server started), not at phase; "
+                  "only for servers started together (start_spread)"),
             list("calls", &TaskSpec::calls, call_table(), "the calls of a run").required(),
         },
         [](const sim::ConfigNode& map, TaskSpec& task) {
@@ -154,6 +157,9 @@ const sim::ParamTable<ServiceSpec>& service_table() {
         "service (a compute server's service)",
         {
             param("name", &ServiceSpec::name, "nova-compute, nova-network, cinder-volume, ...").required(),
+            sim::distribution_param("first_pass_delay", &ServiceSpec::first_pass_delay, sim::ValueKind::duration,
+                                    "the periodic loop's first pass after the service started, each server its own draw "
+                                    "(nova's periodic_fuzzy_delay); run_immediately tasks run first then"),
             list("tasks", &ServiceSpec::tasks, task_table(), "its periodic tasks").required(),
         }};
     return t;

@@ -80,11 +80,18 @@ struct TaskSpec {
     sim::ValueDistribution phase = sim::ValueDistribution::uniform(0.0, 60.0);  // seconds to the first run
     sim::Fraction jitter{0.0};            // each period x (1 + U(0, jitter))
     sim::Time gap;                        // work on the server between consecutive calls
+    // oslo.service's run_immediately: the first run comes at the service's periodic loop's first
+    // pass (each server's own, first_pass_delay after it started), not on the task's own grid.
+    bool run_immediately = false;
     std::vector<CallSpec> calls;
 };
 
 struct ServiceSpec {
     std::string name;
+    // nova's periodic_fuzzy_delay: the periodic loop's first pass comes this long after the service
+    // started, one draw per server (seconds). Only tasks that run_immediately feel it: the others
+    // stay on the grid of their spacing from when the service was started.
+    sim::ValueDistribution first_pass_delay = sim::ValueDistribution::constant(0.0);
     std::vector<TaskSpec> tasks;
 };
 

@@ -131,6 +131,30 @@ TEST_CASE("servers started together run their tasks in phase, within the start s
     CHECK(simulate_point(parted, 0).figures.total.max_kbps == doctest::Approx(8 * one));
 }
 
+TEST_CASE("a task that runs immediately runs at each server's first pass, the others keep the plane's phase") {
+    // nova's periodic_fuzzy_delay: each server's periodic loop first runs first_pass_delay after it
+    // started, and only run_immediately tasks run then (oslo.service). Eight servers started together.
+    const std::string delayed = with(with(with(kOneCall, "        phase: 0s\n", ""), "  - name: svc\n",
+                                          "  - name: svc\n    first_pass_delay: {uniform: [0s, 10s]}\n"),
+                                     "        period: 10s\n", "        period: 10s\n        run_immediately: true\n");
+    auto spec = [&](const std::string& yaml, std::int64_t servers) {
+        auto s = spec_with(yaml, servers);
+        s.deployment.start_spread = sim::Time::zero();
+        return s;
+    };
+    const auto one = simulate_point(spec(delayed, 1), 0).figures;
+    REQUIRE(one.total.max_kbps > 0.0);
+    const auto eight = simulate_point(spec(delayed, 8), 0).figures;
+    // Eight first passes drawn over the 10 s period: the calls no longer share one bin.
+    CHECK(eight.total.max_kbps < 8 * one.total.max_kbps);
+    // A pass pushed past the period stands for the run before it: every server runs six times in 60 s.
+    CHECK(eight.total.bytes == doctest::Approx(8 * one.total.bytes));
+    // Without run_immediately the delay does not matter: the servers' calls share every bin.
+    const std::string on_grid = with(delayed, "        run_immediately: true\n", "");
+    const double grid_one = simulate_point(spec(on_grid, 1), 0).figures.total.max_kbps;
+    CHECK(simulate_point(spec(on_grid, 8), 0).figures.total.max_kbps == doctest::Approx(8 * grid_one));
+}
+
 TEST_CASE("a saturated uplink queues control messages and its bins never exceed its capacity") {
     auto spec = spec_with(kOneCall, 400);  // 400 calls at t = 0 (phase 0 s) onto a 1 Mb/s uplink
     spec.deployment.uplink.bandwidth = sim::DataRate{1e6};
