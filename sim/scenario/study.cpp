@@ -124,6 +124,24 @@ std::optional<StudyPoint> prepare_point(const ScenarioText& base, const std::vec
     return point;
 }
 
+// A command-line override of a key the sweep varies would be replaced at every point without a
+// word: refuse it, and say how to get what was meant.
+void refuse_overrides_of_axes(const std::vector<Override>& overrides, const SweepSpec& sweep, bool sweep_file) {
+    for (const auto& o : overrides) {
+        const std::string key = o.assignment.substr(0, o.assignment.find('='));
+        for (std::size_t a = 0; a < sweep.axes.size(); ++a) {
+            const std::string& axis = sweep.axes[a].key;
+            if (key != axis && !key.starts_with(axis + ".")) continue;
+            const std::string where = o.origin ? o.origin->value_at : "--set " + o.assignment;
+            const std::string remedy = sweep_file ? "run the base scenario with it, or change the axis in the sweep file"
+                                                  : fmt::format("set the axis's values instead (--set sweep.axes.{}.values=[...]) "
+                                                                "or leave the sweep out (--set sweep=null)", a);
+            throw ConfigError(fmt::format("{}: {} is an axis of the sweep ({}), whose values would replace it at every point; {}",
+                                          where, key, sweep.axes[a].position, remedy));
+        }
+    }
+}
+
 }  // namespace
 
 std::string Study::label(const StudyPoint& point) const {
@@ -188,6 +206,7 @@ Study load_study(const ScenarioText& file, const std::vector<Override>& override
         for (const auto& o : overrides) doc->apply_override(o.assignment, o.origin);
         if (auto s = doc->root().child("sweep"); s && !s->is_null()) study.sweep = read_sweep(*s);
     }
+    refuse_overrides_of_axes(overrides, study.sweep, base.source != file.source);
     for (const auto& at : study.sweep.points())
         if (auto point = prepare_point(base, overrides, study.sweep, at, context)) study.points.push_back(std::move(*point));
     if (study.points.empty()) {

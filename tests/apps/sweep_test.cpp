@@ -111,3 +111,22 @@ TEST_CASE("--set sweep=null runs a sweeping scenario's base point, and --search 
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--until max_kbs<=300kbps: the model has no figure 'max_kbs'") != std::string::npos);
 }
+
+TEST_CASE("--set of a key the sweep varies stops with exit 2, naming the axis and how to run one value") {
+    // The axis's values are applied after the command line's: the --set would be dropped silently.
+    const std::string dir = scratch_dir("sweep-set-axis");
+    write_text(dir + "/servers.yaml", kOpenStackSweep);
+    const auto r = run_tbsim("run " + dir + "/servers.yaml --set deployment.servers=3 --out " + dir + "/out");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("--set deployment.servers=3: deployment.servers is an axis of the sweep (" + dir + "/servers.yaml:8:13)", 0) == 0);
+    CHECK(r.err.find("--set sweep=null") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+    // What the message offers works: one value through the axis, or the sweep left out.
+    const auto axis = nlohmann::json::parse(run_tbsim("run " + dir + "/servers.yaml --set 'sweep.axes.0.values=[3, 5]' --json --out " + dir + "/a").out);
+    REQUIRE(axis["points"].size() == 2);
+    CHECK(axis["points"][0]["servers"].get<int>() == 3);
+    CHECK(axis["points"][1]["servers"].get<int>() == 5);
+    const auto single =
+        nlohmann::json::parse(run_tbsim("run " + dir + "/servers.yaml --set sweep=null --set deployment.servers=3 --json --out " + dir + "/b").out);
+    CHECK(single["servers"].get<int>() == 3);
+}
