@@ -76,6 +76,10 @@ const sim::ParamTable<Hosts>& hosts_table() {
             sim::distribution_param("disk_stall", &Hosts::disk_stall, sim::ValueKind::duration, "what a stall adds to the flush"),
             sim::distribution_param("disk_stall_episode", &Hosts::disk_stall_episode, sim::ValueKind::duration,
                                     "how long the host's flushes keep stalling once one has (0: each stall alone)"),
+            param("foreign_cores", &Hosts::foreign_cores,
+                  "CPU of processes outside the benchmark, in cores (tbsim replay: from meta.json)", Check::non_negative),
+            sim::distribution_param("foreign_wait", &Hosts::foreign_wait, sim::ValueKind::duration,
+                                    "wait of a thread whose core a foreign process holds (probability foreign_cores / cores per wake)"),
         }};
     return t;
 }

@@ -81,12 +81,13 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
             inst.ingress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
         }
     }
-    direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero();
+    direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero() && !spec.hosts.foreign_load();
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
     for (std::size_t i = 0; i < n; ++i) {
         service_rng_.push_back(sim.rng(fmt::format("mysqlrep/service/{}", i)));
         sleep_rng_.push_back(sim.rng(fmt::format("mysqlrep/sleep/{}", i)));
         flush_rng_.push_back(sim.rng(fmt::format("mysqlrep/flush/{}", i)));
+        foreign_rng_.push_back(sim.rng(fmt::format("mysqlrep/foreign/{}", i)));
     }
 }
 
@@ -154,6 +155,11 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
             cpu.owed_wake_s = 0.0;
             co_await sim_.timeout(Time::from_seconds(wait));
         }
+    }
+    // A foreign process holding the core the thread wakes on: it runs once that one's slice ends.
+    if (hosts.foreign_load()) {
+        auto& rng = foreign_rng_[i];
+        if (rng.uniform01() * hosts.cores < hosts.foreign_cores) co_await sim_.timeout(Time::from_seconds(hosts.foreign_wait.draw(rng)));
     }
     if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
     else co_await cpu.cores->run(work);

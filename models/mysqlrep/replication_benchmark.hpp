@@ -144,8 +144,8 @@ private:
     std::vector<double> host_cores_;    // physical cores of each host
     std::vector<sim::FifoDevice> disks_;  // one per host (disk_queue)
     std::vector<sim::Time> stall_episode_end_;  // per host: flushes starting before this stall (disk_stall_episode)
-    std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_;  // per instance
-    bool direct_cpu_ = true;            // no wake-up and no quota: work goes straight to the processor
+    std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
+    bool direct_cpu_ = true;            // no wake-up, no quota, no foreign load: work goes straight to the processor
     bool direct_net_ = true;            // no token bucket and no delay
     std::vector<Instance> instances_;
     std::int64_t sync_rows_ = 0;

@@ -68,6 +68,14 @@ TEST_CASE("a committed trace reads back with its conditions, operations and traf
     CHECK(local == 8u * 2000u);  // every instance inserts K rows, one per operation at AG = 1
 }
 
+TEST_CASE("the host's CPU outside the containers is its busy time less the containers' cpu_ns over the run") {
+    // ladder-n8-ag10-d6000's meta.json: busy 0.47683 of 2 cores over run_s 8.6468 s, the eight
+    // containers' cpu_ns 4.4 s in all: 0.9537 - 0.5134 = 0.440 cores (docs/mysqlrep.md).
+    CHECK(read_testbed_trace(kTraces + "ladder-n8-ag10-d6000").foreign_cores() == doctest::Approx(0.4403).epsilon(0.002));
+    // The first day's quietest: n2-d3000-ag10, 0.014 cores.
+    CHECK(read_testbed_trace(kTraces + "n2-d3000-ag10").foreign_cores() == doctest::Approx(0.0140).epsilon(0.05));
+}
+
 TEST_CASE("a well-formed scratch trace reads") {
     const auto t = read_testbed_trace(scratch_trace("good", kGoodRows));
     CHECK(t.operations.size() == 4);

@@ -64,6 +64,8 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     trace.cores = json_field<std::int64_t>(meta, "cores", path);
     if (trace.cores < 1) fail(path, "cores must be positive");
     trace.host_busy_fraction = json_field<double>(json_field<Json>(meta, "host_load", path), "cpu_busy_fraction", path);
+    trace.run_s = json_field_or_null<double>(meta, "run_s", path);
+    if (trace.run_s && *trace.run_s <= 0) fail(path, "run_s must be positive");
     trace.date = json_field<std::string>(meta, "date", path);
     trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
     std::vector<bool> seen(trace.nodes.size(), false);
@@ -154,6 +156,13 @@ void read_flows(const std::string& folder, TestbedTrace& trace) {
 }
 
 }  // namespace
+
+double TestbedTrace::foreign_cores() const {
+    if (!run_s) return 0.0;
+    double containers_s = 0.0;
+    for (const auto& n : nodes) containers_s += static_cast<double>(n.cpu_ns) * 1e-9;
+    return std::max(0.0, host_busy_fraction * static_cast<double>(cores) - containers_s / *run_s);
+}
 
 double TestbedTrace::main_loop_s(std::uint32_t instance) const {
     std::int64_t first = -1, last = -1;

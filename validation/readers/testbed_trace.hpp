@@ -68,12 +68,16 @@ struct TestbedTrace {
     std::int64_t seed = 0;
     TraceLimits limits;
     std::int64_t cores = 0;
-    double host_busy_fraction = 0;
+    double host_busy_fraction = 0;          // of all cores' time over the run (meta.json host_load)
+    std::optional<double> run_s;            // the run's wall-clock time, the applications' start to the last end
     std::string date;
     std::vector<TraceNode> nodes;             // by instance
     std::vector<TraceOperation> operations;   // in file order: grouped by instance, each in its order
     std::optional<std::vector<TraceFlow>> flows;
 
+    /// CPU the host spent outside the containers over the run, in cores: its busy time less the
+    /// containers' cpu_ns (0 when meta.json has no run_s).
+    double foreign_cores() const;
     /// The span of an instance's main loop: first local insert's start to its last operation's end
     /// in the main phase, in seconds.
     double main_loop_s(std::uint32_t instance) const;

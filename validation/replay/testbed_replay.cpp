@@ -132,6 +132,7 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     spec.hosts.count = 1;
     spec.hosts.cores = static_cast<double>(trace.cores);
     spec.hosts.threads = static_cast<double>(trace.cores);
+    spec.hosts.foreign_cores = trace.foreign_cores();
     auto& l = spec.limits;
     l.cpu_quota = trace.limits.cpu_quota_cores;
     l.cpu_period = Time::from_us(trace.limits.cpu_period_us);
