@@ -87,9 +87,9 @@ struct Hosts {
     // real testbed's slow operations follow each other (docs/mysqlrep.md).
     sim::ValueDistribution disk_stall_episode = sim::ValueDistribution::constant(0.0);
     // Processes outside the benchmark using the host's CPU (cores' worth, on average over the run):
-    // a thread that wakes finds its core held by one of them with probability foreign_cores / cores,
-    // each wake on its own, and waits a draw of foreign_wait (the rest of that process's scheduler
-    // slice) before it runs. `tbsim replay` sets foreign_cores from meta.json (the host's busy time
+    // a thread that wakes (for work, when its log flush is done, when a reply is in) finds its core
+    // held by one of them with probability foreign_cores / cores, each wake on its own, and waits a
+    // draw of foreign_wait (the rest of that process's scheduler slice) before it runs. `tbsim replay` sets foreign_cores from meta.json (the host's busy time
     // less the containers'). Tried and left out: busy periods shared by every thread of the host
     // (threads waking in one period wait together): held-out errors higher (docs/mysqlrep.md).
     double foreign_cores = 0.0;

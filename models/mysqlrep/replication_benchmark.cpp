@@ -156,13 +156,18 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
             co_await sim_.timeout(Time::from_seconds(wait));
         }
     }
-    // A foreign process holding the core the thread wakes on: it runs once that one's slice ends.
-    if (hosts.foreign_load()) {
-        auto& rng = foreign_rng_[i];
-        if (rng.uniform01() * hosts.cores < hosts.foreign_cores) co_await sim_.timeout(Time::from_seconds(hosts.foreign_wait.draw(rng)));
-    }
+    if (const Time held = foreign_delay(i); held > Time::zero()) co_await sim_.timeout(held);
     if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
     else co_await cpu.cores->run(work);
+}
+
+Time ReplicationBenchmark::foreign_delay(std::size_t i) {
+    // A foreign process holding the core the thread wakes on: it runs once that one's slice ends.
+    const auto& hosts = spec_.hosts;
+    if (!hosts.foreign_load()) return Time::zero();
+    auto& rng = foreign_rng_[i];
+    if (rng.uniform01() * hosts.cores >= hosts.foreign_cores) return Time::zero();
+    return Time::from_seconds(hosts.foreign_wait.draw(rng));
 }
 
 sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks) {
@@ -232,6 +237,8 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         if (spec_.hosts.disk_queue) co_await sim_.until(disks_[instances_[server].host].serve(sim_.now(), flush));
         else co_await sim_.timeout(flush);
         if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
+        // The server thread wakes when the flush is done.
+        if (const Time held = foreign_delay(server); held > Time::zero()) co_await sim_.timeout(held);
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {
@@ -240,6 +247,8 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     } else if (!local) {
         co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
     }
+    // The client thread wakes when the reply is in.
+    if (const Time held = foreign_delay(client); held > Time::zero()) co_await sim_.timeout(held);
 }
 
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,

@@ -118,6 +118,9 @@ private:
     /// `work` seconds of native-scaled CPU of instance `i`'s node: for a database thread
     /// (`database`), the wake-up the processor owes; the node's quota; its share of the processor.
     sim::Process compute(std::size_t i, double work, bool database);
+    /// How long a thread of instance `i` that wakes now waits for a foreign process to leave its
+    /// core (hosts.foreign_cores, foreign_wait); zero most of the time.
+    sim::Time foreign_delay(std::size_t i);
     /// A message of `bytes` from instance `a`'s node to `b`'s, through the limits; returns on delivery.
     sim::Process send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks);
     /// Sleeps until `at`, waking late by the host's timer overshoot.
