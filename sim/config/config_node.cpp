@@ -110,6 +110,7 @@ std::int64_t ConfigNode::integer() const {
 Time ConfigNode::duration() const {
     const std::string s = scalar_for("a duration such as \"10s\"");
     const auto v = parse_duration(s);
+    if (!v && parse_duration_seconds(s)) fail(fmt::format("\"{}\" is longer than tbsim's clock holds (about 292 years)", s));
     if (!v) fail(fmt::format("expected a duration with a unit (ns, us, ms, s, min, h) such as \"10s\", got \"{}\"", s));
     return *v;
 }

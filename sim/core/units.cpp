@@ -68,12 +68,19 @@ constexpr std::array<std::pair<std::string_view, double>, 4> kPerUnits{
 
 }  // namespace
 
-std::optional<Time> parse_duration(std::string_view text) {
+std::optional<double> parse_duration_seconds(std::string_view text) {
     const auto s = split_number(text);
     if (!s) return std::nullopt;
     const auto factor = scale_of(s->unit, kDurationUnits);
     if (!factor) return std::nullopt;
-    return Time::from_seconds(s->number * *factor);
+    return s->number * *factor;
+}
+
+std::optional<Time> parse_duration(std::string_view text) {
+    const auto seconds = parse_duration_seconds(text);
+    // Nanoseconds in a signed 64-bit count: about 292 years either way.
+    if (!seconds || !(std::abs(*seconds) < 9.2e9)) return std::nullopt;
+    return Time::from_seconds(*seconds);
 }
 
 std::optional<DataSize> parse_data_size(std::string_view text) {

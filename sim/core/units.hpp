@@ -45,6 +45,9 @@ struct Fraction {
 //   frequency  N/s N/min N/h             e.g. "600/min"
 //   fraction   a number in [0, 1] or a percentage "0.1%"
 std::optional<Time> parse_duration(std::string_view text);
+/// The same text in seconds, with no limit (parse_duration refuses what a Time cannot hold:
+/// beyond about 292 years either way).
+std::optional<double> parse_duration_seconds(std::string_view text);
 std::optional<DataSize> parse_data_size(std::string_view text);
 std::optional<DataRate> parse_data_rate(std::string_view text);
 std::optional<Frequency> parse_frequency(std::string_view text);

@@ -58,6 +58,14 @@ TEST_CASE("a value without its unit is refused with what was expected") {
           "\"10Mbps\", got \"10\"");
 }
 
+TEST_CASE("a duration beyond what the clock holds is refused, not wrapped (found by fuzz_scenario)") {
+    // Nanoseconds in 64 bits: about 292 years. 4.4e97 ms used to overflow the conversion (undefined).
+    std::string yaml = kGood;
+    yaml.replace(yaml.find("10ms"), 4, "44444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444444ms");
+    CHECK(error_of(yaml).rfind("fig.yaml:9:16: topology.links[0].latency: \"4444", 0) == 0);
+    CHECK(error_of(yaml).find("is longer than tbsim's clock holds (about 292 years)") != std::string::npos);
+}
+
 TEST_CASE("a negative bandwidth is refused") {
     std::string yaml = kGood;
     yaml.replace(yaml.find("10Mbps"), 6, "-5Mbps");

@@ -15,6 +15,10 @@ TEST_CASE("durations carry their unit") {
     CHECK_FALSE(parse_duration("10"));
     CHECK_FALSE(parse_duration("ten"));
     CHECK_FALSE(parse_duration("10 parsecs"));
+    // What a signed 64-bit count of nanoseconds holds: about 292 years.
+    CHECK(parse_duration("1000000h") == 3600_s * 1000000);
+    CHECK_FALSE(parse_duration("3000000h"));
+    CHECK(parse_duration_seconds("3000000h") == 1.08e10);
 }
 
 TEST_CASE("data sizes distinguish decimal and binary prefixes") {
