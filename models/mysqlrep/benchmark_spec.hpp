@@ -89,14 +89,16 @@ struct Hosts {
     // Processes outside the benchmark using the host's CPU (cores' worth, on average over the run):
     // a thread that wakes (for work, when its log flush is done, when a reply is in) finds its core
     // held by one of them with probability foreign_cores / cores, each wake on its own, and waits a
-    // draw of foreign_wait (the rest of that process's scheduler slice) before it runs. `tbsim replay` sets foreign_cores from meta.json (the host's busy time
-    // less the containers'). Tried and left out: busy periods shared by every thread of the host
-    // (threads waking in one period wait together): held-out errors higher (docs/mysqlrep.md).
+    // draw of foreign_wait (the rest of that process's scheduler slice) before it runs. `tbsim
+    // replay` sets foreign_cores from meta.json (the host's busy time less the containers'). Tried
+    // and left out: busy periods shared by every thread of the host (threads waking in one period
+    // wait together): held-out errors higher (docs/mysqlrep.md).
     double foreign_cores = 0.0;
     sim::ValueDistribution foreign_wait = sim::ValueDistribution::constant(0.0);
 
     /// Whether foreign processes delay the benchmark's threads.
     bool foreign_load() const { return foreign_cores > 0.0 && foreign_wait.mean() > 0.0; }
+
     /// Cores' worth of processing the host offers.
     double capacity() const { return cores + (threads > cores ? (threads - cores) * smt_gain : 0.0); }
 };
