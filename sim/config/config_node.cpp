@@ -133,6 +133,12 @@ Frequency ConfigNode::frequency() const {
     const std::string s = scalar_for("a frequency such as \"600/min\"");
     const auto v = parse_frequency(s);
     if (!v) fail(fmt::format("expected a frequency such as \"600/min\" or \"10/s\", got \"{}\"", s));
+    // One period must fit in the clock (about 292 years of nanoseconds), as a duration must...
+    if (v->per_second > 0.0 && !(1e9 / v->per_second < 9.2e18))
+        fail(fmt::format("\"{}\" is so low that one period is longer than tbsim's clock holds (about 292 years)", s));
+    // And be no shorter than its tick: faster, every event would fall on the same nanosecond.
+    if (!(v->per_second <= 1e9))
+        fail(fmt::format("\"{}\" is so high that one period is shorter than tbsim's clock's tick (1 ns)", s));
     return *v;
 }
 

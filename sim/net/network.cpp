@@ -8,7 +8,7 @@
 namespace tbsim::sim::net {
 namespace {
 
-// ceil(x) for 0 <= x < 2^53, exactly as std::ceil, without its library call (the x86-64 baseline
+// ceil(x) for x >= 0, exactly as std::ceil, without its library call (the x86-64 baseline
 // has no rounding instruction): the hot path counts packets and ACKs with it.
 inline double ceil_non_negative(double x) {
     const auto whole = static_cast<double>(static_cast<std::int64_t>(x));
@@ -37,7 +37,26 @@ Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width)
             const auto& link = topology_.link(d / 2);
             dirs_[d].loss_rng.emplace(sim.rng(fmt::format("net.loss/{}/{}", link.name, d % 2 == 0 ? "forward" : "reverse")));
         }
+    }    // A message of P bytes takes at most P + (P / segment + 1) * per-packet bytes on a direction
+    // (data headers, or the ACKs coming back): bounded so that its time stays below 2^62 ns, and its
+    // packet count below 2^52 (exact in a double, and in the integers ceil goes through).
+    constexpr double kLongestNs = 0x1p62, kMostPackets = 0x1p52;
+    largest_payload_ = kMostPackets;
+    largest_packets_ = kMostPackets;
+    for (const DirectionState& s : dirs_) {
+        const double per_packet = std::max({s.overhead, s.ack_overhead, 1.0});
+        const double wire_bytes = kLongestNs / s.ns_per_byte;
+        largest_payload_ = std::min(largest_payload_, (wire_bytes - per_packet) / (1.0 + per_packet / s.segment));
+        largest_packets_ = std::min(largest_packets_, wire_bytes / per_packet);
+        largest_payload_ = std::min(largest_payload_, kMostPackets * s.segment);
     }
+}
+
+void Network::refuse_message(double payload_bytes, double packets) const {
+    const std::string what = packets > 0.0 ? fmt::format("{:g} packets", packets) : fmt::format("a message of {:g} B", payload_bytes);
+    throw TimeOverflow(fmt::format("{} would take longer than tbsim's clock holds (about 292 years) on the slowest link: "
+                                   "a size or bandwidth of the scenario is out of proportion",
+                                   what));
 }
 
 TagId Network::tag(std::string_view name) {
@@ -67,6 +86,7 @@ double Network::packet_count(const DirectionState& d, double payload) {
 
 inline Time Network::occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag) {
     DirectionState& state = dirs_[d];
+    // Within the clock by the bound on each message (largest_payload_): no check here.
     const Time length = Time::from_ns(static_cast<std::int64_t>(wire * state.ns_per_byte + 0.5));
     const Time start = state.queueing ? state.calendar.reserve(ready, length, sim_.now()) : ready;
     const Time end = start + length;
@@ -125,6 +145,7 @@ Time Network::transfer_along(const std::vector<DirectionId>& route, double paylo
     TBSIM_CHECK(payload_bytes >= 0.0, "negative message size");
     TBSIM_CHECK(tag < tag_names_.size(), "unknown protocol tag");
     TBSIM_CHECK(depart >= sim_.now(), "a message cannot leave in the past");
+    if (!(payload_bytes <= largest_payload_)) [[unlikely]] refuse_message(payload_bytes, 0.0);
     ++messages_sent_;
     Time t = depart;
     const bool acked = acks == Acks::separate;
@@ -135,6 +156,7 @@ Time Network::transfer_along(const std::vector<DirectionId>& route, double paylo
 
 Time Network::transfer_control(NodeId from, NodeId to, double packets, TagId tag, Time depart) {
     TBSIM_CHECK(depart >= sim_.now(), "a packet cannot leave in the past");
+    if (!(packets <= largest_packets_)) [[unlikely]] refuse_message(0.0, packets);
     Time t = depart;
     for (const DirectionId d : topology_.route(from, to)) t = cross(d, t, 0.0, packets, tag, false);
     return t;

@@ -130,6 +130,12 @@ private:
     std::uint64_t messages_delivered_ = 0;
     double delivery_sum_s_ = 0.0;
     double delivery_max_s_ = 0.0;
+    // The largest message (payload bytes, or packets of a control exchange) whose transmission on
+    // the slowest direction, headers and ACKs included, stays well inside the clock: checked once
+    // per message so that the per-crossing arithmetic needs no check of its own.
+    double largest_payload_ = 0.0;
+    double largest_packets_ = 0.0;
+    [[noreturn]] void refuse_message(double payload_bytes, double packets) const;
 };
 
 }  // namespace tbsim::sim::net

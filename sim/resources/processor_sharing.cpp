@@ -39,8 +39,7 @@ void ProcessorSharing::reschedule() {
     if (jobs_.empty()) return;
     const double remaining = std::max(0.0, jobs_.top().finish - attained_);
     // Round up to the next nanosecond so that a job never completes early.
-    const auto ns = static_cast<std::int64_t>(std::ceil(remaining / rate() * 1e9));
-    next_ = sim_.schedule_in(Time::from_ns(ns), [this] { complete(); });
+    next_ = sim_.schedule_in(Time::from_ns_count(std::ceil(remaining / rate() * 1e9)), [this] { complete(); });
 }
 
 void ProcessorSharing::complete() {

@@ -76,6 +76,31 @@ TEST_CASE("bad scenarios exit 2 with FILE:LINE:COL and the key, and write nothin
     }
 }
 
+TEST_CASE("a rate too low for the clock is bad input, and so are magnitudes that outlast it together") {
+    const auto dir = scratch_dir("clock");
+    const auto out = dir + "/out";
+    // One period of 1e-300/s is far beyond the clock's 292 years: refused where it is written.
+    write_text(dir + "/rate.yaml", scenario_with("period: 1s", "pattern: poisson, rate: 1e-300/s"));
+    auto r = run_tbsim("run " + dir + "/rate.yaml --out " + out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(dir + "/rate.yaml:12:") == 0);
+    CHECK(r.err.find("workloads[0].rate: \"1e-300/s\" is so low that one period is longer than tbsim's clock holds") !=
+          std::string::npos);
+    // Nor can a period shorter than the clock's tick: every arrival would fall on the same nanosecond.
+    write_text(dir + "/fast.yaml", scenario_with("period: 1s", "pattern: poisson, rate: 1e30/s"));
+    r = run_tbsim("run " + dir + "/fast.yaml --out " + out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("workloads[0].rate: \"1e30/s\" is so high that one period is shorter than tbsim's clock's tick (1 ns)") !=
+          std::string::npos);
+    // Each value passes its own check, but 1 KiB at 1e-12 b/s takes 2.6e14 years on the wire:
+    // the run stops with what went wrong (exit 2), not a broken invariant of the time series.
+    write_text(dir + "/slow.yaml", scenario_with("10Mbps", "1e-12bps"));
+    r = run_tbsim("run " + dir + "/slow.yaml --out " + out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("tbsim: a message of 1024 B would take longer than tbsim's clock holds") == 0);
+    CHECK_FALSE(std::filesystem::exists(out + "/summary.json"));
+}
+
 TEST_CASE("--set overrides are validated like the file") {
     const auto dir = scratch_dir("set");
     write_text(dir + "/s.yaml", kScenario);
