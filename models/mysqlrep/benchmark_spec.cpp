@@ -1,5 +1,7 @@
 #include "models/mysqlrep/benchmark_spec.hpp"
 
+#include <cmath>
+
 namespace tbsim::models::mysqlrep {
 
 using sim::Check;
@@ -80,6 +82,13 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   "CPU of processes outside the benchmark, in cores (tbsim replay: from meta.json)", Check::non_negative),
             sim::distribution_param("foreign_wait", &Hosts::foreign_wait, sim::ValueKind::duration,
                                     "wait of a thread whose core a foreign process holds (probability foreign_cores / cores per wake)"),
+            param("setup_time", &Hosts::setup_time,
+                  "time the testbed took to set up before the run, a gauge of the host's speed (tbsim replay: meta.json setup_s)",
+                  Check::positive),
+            param("setup_fixed", &Hosts::setup_fixed, "the reference host's setup time, fixed part", Check::non_negative),
+            param("setup_per_instance", &Hosts::setup_per_instance, "the reference host's setup time per instance", Check::positive),
+            param("setup_elasticity", &Hosts::setup_elasticity,
+                  "CPU times scale by (setup_time / reference setup time) to this power (0: setup_time ignored)", Check::non_negative),
         }};
     return t;
 }
@@ -115,6 +124,12 @@ const sim::ParamTable<Limits>& limits_table() {
                   Check::non_negative),
         }};
     return t;
+}
+
+double Hosts::cpu_slowness(std::int64_t instances) const {
+    if (!setup_time || setup_elasticity == 0.0) return 1.0;
+    const double reference = setup_fixed.seconds() + setup_per_instance.seconds() * static_cast<double>(instances);
+    return std::pow(setup_time->seconds() / reference, setup_elasticity);
 }
 
 }  // namespace tbsim::models::mysqlrep

@@ -96,6 +96,19 @@ struct Hosts {
     double foreign_cores = 0.0;
     sim::ValueDistribution foreign_wait = sim::ValueDistribution::constant(0.0);
 
+    // The host's speed on the day, gauged by the setup it did before the run (initialising N data
+    // directories, starting N servers: CPU-bound work of a known size). Every CPU time of the
+    // benchmark is multiplied by (setup_time / (setup_fixed + setup_per_instance x N)) ^
+    // setup_elasticity: a setup slower than the reference line means a slower host. `tbsim replay`
+    // sets setup_time from meta.json (setup_s); none: the reference host (factor 1). The elasticity
+    // is below 1 because a setup is a noisy gauge (its own waits, the polls for readiness).
+    std::optional<sim::Time> setup_time;
+    sim::Time setup_fixed = sim::Time::from_s(1);
+    sim::Time setup_per_instance = sim::Time::from_ms(500);
+    double setup_elasticity = 0.0;
+
+    /// What the host's speed on the day multiplies every CPU time by (1 without a setup time).
+    double cpu_slowness(std::int64_t instances) const;
     /// Whether foreign processes delay the benchmark's threads.
     bool foreign_load() const { return foreign_cores > 0.0 && foreign_wait.mean() > 0.0; }
 

@@ -82,6 +82,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         }
     }
     direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero() && !spec.hosts.foreign_load();
+    cpu_slowness_ = spec.hosts.cpu_slowness(spec.workload.instances);
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
     for (std::size_t i = 0; i < n; ++i) {
         service_rng_.push_back(sim.rng(fmt::format("mysqlrep/service/{}", i)));
@@ -135,6 +136,7 @@ ReplicationBenchmark::ServiceTime ReplicationBenchmark::service(std::size_t serv
 
 sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool database) {
     Instance& inst = instances_[i];
+    work *= cpu_slowness_;
     inst.cpu_s += work;
     Cpu& cpu = cpus_[inst.cpu];
     if (direct_cpu_) {
@@ -370,7 +372,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
 NodeActivity ReplicationBenchmark::activity(std::size_t i) const {
     const auto& inst = instances_[i];
     NodeActivity a;
-    a.cpu_s = inst.cpu_s + spec_.database.server_start_work.seconds();
+    a.cpu_s = inst.cpu_s + spec_.database.server_start_work.seconds() * cpu_slowness_;
     // Link i: direction 2i leaves the node, 2i + 1 reaches it.
     const auto& out = net_->stats(static_cast<sim::net::DirectionId>(2 * i)).by_tag[tag_];
     const auto& in = net_->stats(static_cast<sim::net::DirectionId>(2 * i + 1)).by_tag[tag_];

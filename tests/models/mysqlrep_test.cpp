@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "models/mysqlrep/benchmark_spec.hpp"
 #include "models/virt/virt_profile.hpp"
 #include "tests/support/shipped_scenarios.hpp"
 #include "sim/config/config_document.hpp"
@@ -140,4 +142,18 @@ TEST_CASE("hardware threads add capacity only where the host is overcommitted") 
     auto no_smt = point;
     no_smt.push_back("hosts.threads=24");
     CHECK(run(kRate, point)["slowdown"].get<double>() < run(kRate, no_smt)["slowdown"].get<double>());
+}
+
+TEST_CASE("a host's speed on the day is its setup time against the reference line, to the elasticity") {
+    tbsim::models::mysqlrep::Hosts h;
+    h.setup_fixed = tbsim::sim::Time::from_ms(650);
+    h.setup_per_instance = tbsim::sim::Time::from_ms(436);
+    h.setup_elasticity = 0.5;
+    CHECK(h.cpu_slowness(8) == 1.0);  // no setup time: the reference host
+    h.setup_time = tbsim::sim::Time::from_ms(650 + 436 * 8);
+    CHECK(h.cpu_slowness(8) == doctest::Approx(1.0));
+    h.setup_time = tbsim::sim::Time::from_ms(2 * (650 + 436 * 4));
+    CHECK(h.cpu_slowness(4) == doctest::Approx(std::sqrt(2.0)));  // twice the reference at N = 4
+    h.setup_elasticity = 0.0;
+    CHECK(h.cpu_slowness(4) == 1.0);
 }

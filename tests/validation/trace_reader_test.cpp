@@ -76,6 +76,20 @@ TEST_CASE("the host's CPU outside the containers is its busy time less the conta
     CHECK(read_testbed_trace(kTraces + "n2-d3000-ag10").foreign_cores() == doctest::Approx(0.0140).epsilon(0.05));
 }
 
+TEST_CASE("the testbed's setup time is read from meta.json, and a setup that took no time is refused") {
+    // n8-d12000-ag1's meta.json (2026-11-22): setup_s 3.419028488; the N = 8 ladders of 11-30 took 4.4 to 6.0 s.
+    CHECK(read_testbed_trace(kTraces + "n8-d12000-ag1").setup_s.value() == doctest::Approx(3.419028488));
+    const auto dir = scratch_trace("setup", kGoodRows);
+    std::ifstream in(fs::path(dir) / "meta.json");
+    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const auto at = meta.find("\"setup_s\": ");
+    REQUIRE(at != std::string::npos);
+    meta.replace(at, meta.find(',', at) - at, "\"setup_s\": -1.5");
+    std::ofstream(fs::path(dir) / "meta.json") << meta;
+    CHECK(error_of(dir).find("meta.json: setup_s must be positive") != std::string::npos);
+}
+
 TEST_CASE("a well-formed scratch trace reads") {
     const auto t = read_testbed_trace(scratch_trace("good", kGoodRows));
     CHECK(t.operations.size() == 4);

@@ -64,6 +64,8 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     trace.host_busy_fraction = json_field<double>(json_field<Json>(meta, "host_load", path), "cpu_busy_fraction", path);
     trace.run_s = json_field_or_null<double>(meta, "run_s", path);
     if (trace.run_s && *trace.run_s <= 0) fail(path, "run_s must be positive");
+    trace.setup_s = json_field_or_null<double>(meta, "setup_s", path);
+    if (trace.setup_s && !(*trace.setup_s > 0)) fail(path, "setup_s must be positive");
     trace.date = json_field<std::string>(meta, "date", path);
     trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
     std::vector<bool> seen(trace.nodes.size(), false);

@@ -70,6 +70,7 @@ struct TestbedTrace {
     std::int64_t cores = 0;
     double host_busy_fraction = 0;          // of all cores' time over the run (meta.json host_load)
     std::optional<double> run_s;            // the run's wall-clock time, the applications' start to the last end
+    std::optional<double> setup_s;          // time to build the testbed (data directories, servers started)
     std::string date;
     std::vector<TraceNode> nodes;             // by instance
     std::vector<TraceOperation> operations;   // in file order: grouped by instance, each in its order

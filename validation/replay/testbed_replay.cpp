@@ -133,6 +133,8 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     spec.hosts.cores = static_cast<double>(trace.cores);
     spec.hosts.threads = static_cast<double>(trace.cores);
     spec.hosts.foreign_cores = trace.foreign_cores();
+    spec.hosts.setup_time.reset();
+    if (trace.setup_s) spec.hosts.setup_time = Time::from_seconds(*trace.setup_s);
     auto& l = spec.limits;
     l.cpu_quota = trace.limits.cpu_quota_cores;
     l.cpu_period = Time::from_us(trace.limits.cpu_period_us);
