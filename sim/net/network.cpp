@@ -8,8 +8,9 @@
 namespace tbsim::sim::net {
 namespace {
 
-// ceil(x) for x >= 0, exactly as std::ceil, without its library call (the x86-64 baseline
-// has no rounding instruction): the hot path counts packets and ACKs with it.
+// ceil(x) for 0 <= x < 2^53, exactly as std::ceil, without its library call (the x86-64 baseline
+// has no rounding instruction): the hot path counts packets and ACKs with it. Messages are
+// bounded (largest_payload_) so that x stays in that range.
 inline double ceil_non_negative(double x) {
     const auto whole = static_cast<double>(static_cast<std::int64_t>(x));
     return whole < x ? whole + 1.0 : whole;
@@ -37,7 +38,8 @@ Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width)
             const auto& link = topology_.link(d / 2);
             dirs_[d].loss_rng.emplace(sim.rng(fmt::format("net.loss/{}/{}", link.name, d % 2 == 0 ? "forward" : "reverse")));
         }
-    }    // A message of P bytes takes at most P + (P / segment + 1) * per-packet bytes on a direction
+    }
+    // A message of P bytes takes at most P + (P / segment + 1) * per-packet bytes on a direction
     // (data headers, or the ACKs coming back): bounded so that its time stays below 2^62 ns, and its
     // packet count below 2^52 (exact in a double, and in the integers ceil goes through).
     constexpr double kLongestNs = 0x1p62, kMostPackets = 0x1p52;
