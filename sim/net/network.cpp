@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/random/distributions.hpp"
+
 namespace tbsim::sim::net {
 namespace {
 
@@ -116,22 +118,28 @@ Time Network::cross(DirectionId d, Time ready, double payload, double packets, T
             occupy(Topology::opposite(d), arrival, acks * state.ack_overhead, 0.0, acks, tag);
         }
         if (!state.loss_rng) return arrival;
-        const std::uint32_t lost = draw_losses(d, static_cast<std::uint32_t>(packets));
+        const double lost = draw_losses(d, packets);
         if (lost == 0) return arrival;
         // Only the lost packets go again, after the timeout, with their share of the payload.
-        stats_[d].retransmitted_packets += lost;
+        stats_[d].retransmitted_packets += static_cast<std::uint64_t>(lost);
         payload *= lost / packets;
         packets = lost;
         ready = end + state.retransmit_timeout;
     }
 }
 
-std::uint32_t Network::draw_losses(DirectionId d, std::uint32_t packets) {
+double Network::draw_losses(DirectionId d, double packets) {
     auto& rng = dirs_[d].loss_rng;
     if (!rng) return 0;
     const double p = topology_.params(d).loss.value;
+    if (packets > kPacketsDrawnOneByOne) {
+        // A message of more than a million packets (over a gigabyte): the binomial count of its
+        // losses by its normal approximation, one draw instead of one per packet.
+        const double drawn = std::round(draw_normal(*rng, packets * p, std::sqrt(packets * p * (1.0 - p))));
+        return std::clamp(drawn, 0.0, packets);
+    }
     std::uint32_t lost = 0;
-    for (std::uint32_t i = 0; i < packets; ++i)
+    for (auto i = static_cast<std::uint32_t>(packets); i > 0; --i)
         if (rng->uniform01() < p) ++lost;
     return lost;
 }

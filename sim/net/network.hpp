@@ -116,7 +116,9 @@ private:
     Time cross(DirectionId d, Time ready, double payload, double packets, TagId tag, bool acked);
     /// Reserves the wire for `wire` bytes from `ready`; accounts them; returns the end of transmission.
     [[gnu::always_inline]] Time occupy(DirectionId d, Time ready, double wire, double payload, double packets, TagId tag);
-    std::uint32_t draw_losses(DirectionId d, std::uint32_t packets);
+    /// How many of `packets` (a whole number) the direction loses.
+    double draw_losses(DirectionId d, double packets);
+    static constexpr double kPacketsDrawnOneByOne = 1e6;
     void record_delivery(Time sent, Time arrived);
     static double packet_count(const DirectionState& d, double payload);
 

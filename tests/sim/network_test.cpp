@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "sim/net/network.hpp"
@@ -110,6 +111,23 @@ TEST_CASE("lost packets are sent again after the timeout and their bytes count t
     // A message that lost its packet once took at least 1.052 + 200 + 1.052 + 10 ms.
     CHECK(slowest >= Time::from_us(212104));
     CHECK(net.messages_delivered() == 200);
+}
+
+TEST_CASE("the losses of a message of millions of packets are drawn at once, as many as expected") {
+    Simulation sim(5);
+    LinkParams p = link(10_ms, 100e9);
+    p.loss = Fraction{0.01};
+    p.ack_every = 0;
+    Network net(sim, pair(p));
+    const TagId tag = net.tag("bulk");
+    // 1e12 B in 1448-byte segments: 690,607,735 packets. One by one that was as many draws; now one
+    // normal draw of the binomial count: 1% of them lost (sd 2,600), then 1% of those, and so on.
+    net.send(net.node("a"), net.node("b"), 1e12, tag);
+    sim.run();
+    const double packets = std::ceil(1e12 / 1448.0);
+    const auto resent = static_cast<double>(net.stats(0).retransmitted_packets);
+    CHECK(resent == doctest::Approx(packets * 0.01 / 0.99).epsilon(0.001));
+    CHECK(net.messages_delivered() == 1);
 }
 
 TEST_CASE("bytes are conserved: no bin of a saturated link exceeds its capacity") {
