@@ -18,6 +18,14 @@ LinkParams link(Time latency, double bps) {
     return p;
 }
 
+// A link that loses `loss` of its data packets and sends no ACKs.
+LinkParams lossy(Time latency, double bps, double loss) {
+    LinkParams p = link(latency, bps);
+    p.loss = Fraction{loss};
+    p.ack_every = 0;
+    return p;
+}
+
 TopologySpec pair(const LinkParams& p) {
     TopologySpec t;
     t.add_node("a");
@@ -89,10 +97,7 @@ TEST_CASE("tunnel overhead is added to every packet") {
 
 TEST_CASE("lost packets are sent again after the timeout and their bytes count twice") {
     Simulation sim(3);
-    LinkParams p = link(10_ms, 8e6);
-    p.loss = Fraction{0.2};
-    p.ack_every = 0;
-    Network net(sim, pair(p));
+    Network net(sim, pair(lossy(10_ms, 8e6, 0.2)));
     const TagId tag = net.tag("app");
     Time slowest;
     for (int i = 0; i < 200; ++i)
@@ -115,10 +120,7 @@ TEST_CASE("lost packets are sent again after the timeout and their bytes count t
 
 TEST_CASE("the losses of a message of millions of packets are drawn at once, as many as expected") {
     Simulation sim(5);
-    LinkParams p = link(10_ms, 100e9);
-    p.loss = Fraction{0.01};
-    p.ack_every = 0;
-    Network net(sim, pair(p));
+    Network net(sim, pair(lossy(10_ms, 100e9, 0.01)));
     const TagId tag = net.tag("bulk");
     // 1e12 B in 1448-byte segments: 690,607,735 packets. One by one that was as many draws; now one
     // normal draw of the binomial count: 1% of them lost (sd 2,600), then 1% of those, and so on.
