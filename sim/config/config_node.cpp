@@ -134,7 +134,7 @@ Frequency ConfigNode::frequency() const {
     const auto v = parse_frequency(s);
     if (!v) fail(fmt::format("expected a frequency such as \"600/min\" or \"10/s\", got \"{}\"", s));
     // One period must fit in the clock (about 292 years of nanoseconds), as a duration must...
-    if (v->per_second > 0.0 && !(1e9 / v->per_second < 9.2e18))
+    if (v->per_second > 0.0 && !Time::holds_seconds(1.0 / v->per_second))
         fail(fmt::format("\"{}\" is so low that one period is longer than tbsim's clock holds (about 292 years)", s));
     // And be no shorter than its tick: faster, every event would fall on the same nanosecond.
     if (!(v->per_second <= 1e9))

@@ -34,7 +34,7 @@ public:
     /// Rounds a duration in seconds to the nearest nanosecond (the one place doubles become time).
     static Time from_seconds(double s) {
         const double ns = s * 1e9;  // round half away from zero, as llround, without the libm call
-        if (!(std::fabs(ns) < kLargestNs)) [[unlikely]] overflow_seconds(s);  // also NaN
+        if (!holds_seconds(s)) [[unlikely]] overflow_seconds(s);
         return Time{static_cast<std::int64_t>(ns >= 0 ? ns + 0.5 : ns - 0.5)};
     }
     /// A count of nanoseconds worked out in a double (rounded by the caller), truncated toward zero.
@@ -42,6 +42,8 @@ public:
         if (!(std::fabs(ns) < kLargestNs)) [[unlikely]] overflow_seconds(ns * 1e-9);
         return Time{static_cast<std::int64_t>(ns)};
     }
+    /// Whether `s` seconds (either sign) fit the clock; false for NaN.
+    static constexpr bool holds_seconds(double s) { return s * 1e9 < kLargestNs && s * 1e9 > -kLargestNs; }
     static constexpr Time max() { return Time{std::numeric_limits<std::int64_t>::max()}; }
     static constexpr Time zero() { return Time{0}; }
 

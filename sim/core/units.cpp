@@ -78,8 +78,7 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
 
 std::optional<Time> parse_duration(std::string_view text) {
     const auto seconds = parse_duration_seconds(text);
-    // Nanoseconds in a signed 64-bit count: about 292 years either way.
-    if (!seconds || !(std::abs(*seconds) < 9.2e9)) return std::nullopt;
+    if (!seconds || !Time::holds_seconds(*seconds)) return std::nullopt;
     return Time::from_seconds(*seconds);
 }
 

@@ -39,6 +39,15 @@ std::string scratch_trace(const std::string& name, const std::string& rows) {
     return dir.string();
 }
 
+// The scratch trace `dir` with its meta.json (n2-d3000-ag10's) rewritten: the text `from` as `to`.
+void rewrite_meta(const std::string& dir, const std::string& from, const std::string& to) {
+    std::ifstream in(kTraces + "n2-d3000-ag10/meta.json");
+    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = meta.find(from);
+    REQUIRE(at != std::string::npos);
+    std::ofstream(fs::path(dir) / "meta.json") << meta.replace(at, from.size(), to);
+}
+
 std::string error_of(const std::string& folder) {
     try {
         read_testbed_trace(folder);
@@ -80,13 +89,7 @@ TEST_CASE("the testbed's setup time is read from meta.json, and a setup that too
     // n8-d12000-ag1's meta.json (2026-11-22): setup_s 3.419028488; the N = 8 ladders of 11-30 took 4.4 to 6.0 s.
     CHECK(read_testbed_trace(kTraces + "n8-d12000-ag1").setup_s.value() == doctest::Approx(3.419028488));
     const auto dir = scratch_trace("setup", kGoodRows);
-    std::ifstream in(fs::path(dir) / "meta.json");
-    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    in.close();
-    const auto at = meta.find("\"setup_s\": ");
-    REQUIRE(at != std::string::npos);
-    meta.replace(at, meta.find(',', at) - at, "\"setup_s\": -1.5");
-    std::ofstream(fs::path(dir) / "meta.json") << meta;
+    rewrite_meta(dir, "\"setup_s\": 1.974156225", "\"setup_s\": -1.5");
     CHECK(error_of(dir).find("meta.json: setup_s must be positive") != std::string::npos);
 }
 
@@ -138,33 +141,20 @@ TEST_CASE("a truncated gzip is refused, not read as a shorter trace") {
 
 TEST_CASE("a meta.json without a key the replay needs is refused, naming the key") {
     const auto dir = scratch_trace("meta", kGoodRows);
-    std::ifstream in(fs::path(dir) / "meta.json");
-    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    in.close();
-    meta.replace(meta.find("\"aggregation\""), 13, "\"aggregatoin\"");
-    std::ofstream(fs::path(dir) / "meta.json") << meta;
+    rewrite_meta(dir, "\"aggregation\"", "\"aggregatoin\"");
     CHECK(error_of(dir).find("meta.json: missing key 'aggregation'") != std::string::npos);
 }
 
 TEST_CASE("a meta.json with a number too large for a double is refused, not a crash (found by fuzz_testbed_trace)") {
     const auto dir = scratch_trace("huge-number", kGoodRows);
-    std::ifstream in(fs::path(dir) / "meta.json");
-    std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    in.close();
-    meta.replace(meta.find("3000.0"), 6, "99.99999999999999999979999999E99999999999");
-    std::ofstream(fs::path(dir) / "meta.json") << meta;
+    rewrite_meta(dir, "3000.0", "99.99999999999999999979999999E99999999999");
     CHECK(error_of(dir).find("meta.json: not valid JSON") != std::string::npos);
 }
 
 TEST_CASE("a count in meta.json that is not a whole number of its type is refused, not cast (found by fuzz_testbed_trace)") {
     const auto dir = scratch_trace("huge-count", kGoodRows);
-    std::ifstream in(fs::path(dir) / "meta.json");
-    const std::string meta((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    in.close();
-    const std::string key = "\"cpu_period_us\": 100000";
-    REQUIRE(meta.find(key) != std::string::npos);
     auto with_period = [&](const std::string& value) {
-        std::ofstream(fs::path(dir) / "meta.json") << meta.substr(0, meta.find(key)) + "\"cpu_period_us\": " + value + meta.substr(meta.find(key) + key.size());
+        rewrite_meta(dir, "\"cpu_period_us\": 100000", "\"cpu_period_us\": " + value);
         return error_of(dir);
     };
     CHECK(with_period("1.01111e+38").find("meta.json: key 'cpu_period_us': expected a whole number, got 1.01111e+38") != std::string::npos);
