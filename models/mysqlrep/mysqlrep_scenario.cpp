@@ -100,9 +100,10 @@ protected:
     }
 
     std::string account_of(const MysqlRepFigures& f) const override {
-        std::string out = fmt::format("  {} instances on {}, D = {:.0f}/min, AG = {}, {} inserts each{}\n", f.instances, f.profile,
+        std::string out = fmt::format("  {} instances on {}, D = {:g}/min, AG = {}, {} inserts each{}\n", f.instances, f.profile,
                                       f.rate_per_min, f.aggregation, f.inserts, f.remote_inserts ? "" : " (baseline: no remote batches)");
-        if (!f.finished) out += "  NOT FINISHED within the scenario's duration: the figures are partial\n";
+        if (!f.finished)
+            out += "  NOT FINISHED within the scenario's duration: the figures are partial (a phase still running counts up to the end)\n";
         out += fmt::format("  sync {:.2f} s, main loop {:.2f} s (nominal {:.2f} s, slowdown {:.3f}: {}), desync {:.2f} s\n", f.sync_s,
                            f.main_loop_s, f.nominal_main_loop_s, f.slowdown, f.slowdown <= kKeepsUpSlowdown ? "keeps up" : "falls behind",
                            f.desync_s);

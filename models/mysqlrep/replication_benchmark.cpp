@@ -294,6 +294,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     // 1. Sync: connect to its own database and to every peer's, join the sync table, list it until
     // every instance has joined (at once, then every poll period).
     me.sync_start = sim_.now();
+    ++me.phase_bounds;
     co_await connect(i, i);
     for (std::size_t peer = 0; peer < n; ++peer)
         if (peer != i) co_await connect(i, peer);
@@ -307,6 +308,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
 
     // 2. Main loop.
     me.main_start = sim_.now();
+    ++me.phase_bounds;
     const Time period = Time::from_seconds(1.0 / w.rate.per_second);
     const auto ag = static_cast<std::size_t>(w.aggregation);
     const std::vector<Time>* schedule = driven_ != nullptr && i < driven_->size() ? &(*driven_)[i] : nullptr;
@@ -351,6 +353,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
         next_start = std::max(started + period, sim_.now());
     }
     me.main_end = sim_.now();
+    ++me.phase_bounds;
 
     // 3. Desync: mark its sync row done, list the undone rows until there are none.
     co_await logged_query(BenchmarkOp::desync_leave, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
@@ -361,6 +364,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
         co_await sleep_until(i, sim_.now() + w.poll_period);
     }
     me.desync_end = sim_.now();
+    ++me.phase_bounds;
 
     // 4. Verify: count the local table's rows per origin (every instance's, or its own in the baseline).
     const std::int64_t origins = w.remote_inserts ? w.instances : 1;
@@ -390,11 +394,15 @@ NodeActivity ReplicationBenchmark::activity(std::size_t i) const {
 MysqlRepFigures ReplicationBenchmark::figures() const {
     const auto& w = spec_.workload;
     sim::Tally boot, sync, main, desync;
+    // A run cut short by its duration leaves an instance's phase unfinished: it lasts until the end.
+    auto bound = [this](const Instance& inst, int k, Time t) { return inst.phase_bounds > k ? t : sim_.now(); };
     for (const auto& inst : instances_) {
-        boot.add(inst.sync_start.seconds());
-        sync.add((inst.main_start - inst.sync_start).seconds());
-        main.add((inst.main_end - inst.main_start).seconds());
-        desync.add((inst.desync_end - inst.main_end).seconds());
+        const Time sync_start = bound(inst, 0, inst.sync_start), main_start = bound(inst, 1, inst.main_start);
+        const Time main_end = bound(inst, 2, inst.main_end), desync_end = bound(inst, 3, inst.desync_end);
+        boot.add(sync_start.seconds());
+        sync.add((main_start - sync_start).seconds());
+        main.add((main_end - main_start).seconds());
+        desync.add((desync_end - main_end).seconds());
     }
     const double nominal = static_cast<double>(w.inserts) / w.rate.per_second;
     auto dist = [](const sim::Tally& t) { return LatencyFigures{t.mean(), t.percentile(0.5), t.percentile(0.95), t.percentile(0.99)}; };
@@ -421,7 +429,7 @@ MysqlRepFigures ReplicationBenchmark::figures() const {
     // Host CPU utilisation over the benchmark (time zero to the last instance's end): the work its
     // nodes did, their OS's idle load included, over its cores.
     Time end;
-    for (const auto& inst : instances_) end = std::max(end, inst.desync_end);
+    for (const auto& inst : instances_) end = std::max(end, bound(inst, 3, inst.desync_end));
     for (std::size_t h = 0; h < host_cores_.size(); ++h) {
         double work = 0.0;
         std::size_t nodes = 0;

@@ -87,6 +87,7 @@ private:
         std::size_t cpu = 0;
         sim::net::NodeId node = 0;
         sim::Time sync_start, main_start, main_end, desync_end;
+        int phase_bounds = 0;  // how many of the four times above the instance has reached, in order
         double cpu_s = 0.0;
         std::unique_ptr<sim::CpuQuota> quota;
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end

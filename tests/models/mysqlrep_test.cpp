@@ -157,3 +157,17 @@ TEST_CASE("a host's speed on the day is its setup time against the reference lin
     h.setup_elasticity = 0.0;
     CHECK(h.cpu_slowness(4) == 1.0);
 }
+
+TEST_CASE("a run cut short by its duration counts the unfinished main loop up to the end") {
+    // 60/min for 2000 inserts is 2000 s of main loop; the run stops at 600 s. Before, an unfinished
+    // phase's end was never set and the main loop came out negative (end 0 minus its start).
+    const auto r = run(kRate, {rate(60), "duration=600s", "replications=1"});
+    CHECK_FALSE(r["finished"].get<bool>());
+    const double boot = r["boot_s"].get<double>(), sync = r["sync_s"].get<double>(), main = r["main_loop_s"].get<double>();
+    // The longest main loop is the earliest started's, which runs to the end: 600 s less a start that
+    // is at most the latest boot plus the longest sync.
+    CHECK(main <= 600.0);
+    CHECK(main >= 600.0 - boot - sync - 1e-6);
+    CHECK(main > 100.0);
+    CHECK(r["desync_s"].get<double>() == 0.0);
+}
