@@ -113,9 +113,18 @@ std::unique_ptr<sim::PreparedScenario> read_traffic_scenario(const sim::ConfigNo
     std::vector<MessageStreamSpec> streams;
     if (auto w = root.child("workloads")) {
         std::set<std::string> names;
+        sim::net::Topology routes(topology);
         for (const auto& item : w->items()) {
             streams.push_back(read_message_stream(item, topology.nodes));
-            if (!names.insert(streams.back().name).second) item.fail(fmt::format("workload '{}' is declared twice", streams.back().name));
+            const auto& stream = streams.back();
+            if (!names.insert(stream.name).second) item.fail(fmt::format("workload '{}' is declared twice", stream.name));
+            // Every message needs a way there, and its reply a way back, before anything runs.
+            const auto to = routes.node(stream.to);
+            for (const auto& from_name : stream.from) {
+                const auto from = routes.node(from_name);
+                if (!routes.reachable(from, to) || (stream.reply_size && !routes.reachable(to, from)))
+                    item.required("to").fail(fmt::format("no route between '{}' and '{}': no chain of links joins them", from_name, stream.to));
+            }
         }
     }
     OutputSpec outputs;

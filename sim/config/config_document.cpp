@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -36,6 +37,28 @@ bool within(const std::string& path, const std::string& prefix) {
     return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
 }
 
+// YAML wants a mapping's keys unique, but yaml-cpp keeps every pair and answers a lookup with the
+// first: a key given twice (the second one silently ignored) is refused instead.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& source) {
+    if (node.IsSequence()) {
+        for (const auto& child : node) reject_duplicate_keys(child, source);
+        return;
+    }
+    if (!node.IsMap()) return;
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& item : node) {
+        if (item.first.IsScalar()) {
+            const auto [first, fresh] = seen.emplace(item.first.Scalar(), item.first.Mark());
+            if (!fresh) {
+                const YAML::Mark again = item.first.Mark();
+                throw ConfigError(fmt::format("{}:{}:{}: {}: the key is given twice in this mapping (first at line {})", source,
+                                              again.line + 1, again.column + 1, item.first.Scalar(), first->second.line + 1));
+            }
+        }
+        reject_duplicate_keys(item.second, source);
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<ConfigDocument> ConfigDocument::from_text(const std::string& text, std::string source) {
@@ -45,6 +68,7 @@ std::shared_ptr<ConfigDocument> ConfigDocument::from_text(const std::string& tex
     } catch (const YAML::Exception& e) {
         throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
     }
+    reject_duplicate_keys(root, source);
     return std::shared_ptr<ConfigDocument>(new ConfigDocument(std::move(root), std::move(source)));
 }
 
@@ -68,6 +92,7 @@ void ConfigDocument::apply_override(const std::string& assignment, const std::op
     } catch (const YAML::Exception& e) {
         throw ConfigError(fmt::format("--set {}: the value is not valid YAML: {}", assignment, e.msg));
     }
+    reject_duplicate_keys(value, "--set " + assignment);
     if (!value) value = YAML::Node(YAML::NodeType::Null);
 
     std::vector<std::string> parts;

@@ -211,6 +211,15 @@ std::vector<DirectionId> Topology::compute_to_tree(NodeId from, NodeId to) {
     return path;
 }
 
+bool Topology::reachable(NodeId from, NodeId to) {
+    try {
+        route(from, to);
+        return true;
+    } catch (const std::runtime_error&) {
+        return false;
+    }
+}
+
 const std::vector<DirectionId>& Topology::route(NodeId from, NodeId to) {
     const std::uint64_t key = (std::uint64_t{from} << 32) | to;
     if (const auto it = routes_.find(key); it != routes_.end()) return it->second;

@@ -65,6 +65,8 @@ public:
     /// Directions crossed from `from` to `to`, in order (empty when from == to). Throws
     /// std::runtime_error if `to` cannot be reached.
     const std::vector<DirectionId>& route(NodeId from, NodeId to);
+    /// Whether `to` can be reached from `from` (a reader's check before anything runs).
+    bool reachable(NodeId from, NodeId to);
 
 private:
     std::vector<DirectionId> compute_from_tree(NodeId from, NodeId to);

@@ -78,3 +78,12 @@ TEST_CASE("bad workload references are refused before the run") {
     bad.replace(bad.find("period: 10s"), 11, "period: -10s");
     CHECK_THROWS_AS(load(bad), sim::ConfigError);
 }
+
+TEST_CASE("a workload between nodes that no links join is refused before the run (found by fuzz_run)") {
+    // It used to load and then stop the run with "no route from 'controller' to 'server'".
+    std::string yaml = kReports;
+    yaml.replace(yaml.find("between: [server, controller]"), 29, "between: [server, server2]");
+    yaml.replace(yaml.find("nodes: [server, controller]"), 27, "nodes: [server, controller, server2]");
+    CHECK_THROWS_WITH_AS(load(yaml), "t.yaml:9:38: workloads[0].to: no route between 'server' and 'controller': no chain of links joins them",
+                         sim::ConfigError);
+}

@@ -66,6 +66,15 @@ TEST_CASE("a duration beyond what the clock holds is refused, not wrapped (found
     CHECK(error_of(yaml).find("is longer than tbsim's clock holds (about 292 years)") != std::string::npos);
 }
 
+TEST_CASE("a key given twice in one mapping is refused, not half-ignored (found by fuzz_run)") {
+    // yaml-cpp keeps both pairs and a lookup answers with the first: the second `between` of a
+    // mutated link was silently dropped and the run failed later for want of a route.
+    std::string yaml = kGood;
+    yaml.replace(yaml.find("      latency: 10ms"), 0, "      between: [b, a]\n");
+    CHECK(error_of(yaml) == "fig.yaml:9:7: between: the key is given twice in this mapping (first at line 8)");
+    CHECK(error_of(kGood, {"topology.links[0]={name: x, name: y}"}).find("the key is given twice in this mapping") != std::string::npos);
+}
+
 TEST_CASE("a negative bandwidth is refused") {
     std::string yaml = kGood;
     yaml.replace(yaml.find("10Mbps"), 6, "-5Mbps");
