@@ -12,6 +12,7 @@
 #include "sim/config/param_table.hpp"
 #include "sim/core/parallel_for.hpp"
 #include "sim/net/link_report.hpp"
+#include "sim/stats/time_series.hpp"
 
 namespace tbsim::models::openstack {
 namespace {
@@ -377,6 +378,10 @@ OpenStackSpec read_openstack_spec(const sim::ConfigNode& root, const sim::Scenar
     OpenStackSpec spec;
     spec.header = header;
     scenario_table().read(root, spec);
+    if (const auto why = sim::series_bins_problem(header.duration, spec.bin)) {
+        const auto outputs = root.child("outputs");
+        (outputs && outputs->has("bin") ? outputs->required("bin") : root).fail(*why);
+    }
     return spec;
 }
 

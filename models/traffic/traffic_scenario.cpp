@@ -8,6 +8,7 @@
 #include "models/traffic/traffic_figures.hpp"
 #include "sim/net/network.hpp"
 #include "sim/net/topology.hpp"
+#include "sim/stats/time_series.hpp"
 
 namespace tbsim::models::traffic {
 namespace {
@@ -143,6 +144,10 @@ std::unique_ptr<sim::PreparedScenario> read_traffic_scenario(const sim::ConfigNo
     }
     if (!outputs.monitor)
         for (const auto& l : topology.links) monitor.push_back(l.name);
+    if (const auto why = sim::series_bins_problem(header.duration, outputs.bin)) {
+        const auto o = root.child("outputs");
+        (o && o->has("bin") ? o->required("bin") : root).fail(*why);
+    }
     return std::make_unique<TrafficScenario>(header, std::move(topology), std::move(streams), std::move(monitor), outputs.bin);
 }
 

@@ -147,10 +147,13 @@ std::string format_duration(Time t) {
     constexpr std::int64_t kSecond = 1'000'000'000;
     if (ns % (3600 * kSecond) == 0) return fmt::format("{}h", ns / (3600 * kSecond));
     if (ns % (60 * kSecond) == 0) return fmt::format("{}min", ns / (60 * kSecond));
-    const double s = t.seconds();
-    if (std::abs(s) >= 1.0) return fmt::format("{}s", s);
-    if (std::abs(s) >= 1e-3) return fmt::format("{}ms", s * 1e3);
-    if (std::abs(s) >= 1e-6) return fmt::format("{}us", s * 1e6);
+    // Divided from the integer count, so that a whole number of the unit prints whole (1000 ns is
+    // 1us; 1e-6 s x 1e6 would print 1.0000000000000002us).
+    const auto in = [ns](double unit) { return static_cast<double>(ns) / unit; };
+    const double magnitude = std::abs(static_cast<double>(ns));
+    if (magnitude >= 1e9) return fmt::format("{}s", in(1e9));
+    if (magnitude >= 1e6) return fmt::format("{}ms", in(1e6));
+    if (magnitude >= 1e3) return fmt::format("{}us", in(1e3));
     return fmt::format("{}ns", ns);
 }
 

@@ -18,14 +18,17 @@ constexpr DirectionId kNoDirection = std::numeric_limits<DirectionId>::max();
 
 struct EdgeProps {
     DirectionId direction;
-    std::int64_t weight;  // latency in ns, scaled, plus one per hop so that ties prefer fewer hops
+    // Latency in ns x 1024, plus one per hop so that ties prefer fewer hops. A double: exact (and
+    // ordered as the integers would be) while a path's sum stays under 2^53, about 2.4 hours of
+    // latency; an int64 overflowed to a negative weight at a link of about 104 days.
+    double weight;
 };
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, EdgeProps>;
 
 Graph build_graph(const Topology& t) {
     Graph g(t.node_count());
     for (DirectionId d = 0; d < t.direction_count(); ++d)
-        boost::add_edge(t.direction_from(d), t.direction_to(d), EdgeProps{d, t.params(d).latency.ns() * 1024 + 1}, g);
+        boost::add_edge(t.direction_from(d), t.direction_to(d), EdgeProps{d, static_cast<double>(t.params(d).latency.ns()) * 1024.0 + 1.0}, g);
     return g;
 }
 
@@ -34,7 +37,7 @@ Graph build_graph(const Topology& t) {
 template <class G>
 std::vector<DirectionId> shortest_path_tree(const G& graph, NodeId root, std::size_t nodes) {
     std::vector<DirectionId> via(nodes, kNoDirection);
-    std::vector<std::int64_t> distance(nodes);
+    std::vector<double> distance(nodes);
     auto vertex_index = boost::get(boost::vertex_index, graph);
     struct Recorder : boost::default_dijkstra_visitor {
         std::vector<DirectionId>* via;

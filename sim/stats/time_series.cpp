@@ -3,9 +3,20 @@
 #include <algorithm>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "sim/core/check.hpp"
+#include "sim/core/units.hpp"
 
 namespace tbsim::sim {
+
+std::optional<std::string> series_bins_problem(Time duration, Time bin_width) {
+    const double bins = duration.seconds() / bin_width.seconds();
+    if (bins <= kMaxSeriesBins) return std::nullopt;
+    return fmt::format("bins of {} over {} of simulated time make {:.3g} bins per series, more than the {:.0e} a series holds: "
+                       "choose a wider bin or a shorter duration",
+                       format_duration(bin_width), format_duration(duration), bins, kMaxSeriesBins);
+}
 
 TimeSeries::TimeSeries(Time bin_width) : bin_width_(bin_width) {
     TBSIM_CHECK(bin_width > Time::zero(), "time series bin width must be positive");

@@ -4,11 +4,18 @@
 // than the link could carry in it.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/core/time.hpp"
 
 namespace tbsim::sim {
+
+/// The most bins a series may hold: 100 million (800 MB of doubles; three years of 1 s bins).
+inline constexpr double kMaxSeriesBins = 1e8;
+/// Why a run of `duration` cannot be cut into bins of `bin_width` (too many of them), or nothing.
+std::optional<std::string> series_bins_problem(Time duration, Time bin_width);
 
 class TimeSeries {
 public:

@@ -79,6 +79,16 @@ TEST_CASE("bad workload references are refused before the run") {
     CHECK_THROWS_AS(load(bad), sim::ConfigError);
 }
 
+TEST_CASE("series bins too narrow for the duration are refused before the run, not left to run out of memory") {
+    // 1 ns bins over 100 s would be 1e11 bins per series (std::bad_alloc, exit 1, before).
+    std::string yaml = kReports + "outputs: {bin: 1ns}\n";
+    CHECK_THROWS_WITH_AS(load(yaml),
+                         "t.yaml:10:16: outputs.bin: bins of 1ns over 100s of simulated time make 1e+11 bins per series, more than "
+                         "the 1e+08 a series holds: choose a wider bin or a shorter duration",
+                         sim::ConfigError);
+    CHECK_NOTHROW(load(kReports + "outputs: {bin: 1ms}\n"));  // 1e5 bins
+}
+
 TEST_CASE("a workload between nodes that no links join is refused before the run (found by fuzz_run)") {
     // It used to load and then stop the run with "no route from 'controller' to 'server'".
     std::string yaml = kReports;

@@ -184,6 +184,22 @@ TEST_CASE("an unreachable node is reported") {
     t.add_link("ab", "a", "b", link(1_ms, 1e9));
     Topology topo(t);
     CHECK_THROWS_AS(topo.route(topo.node("a"), topo.node("island")), std::runtime_error);
+    CHECK_FALSE(topo.reachable(topo.node("a"), topo.node("island")));
+    CHECK(topo.reachable(topo.node("b"), topo.node("a")));
+}
+
+TEST_CASE("routes over links of very long latency still take the shorter way") {
+    // The route weights were latency x 1024 in 64 bits: a link of 100000 h (3.6e17 ns) made a
+    // negative weight and Boost's Dijkstra refused the graph ("internal error", found by trying).
+    TopologySpec t;
+    for (const char* n : {"a", "b", "c"}) t.add_node(n);
+    t.add_link("ab", "a", "b", link(Time::from_s(3600) * 100000, 1e9));
+    t.add_link("bc", "b", "c", link(Time::from_s(3600) * 100000, 1e9));
+    t.add_link("ac", "a", "c", link(Time::from_s(3600) * 150000, 1e9));
+    Topology topo(t);
+    const auto& r = topo.route(topo.node("a"), topo.node("c"));
+    REQUIRE(r.size() == 1);
+    CHECK(r[0] == 4);  // ac forward: 150000 h against 200000 h through b
 }
 
 TEST_CASE("a calendar fills idle gaps: a booking made ahead never delays earlier traffic") {

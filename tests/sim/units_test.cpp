@@ -21,6 +21,18 @@ TEST_CASE("durations carry their unit") {
     CHECK(parse_duration_seconds("3000000h") == 1.08e10);
 }
 
+TEST_CASE("durations print in the largest unit that keeps them readable, whole where they are") {
+    CHECK(format_duration(1_us) == "1us");  // 1e-6 s x 1e6 printed 1.0000000000000002us
+    CHECK(format_duration(1500_ns) == "1.5us");
+    CHECK(format_duration(1_ms) == "1ms");
+    CHECK(format_duration(250_us) == "250us");
+    CHECK(format_duration(90_s) == "90s");
+    CHECK(format_duration(600_s) == "10min");
+    CHECK(format_duration(7200_s) == "2h");
+    CHECK(format_duration(Time::zero() - 3_ms) == "-3ms");
+    CHECK(format_duration(7_ns) == "7ns");
+}
+
 TEST_CASE("data sizes distinguish decimal and binary prefixes") {
     CHECK(parse_data_size("1500B")->bytes == 1500.0);
     CHECK(parse_data_size("4KiB")->bytes == 4096.0);
