@@ -21,6 +21,7 @@
 #include "apps/tbsim/validate_command.hpp"
 #include "bench/hold_model.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/core/engine_limit.hpp"
 #include "sim/core/time.hpp"
 
 namespace {
@@ -348,6 +349,10 @@ int main(int argc, char** argv) {
         return kExitBadInput;
     } catch (const tbsim::sim::TimeOverflow& e) {
         // Magnitudes of the input that each pass their own check but together outlast the clock.
+        fmt::print(stderr, "tbsim: {}\n", e.what());
+        return kExitBadInput;
+    } catch (const tbsim::sim::EngineLimit& e) {
+        // Or outgrow the event queue.
         fmt::print(stderr, "tbsim: {}\n", e.what());
         return kExitBadInput;
     } catch (const std::exception& e) {

@@ -205,7 +205,7 @@ struct PlaneRun {
     std::uint64_t events = 0;
 
     PlaneRun(const OpenStackSpec& spec, std::uint64_t replication)
-        : sim(spec.header.seed, replication), net(sim, build_topology(spec.deployment), spec.bin) {
+        : sim(spec.header.seed, replication), net(sim, build_topology(spec.deployment), spec.bin, spec.header.duration) {
         net.monitor(kUplinkLink);
         net.monitor(kInternalLink);
     }

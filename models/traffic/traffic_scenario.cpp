@@ -49,7 +49,7 @@ public:
 protected:
     Run simulate(std::uint64_t replication, sim::RunOutputs outputs, unsigned, sim::RunTicker&) const override {
         sim::Simulation sim(header_.seed, replication);
-        sim::net::Network net(sim, topology_, bin_);
+        sim::net::Network net(sim, topology_, bin_, header_.duration);
         for (const auto& s : streams_) net.tag(s.tag);  // stable tag order: declaration order
         for (const auto& name : monitor_) net.monitor(net.topology().link_index(name));
         std::vector<std::unique_ptr<MessageStream>> running;

@@ -30,6 +30,7 @@
 
 #include "sim/core/callback.hpp"
 #include "sim/core/check.hpp"
+#include "sim/core/engine_limit.hpp"
 #include "sim/core/large_array_allocator.hpp"
 #include "sim/core/time.hpp"
 
@@ -220,7 +221,8 @@ private:
     }
     static std::uint32_t kind_of(std::uint64_t key) { return static_cast<std::uint32_t>((key >> kIndexBits) & ((1u << kKindBits) - 1)); }
     std::uint64_t next_key(std::uint32_t kind, std::uint32_t index) {
-        TBSIM_CHECK(sequence_ < kMaxSequence, "event sequence counter exhausted");
+        if (sequence_ >= kMaxSequence) [[unlikely]]
+            throw EngineLimit("a run scheduled more events than tbsim counts (2^38, about 275 billion): run a shorter or smaller scenario");
         return (sequence_++ << (kIndexBits + kKindBits)) | (std::uint64_t{kind} << kIndexBits) | index;
     }
     // The next event's state is a likely cache miss in a large queue: fetch it while this one runs.
@@ -233,7 +235,10 @@ private:
             free_head_ = slot_ref(i).next_free;
             return i;
         }
-        TBSIM_CHECK(slot_count_ <= kIndexMask, "more than 2^24 events pending at once");
+        if (slot_count_ > kIndexMask) [[unlikely]]
+            throw EngineLimit(
+                "more than 2^24 (16.8 million) events pending at once: the scenario piles up work far beyond what its links or "
+                "servers serve (a rate, a count or a size out of proportion)");
         if ((slot_count_ & (kChunkSize - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
         return slot_count_++;
     }

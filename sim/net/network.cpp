@@ -20,8 +20,8 @@ inline double ceil_non_negative(double x) {
 
 }  // namespace
 
-Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width)
-    : sim_(sim), topology_(spec), bin_width_(bin_width) {
+Network::Network(Simulation& sim, const TopologySpec& spec, Time bin_width, Time horizon)
+    : sim_(sim), topology_(spec), bin_width_(bin_width), horizon_(horizon) {
     const std::size_t n = topology_.direction_count();
     dirs_.resize(n);
     stats_.resize(n);
@@ -72,7 +72,7 @@ TagId Network::tag(std::string_view name) {
     for (DirectionId d = 0; d < stats_.size(); ++d) {
         auto& s = stats_[d];
         s.by_tag.resize(count);
-        if (dirs_[d].monitored) s.series.resize(count, TimeSeries(bin_width_));
+        if (dirs_[d].monitored) s.series.resize(count, TimeSeries(bin_width_, horizon_));
     }
     return static_cast<TagId>(count - 1);
 }
@@ -80,7 +80,7 @@ TagId Network::tag(std::string_view name) {
 void Network::monitor(std::size_t link) {
     for (const DirectionId d : {static_cast<DirectionId>(2 * link), static_cast<DirectionId>(2 * link + 1)}) {
         dirs_[d].monitored = true;
-        stats_[d].series.resize(tag_names_.size(), TimeSeries(bin_width_));
+        stats_[d].series.resize(tag_names_.size(), TimeSeries(bin_width_, horizon_));
     }
 }
 
@@ -99,7 +99,8 @@ inline Time Network::occupy(DirectionId d, Time ready, double wire, double paylo
     totals.wire_bytes += wire;
     totals.payload_bytes += payload;
     totals.packets += static_cast<std::uint64_t>(packets);
-    s.busy_time += length;
+    // What lies past the run's end is not part of it (a message of a day on a slow link).
+    s.busy_time += end <= horizon_ ? length : (start < horizon_ ? horizon_ - start : Time::zero());
     if (state.monitored) {
         s.series[tag].add_spread(start, end, wire);
         // A direction that never queues waits for nothing: no delays to count (its figures are 0).
@@ -160,7 +161,7 @@ Time Network::transfer_along(const std::vector<DirectionId>& route, double paylo
     Time t = depart;
     const bool acked = acks == Acks::separate;
     for (const DirectionId d : route) t = cross(d, t, payload_bytes, packet_count(dirs_[d], payload_bytes), tag, acked);
-    record_delivery(depart, t);
+    if (t < horizon_) record_delivery(depart, t);  // delivered within the run, which covers [0, horizon)
     return t;
 }
 

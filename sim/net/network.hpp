@@ -48,15 +48,16 @@ struct TagTotals {
 struct DirectionStats {
     std::vector<TagTotals> by_tag;      // indexed by TagId
     std::uint64_t retransmitted_packets = 0;
-    Time busy_time;                     // total time the direction spent transmitting
+    Time busy_time;                     // time the direction spent transmitting before the horizon
     std::vector<TimeSeries> series;     // per tag, monitored directions only
     LogHistogram queue_delay_s;         // per message, monitored directions only
 };
 
 class Network {
 public:
-    /// `bin_width` is the width of the time series of monitored links.
-    Network(Simulation& sim, const TopologySpec& spec, Time bin_width = Time::from_s(1));
+    /// `bin_width` is the width of the time series of monitored links. `horizon`: the end of the
+    /// run; transmissions booked past it count in byte totals but not in busy time or series.
+    Network(Simulation& sim, const TopologySpec& spec, Time bin_width = Time::from_s(1), Time horizon = Time::max());
 
     Topology& topology() { return topology_; }
     const Topology& topology() const { return topology_; }
@@ -91,8 +92,9 @@ public:
 
     const DirectionStats& stats(DirectionId d) const { return stats_[d]; }
     std::uint64_t messages_sent() const { return messages_sent_; }
+    /// Messages whose last byte arrives before the horizon (the run's end).
     std::uint64_t messages_delivered() const { return messages_delivered_; }
-    /// Mean and maximum time from send to delivery over all delivered messages, in seconds.
+    /// Mean and maximum time from send to delivery over the messages delivered before the horizon, in seconds.
     double mean_delivery_s() const { return messages_delivered_ ? delivery_sum_s_ / static_cast<double>(messages_delivered_) : 0.0; }
     double max_delivery_s() const { return delivery_max_s_; }
 
@@ -125,6 +127,7 @@ private:
     Simulation& sim_;
     Topology topology_;
     Time bin_width_;
+    Time horizon_;
     std::vector<DirectionState> dirs_;
     std::vector<DirectionStats> stats_;
     std::vector<std::string> tag_names_;

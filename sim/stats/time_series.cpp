@@ -18,8 +18,11 @@ std::optional<std::string> series_bins_problem(Time duration, Time bin_width) {
                        format_duration(bin_width), format_duration(duration), bins, kMaxSeriesBins);
 }
 
-TimeSeries::TimeSeries(Time bin_width) : bin_width_(bin_width) {
+TimeSeries::TimeSeries(Time bin_width, Time horizon) : bin_width_(bin_width) {
     TBSIM_CHECK(bin_width > Time::zero(), "time series bin width must be positive");
+    TBSIM_CHECK(horizon >= Time::zero(), "time series horizon before time zero");
+    const std::int64_t whole = horizon.ns() / bin_width.ns();
+    kept_bins_ = static_cast<std::size_t>(whole) + (horizon.ns() % bin_width.ns() != 0 ? 1 : 0);
 }
 
 double& TimeSeries::bin(std::size_t i) {
@@ -29,12 +32,14 @@ double& TimeSeries::bin(std::size_t i) {
 
 void TimeSeries::add(Time at, double amount) {
     TBSIM_CHECK(at >= Time::zero(), "time series sample before time zero");
-    bin(static_cast<std::size_t>(at / bin_width_)) += amount;
+    const auto i = static_cast<std::size_t>(at / bin_width_);
+    if (i < kept_bins_) bin(i) += amount;
 }
 
 void TimeSeries::add_spread_across(Time from, Time to, double amount) {
     TBSIM_CHECK(from >= Time::zero() && to >= from, "time series interval out of order");
     const auto first = static_cast<std::size_t>(from / bin_width_);
+    if (first >= kept_bins_) return;  // wholly past the horizon
     const auto last = static_cast<std::size_t>((to - Time::from_ns(to > from ? 1 : 0)) / bin_width_);
     if (first == last) {
         bin(first) += amount;
@@ -44,8 +49,10 @@ void TimeSeries::add_spread_across(Time from, Time to, double amount) {
         return;
     }
     const double span = static_cast<double>((to - from).ns());
-    bin(last);  // grow once
-    for (std::size_t i = first; i <= last; ++i) {
+    // The bins past the horizon are left out; those before it get their share of the whole interval.
+    const std::size_t last_kept = std::min(last, kept_bins_ - 1);
+    bin(last_kept);  // grow once
+    for (std::size_t i = first; i <= last_kept; ++i) {
         const Time lo = std::max(from, bin_width_ * static_cast<std::int64_t>(i));
         const Time hi = std::min(to, bin_width_ * static_cast<std::int64_t>(i + 1));
         values_[i] += amount * static_cast<double>((hi - lo).ns()) / span;

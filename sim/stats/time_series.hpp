@@ -19,7 +19,9 @@ std::optional<std::string> series_bins_problem(Time duration, Time bin_width);
 
 class TimeSeries {
 public:
-    explicit TimeSeries(Time bin_width);
+    /// Bins of `bin_width`; amounts at or after `horizon` (the end of the run: a transmission booked
+    /// past it) are not kept, so that a series never grows beyond the bins a run reports.
+    explicit TimeSeries(Time bin_width, Time horizon = Time::max());
 
     /// Adds `amount` at the instant `at`.
     void add(Time at, double amount);
@@ -46,6 +48,7 @@ private:
     void add_spread_across(Time from, Time to, double amount);
     double& bin(std::size_t i);
     Time bin_width_;
+    std::size_t kept_bins_;  // bins before the horizon
     std::vector<double> values_;
     // The bin last written and its bounds [lo, hi) in ns: consecutive amounts mostly fall in it,
     // which spares two divisions each.

@@ -1,6 +1,7 @@
 // libFuzzer target: any bytes as a scenario file, loaded and then run. A scenario the reader takes
 // must run to its end: the reader refuses bad input with a ConfigError before anything runs, and a
-// run may only stop on a time beyond the clock (TimeOverflow, which tbsim reports as bad input).
+// run may only stop on a time beyond the clock (TimeOverflow) or on outgrowing the event queue
+// (EngineLimit), which tbsim reports as bad input.
 // Anything else (a crash, a sanitizer report, a broken invariant, another exception) is a bug.
 //
 // A run is cut to its first point, its first replication and at most kLongestRun of simulated time,
@@ -19,6 +20,7 @@
 
 #include "models/registry.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/core/engine_limit.hpp"
 #include "sim/core/time.hpp"
 #include "sim/scenario/study.hpp"
 
@@ -52,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)scenario.account(result.figures);
         (void)scenario.headline(result.figures);
     } catch (const tbsim::sim::TimeOverflow&) {
+    } catch (const tbsim::sim::EngineLimit&) {
     } catch (const std::exception& e) {
         std::fprintf(stderr, "fuzz_run: a scenario that loaded failed while running: %s\n", e.what());
         std::abort();

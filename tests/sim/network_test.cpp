@@ -152,6 +152,26 @@ TEST_CASE("bytes are conserved: no bin of a saturated link exceeds its capacity"
     CHECK(series.bins() == 17);
 }
 
+TEST_CASE("what a run books past its end counts in bytes but not in busy time, series or deliveries") {
+    // A message of a day on a slow link used to fill its series to the end of the transmission (16
+    // GB of bins for 1e13 B messages over 10 min at 10 Mb/s), count as delivered and put the
+    // link's utilisation at 298394%.
+    Simulation sim;
+    Network net(sim, pair(link(5_ms, 1e6)), 1_s, 10_s);  // 1 Mb/s, a run of 10 s
+    const TagId tag = net.tag("bulk");
+    net.monitor(0);
+    net.send(net.node("a"), net.node("b"), 1e6, tag);  // 8.29 s on the wire
+    net.send(net.node("a"), net.node("b"), 1e6, tag);  // queued behind: 8.29 s to 16.58 s
+    sim.run_before(10_s);
+    const auto& s = net.stats(0);
+    CHECK(s.by_tag[tag].wire_bytes == doctest::Approx(2 * (1e6 + 691 * 52)));  // 691 packets of 1448 B payload
+    CHECK(s.busy_time == 10_s);
+    CHECK(s.series[tag].bins() == 10);
+    CHECK(s.series[tag].total() == doctest::Approx(10 * 125000.0));
+    CHECK(net.messages_sent() == 2);
+    CHECK(net.messages_delivered() == 1);
+}
+
 TEST_CASE("routes follow the lowest total latency and are cached") {
     TopologySpec t;
     for (const char* n : {"a", "b", "c"}) t.add_node(n);

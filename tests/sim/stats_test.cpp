@@ -57,6 +57,18 @@ TEST_CASE("a time series spreads an interval's amount over the bins it overlaps"
     CHECK(s.bins() == 5);
 }
 
+TEST_CASE("a time series keeps nothing past its horizon, and the bins before it their share") {
+    TimeSeries s(1_s, 2500_ms);  // bins 0, 1 and 2 (which the horizon cuts) are kept
+    s.add_spread(1500_ms, 5500_ms, 400.0);  // 100 per second: 50 in bin 1, 100 in bin 2, the rest past it
+    CHECK(s.at(1) == doctest::Approx(50.0));
+    CHECK(s.at(2) == doctest::Approx(100.0));
+    CHECK(s.bins() == 3);
+    s.add(3_s, 9.0);             // past the horizon: dropped
+    s.add_spread(4_s, 9_s, 9.0);
+    CHECK(s.bins() == 3);
+    CHECK(s.total() == doctest::Approx(150.0));
+}
+
 TEST_CASE("Student-t quantiles match the tables") {
     CHECK(student_t_975(1) == doctest::Approx(12.7062).epsilon(1e-5));
     CHECK(student_t_975(4) == doctest::Approx(2.7764).epsilon(1e-4));
