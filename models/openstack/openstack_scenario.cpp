@@ -183,6 +183,8 @@ protected:
                                f.rally->mean_kbps);
         if (f.lifecycle && f.lifecycle->create_s.count > 0)
             out += fmt::format("VM create {:.2f} s mean, delete {:.2f} s mean\n", f.lifecycle->create_s.mean, f.lifecycle->delete_s.mean);
+        else if (f.lifecycle)
+            out += "no VM create completed within the duration\n";
         return out;
     }
 
@@ -190,7 +192,9 @@ protected:
         return fmt::format("mean {:.3f} kb/s (rabbitmq {:.3f}, mysql {:.3f}, http {:.3f}), p99 {:.3f}, max {:.3f}{}", f.total.mean_kbps,
                            f.by_protocol.rabbitmq.mean_kbps, f.by_protocol.mysql.mean_kbps, f.by_protocol.http.mean_kbps, f.total.p99_kbps,
                            f.total.max_kbps,
-                           f.rally ? fmt::format(", rally {:.1f} kb/s over {:.1f} s", f.rally->mean_kbps, f.rally->duration_s) : "");
+                           f.rally ? fmt::format(", rally {:.1f} kb/s over {:.1f} s{}", f.rally->mean_kbps, f.rally->duration_s,
+                                                 f.rally->finished ? "" : " (NOT finished within the duration)")
+                                   : "");
     }
 
 private:
