@@ -43,6 +43,33 @@ const sim::ParamTable<Placement>& placement_table() {
     return t;
 }
 
+// Every node must keep some CPU once its OS's idle load is paid (the model would otherwise have to
+// invent some): refused here, naming the key to change.
+void check_cpu_left(const sim::ConfigNode& root, const BenchmarkSpec& spec) {
+    const auto& p = spec.placement;
+    const double idle = spec.profile.idle_load;
+    const auto placement = root.required("placement");
+    auto at = [&](const sim::ConfigNode& section, std::string_view key) { return section.has(key) ? section.required(key) : section; };
+    if (p.shared_node) {
+        if (std::min(spec.hosts.capacity(), p.node_cores) <= idle)
+            at(placement, "node_cores").fail(fmt::format("the shared node's {:g} cores leave nothing once its OS's idle load ({:g} cores, "
+                                                         "profile {}) is paid", std::min(spec.hosts.capacity(), p.node_cores), idle, p.profile));
+        return;
+    }
+    const auto per_host = (spec.workload.instances + spec.hosts.count - 1) / spec.hosts.count;
+    const double nodes = static_cast<double>(per_host);
+    if (nodes * idle >= spec.hosts.capacity()) {
+        const auto workload = root.child("workload");
+        (workload ? at(*workload, "instances") : root)
+            .fail(fmt::format("{} nodes per host each idle at {:g} cores (profile {}) need more than the host's {:g} cores", per_host, idle,
+                              p.profile, spec.hosts.capacity()));
+    }
+    if (!p.shares_host_cpu() && p.instance_cores * std::min(1.0, spec.hosts.capacity() / (p.instance_cores * nodes)) <= idle)
+        at(placement, "instance_cores")
+            .fail(fmt::format("each node's {:g} cores leave nothing once its OS's idle load ({:g} cores, profile {}) is paid",
+                              p.instance_cores, idle, p.profile));
+}
+
 const sim::ParamTable<MysqlRepInput>& scenario_table() {
     using sim::section;
     static const sim::ParamTable<MysqlRepInput> t{
@@ -81,6 +108,7 @@ const sim::ParamTable<MysqlRepInput>& scenario_table() {
             const auto folder = dir.is_relative() ? (fs::path(here(root)) / dir).string() : dir.string();
             const auto profile = root.required("placement").required("profile");
             in.spec.profile = virt::load_virt_profile(in.spec.placement.profile, folder, profile);
+            check_cpu_left(root, in.spec);
         }};
     return t;
 }

@@ -9,6 +9,7 @@
 #include "models/virt/virt_profile.hpp"
 #include "tests/support/shipped_scenarios.hpp"
 #include "sim/config/config_document.hpp"
+#include "sim/config/config_error.hpp"
 
 using namespace tbsim;
 
@@ -170,4 +171,16 @@ TEST_CASE("a run cut short by its duration counts the unfinished main loop up to
     CHECK(main >= 600.0 - boot - sync - 1e-6);
     CHECK(main > 100.0);
     CHECK(r["desync_s"].get<double>() == 0.0);
+}
+
+TEST_CASE("a node left without CPU once its idle load is paid is refused before the run, not given some") {
+    // Each node's cores less the profile's idle load were floored at 0.05 cores: 1e-6 cores per
+    // ESXi VM (idle load 0.03 cores) ran as fast as 2 cores (slowdown 1.000).
+    CHECK_THROWS_WITH_AS(load_shipped(kRate, {"placement.instance_cores=0.01"}),
+                         "--set placement.instance_cores=0.01: placement.instance_cores: each node's 0.01 cores leave nothing once its "
+                         "OS's idle load (0.03 cores, profile esxi-vm) is paid",
+                         sim::ConfigError);
+    // 1000 VMs idle at 0.03 cores each need 30 cores: the host has 24 and 24 threads of 0.25.
+    CHECK_THROWS_AS(load_shipped(kRate, {"workload.instances=1000"}), sim::ConfigError);
+    CHECK_NOTHROW(load_shipped(kRate, {"placement.instance_cores=0.1"}));
 }
