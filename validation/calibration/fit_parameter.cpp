@@ -34,6 +34,7 @@ double parse_in_unit(const std::string& text, ParameterUnit unit, const std::str
 }  // namespace
 
 FitParameter fit_parameter(const sim::ConfigDocument& doc, const std::string& key, const std::optional<std::string>& bounds) {
+    if (key.empty()) throw sim::ConfigError(fmt::format("{}: --fit: an empty key (--fit KEY[,KEY...])", doc.source()));
     const auto text = doc.scalar_at(key);
     if (!text)
         throw sim::ConfigError(fmt::format("{}: --fit {}: the profile has no value at this key (give it a starting value in the file)",

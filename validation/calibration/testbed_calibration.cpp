@@ -22,6 +22,12 @@ std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, con
 TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, const std::string& version) {
     if (request.traces.empty()) throw sim::ConfigError("tbsim calibrate: give at least one trace");
     if (request.keys.empty()) throw sim::ConfigError("tbsim calibrate: --fit names no key");
+    for (const auto& key : request.keys)
+        for (const auto& set : keys_set_by_traces())
+            if (key == set || key.rfind(set + ".", 0) == 0)
+                throw sim::ConfigError(fmt::format("tbsim calibrate: --fit {}: every replay sets {} from its trace's meta.json, so fitting it "
+                                                   "would change nothing",
+                                                   key, set));
     // The base with its overrides, read strictly first: a bad profile stops before any fitting.
     read_testbed_profile(request.profile, request.overrides);
     auto doc = sim::ConfigDocument::from_text(request.profile.text, request.profile.source);

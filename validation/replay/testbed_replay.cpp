@@ -144,6 +144,12 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     return spec;
 }
 
+const std::vector<std::string>& keys_set_by_traces() {
+    static const std::vector<std::string> keys{"workload",           "hosts.count",      "hosts.cores", "hosts.threads",
+                                               "hosts.foreign_cores", "hosts.setup_time", "limits"};
+    return keys;
+}
+
 TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options) {
     const auto wall_start = std::chrono::steady_clock::now();
     const auto spec = testbed_spec(trace, profile);

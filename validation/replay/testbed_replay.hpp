@@ -85,6 +85,9 @@ inline constexpr double kBackToBackMs = 1.0;
 
 /// The model's parameters for `trace`: `profile` with the trace's workload, limits and cores.
 models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile);
+/// The profile's keys (or sections) that testbed_spec replaces with each trace's own: fitting one
+/// of them would change nothing.
+const std::vector<std::string>& keys_set_by_traces();
 
 /// Replays `trace`.
 TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options);
