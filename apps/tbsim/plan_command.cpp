@@ -91,9 +91,13 @@ PlanOutcome run_plan(const PlanRequest& request) {
     out.figures["events"] = events;
     out.figures["wall_s"] = wall_s;
     out.text = "tbsim plan: " + sim::study_account(study, results);
-    if (max_servers)
+    if (max_servers && *max_servers > 0)
         out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it)\n", *request.max_servers_for,
                                 *max_servers);
+    else if (max_servers)
+        out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: none, one server's p99 is already above it "
+                                "(figures above are for one server)\n",
+                                *request.max_servers_for);
     out.text += fmt::format("{} events simulated in {:.2f} s\n", events, wall_s);
     return out;
 }

@@ -9,9 +9,13 @@ namespace tbsim::sim {
 namespace {
 
 constexpr double kLowest = 1e-9;
+// Up to 1e13: the clock's range (9.2e9 s) in seconds or milliseconds. The top was 1e5, and every
+// value above it shared one bin whose middle, 1e5, came out as a p99 below the mean (a queueing
+// delay of days on a 1 bps uplink).
+constexpr double kHighest = 1e13;
 constexpr double kRatio = 1.01;
 const double kLogRatio = std::log(kRatio);
-const std::size_t kBins = 2 + static_cast<std::size_t>(std::ceil(std::log(1e5 / kLowest) / std::log(kRatio)));
+const std::size_t kBins = 2 + static_cast<std::size_t>(std::ceil(std::log(kHighest / kLowest) / std::log(kRatio)));
 
 std::size_t bin_of(double x) {
     if (x < kLowest) return 0;
@@ -52,6 +56,7 @@ double LogHistogram::percentile(double q) const {
         seen += bins_[i];
         if (seen >= rank) {
             if (i == 0) return min_ < kLowest ? min_ : 0.0;
+            if (i == kBins - 1) return max_;  // above kHighest: no edge to take a middle of
             const double middle = kLowest * std::pow(kRatio, static_cast<double>(i) - 0.5);
             return std::clamp(middle, min_, max_);
         }

@@ -59,6 +59,11 @@ TEST_CASE("--max-servers-for finds the largest server count whose p99 fits the b
     const auto over = nlohmann::json::parse(
         run_tbsim("plan --vms-per-server 20 --duration 5min --json --servers " + std::to_string(s + 1)).out);
     CHECK(over["p99_kbps"].get<double>() > 2000.0);
+    // A bound below one server's p99: none fits, and the account says so rather than "0 (figures above
+    // are for it)" above figures of one server.
+    const auto none = run_tbsim("plan --max-servers-for 1bps --duration 5min");
+    CHECK(none.exit_code == 0);
+    CHECK(none.out.find("none, one server's p99 is already above it") != std::string::npos);
 }
 
 TEST_CASE("tbsim plan refuses bad input with exit code 2") {
