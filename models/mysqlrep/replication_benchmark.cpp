@@ -300,6 +300,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
         if (peer != i) co_await connect(i, peer);
     co_await logged_query(BenchmarkOp::sync_insert, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr, 1);
     ++sync_rows_;
+    ++sync_rows_not_done_;
     while (true) {
         co_await logged_query(BenchmarkOp::sync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
         if (sync_rows_ >= w.instances) break;
@@ -357,10 +358,10 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
 
     // 3. Desync: mark its sync row done, list the undone rows until there are none.
     co_await logged_query(BenchmarkOp::desync_leave, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
-    --sync_rows_;
+    --sync_rows_not_done_;
     while (true) {
         co_await logged_query(BenchmarkOp::desync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
-        if (sync_rows_ <= 0) break;
+        if (sync_rows_not_done_ <= 0) break;
         co_await sleep_until(i, sim_.now() + w.poll_period);
     }
     me.desync_end = sim_.now();

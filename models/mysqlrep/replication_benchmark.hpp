@@ -153,7 +153,12 @@ private:
     bool direct_cpu_ = true;            // no wake-up, no quota, no foreign load: work goes straight to the processor
     bool direct_net_ = true;            // no token bucket and no delay
     std::vector<Instance> instances_;
+    // The master's sync table, as the application uses it: a row per instance that joined, kept (sync
+    // counts every row), and marked done when its instance leaves (desync counts the rows not done).
+    // Deleting rows instead left an instance that had not yet seen all N rows waiting forever once a
+    // faster one had finished its main loop (a short run: 200 inserts at 14528/min and up).
     std::int64_t sync_rows_ = 0;
+    std::int64_t sync_rows_not_done_ = 0;
     std::int64_t finished_ = 0;
     sim::Tally insert_ms_;
     sim::Tally batch_ms_;

@@ -40,7 +40,8 @@ void figure_cell(CsvTable& t, const FigureValue* v) {
 void axis_cells(CsvTable& t, const Study& study, const StudyPoint& p) {
     for (std::size_t a = 0; a < p.at.size(); ++a) {
         const auto& v = study.sweep.axes[a].values[p.at[a]];
-        if (v.number) t.cell(fmt::format("{:.9g}", *v.number));
+        // The shortest text that reads back as the same number: a seed of 1000000001 is not 1e+09.
+        if (v.number) t.cell(fmt::format("{}", *v.number));
         else t.cell(v.text);
     }
 }

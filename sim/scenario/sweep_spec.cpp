@@ -68,6 +68,8 @@ void read_range(const ConfigNode& n, SweepAxis& axis) {
     const auto steps_node = n.required("steps");
     const auto steps = steps_node.integer();
     if (steps < 1) steps_node.fail("a range needs at least one step");
+    if (static_cast<double>(steps) > kMostSweepPoints)
+        steps_node.fail(fmt::format("more steps than a sweep runs points (at most {:.0f})", kMostSweepPoints));
     std::string scale = "linear";
     if (auto s = n.child("scale")) {
         scale = s->text();
@@ -81,9 +83,11 @@ void read_range(const ConfigNode& n, SweepAxis& axis) {
         const double t = steps == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(steps - 1);
         double v = scale == "log" ? from->number * std::pow(to->number / from->number, t) : from->number + t * (to->number - from->number);
         if (counts) v = std::round(v);
-        if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+        if (values.empty() || values.back() != v) values.push_back(v);  // monotonic: a repeat follows its twin
     }
-    for (const double v : values) axis.values.push_back({fmt::format("{:.6g}{}", v, from->unit), n.position(), std::nullopt});
+    // Counts print whole at any size (6 digits made 1000001 "1e+06"); other values to 6 digits.
+    for (const double v : values)
+        axis.values.push_back({counts ? fmt::format("{:.0f}", v) : fmt::format("{:.6g}{}", v, from->unit), n.position(), std::nullopt});
 }
 
 const ParamTable<SweepAxis>& axis_table() {
@@ -267,6 +271,11 @@ const ParamTable<SweepSpec>& sweep_table() {
             std::set<std::string> keys;
             for (const auto& a : s.axes)
                 if (!keys.insert(a.key).second) throw ConfigError(fmt::format("{}: sweep.axes: the key '{}' is already an axis", a.position, a.key));
+            double points = 1.0;  // the product of the groups' value counts (a zip group counts once)
+            for (std::size_t i = 0; i < s.axes.size(); ++i)
+                if (i == 0 || s.axes[i].group != s.axes[i - 1].group) points *= static_cast<double>(s.axes[i].values.size());
+            if (points > kMostSweepPoints)
+                axes.fail(fmt::format("{:.0f} points, more than a sweep runs (at most {:.0f})", points, kMostSweepPoints));
             if (s.precision.max < s.precision.min) map.required("max_replications").fail("must not be below min_replications");
             if (s.replications && s.precision.active()) map.required("replications").fail("give either replications or a precision");
             if (auto fits = map.child("fit")) {

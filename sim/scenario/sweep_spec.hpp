@@ -31,6 +31,9 @@
 
 namespace tbsim::sim {
 
+/// The most points one sweep runs (each is prepared and validated before anything runs).
+inline constexpr double kMostSweepPoints = 1e6;
+
 struct AxisValue {
     std::string text;               // the value as an override writes it (YAML)
     std::string position;           // FILE:LINE:COL where it is written
