@@ -95,7 +95,7 @@ void visit_figures(F& f, V& v) {
     v.group("by_protocol", f.by_protocol);
     v.group("by_direction", f.by_direction);
     v.group("internal_database", f.internal_database, "the controller's own database traffic, never on the WAN");
-    v.number("utilisation", f.utilisation, "fraction", "the busier direction's transmitting time over the duration (null without a capacity: an uplink with queueing: false)");
+    v.number("utilisation", f.utilisation, "fraction", "the busier direction's transmitting time within the duration, over the duration (null without a capacity: an uplink with queueing: false)");
     v.number("queue_delay_mean_ms", f.queue_delay_mean_ms, "ms", "mean wait of a control message before transmission at the interface (null without a capacity)");
     v.number("queue_delay_p99_ms", f.queue_delay_p99_ms, "ms", "99th percentile of that wait, within 0.5% (null without a capacity)");
     v.number("queue_delay_max_ms", f.queue_delay_max_ms, "ms", "longest wait (null without a capacity)");

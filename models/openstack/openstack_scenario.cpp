@@ -72,7 +72,7 @@ const sim::ParamTable<OpenStackSpec>& output_table() {
     static const sim::ParamTable<OpenStackSpec> t{
         "outputs",
         {
-            param("bin", &OpenStackSpec::bin, "width of the series bins the rate figures come from", Check::positive),
+            param("bin", &OpenStackSpec::bin, "width of the series bins the rate figures come from (at most 1e8 bins over the duration)", Check::positive),
             param("internal_database", &OpenStackSpec::internal_database, "simulate the controller's own database traffic"),
         }};
     return t;

@@ -22,7 +22,7 @@ const sim::ParamTable<OutputSpec>& output_table() {
     static const sim::ParamTable<OutputSpec> t{
         "outputs",
         {
-            sim::param("bin", &OutputSpec::bin, "width of the per-link time series bins", sim::Check::positive),
+            sim::param("bin", &OutputSpec::bin, "width of the per-link time series bins (at most 1e8 bins over the duration)", sim::Check::positive),
             sim::custom_param<OutputSpec>(
                 "monitor", "link names", "`all`, or the links whose series and rate figures are reported",
                 [](const sim::ConfigNode& n, OutputSpec& o) {

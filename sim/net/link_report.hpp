@@ -82,7 +82,7 @@ void visit_figures(F& f, V& v) {
     v.each("by_tag", f.by_tag, "tag", "each protocol tag that carried bytes");
     v.number("packets", f.packets, "count", "packets on the direction, ACKs included");
     v.number("retransmitted_packets", f.retransmitted_packets, "count", "packets sent again after a loss");
-    v.number("utilisation", f.utilisation, "fraction", "time the direction spent transmitting over the duration");
+    v.number("utilisation", f.utilisation, "fraction", "time the direction spent transmitting within the duration, over the duration");
     v.group("queue_delay_ms", f.queue_delay_ms);
 }
 
