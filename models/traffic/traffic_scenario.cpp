@@ -119,13 +119,11 @@ std::unique_ptr<sim::PreparedScenario> read_traffic_scenario(const sim::ConfigNo
             streams.push_back(read_message_stream(item, topology.nodes));
             const auto& stream = streams.back();
             if (!names.insert(stream.name).second) item.fail(fmt::format("workload '{}' is declared twice", stream.name));
-            // Every message needs a way there, and its reply a way back, before anything runs.
-            const auto to = routes.node(stream.to);
-            for (const auto& from_name : stream.from) {
-                const auto from = routes.node(from_name);
-                if (!routes.reachable(from, to) || (stream.reply_size && !routes.reachable(to, from)))
-                    item.required("to").fail(fmt::format("no route between '{}' and '{}': no chain of links joins them", from_name, stream.to));
-            }
+            // Every message needs a way there before anything runs (links carry both directions:
+            // its reply's way back is the same chain).
+            for (const auto& from : stream.from)
+                if (!routes.reachable(routes.node(from), routes.node(stream.to)))
+                    item.required("to").fail(fmt::format("no route between '{}' and '{}': no chain of links joins them", from, stream.to));
         }
     }
     OutputSpec outputs;

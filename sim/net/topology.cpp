@@ -214,18 +214,17 @@ std::vector<DirectionId> Topology::compute_to_tree(NodeId from, NodeId to) {
     return path;
 }
 
-bool Topology::reachable(NodeId from, NodeId to) {
-    try {
-        route(from, to);
-        return true;
-    } catch (const std::runtime_error&) {
-        return false;
-    }
-}
+bool Topology::reachable(NodeId from, NodeId to) { return find_route(from, to) != nullptr; }
 
 const std::vector<DirectionId>& Topology::route(NodeId from, NodeId to) {
+    const auto* path = find_route(from, to);
+    if (path == nullptr) throw std::runtime_error(fmt::format("no route from '{}' to '{}'", node_names_[from], node_names_[to]));
+    return *path;
+}
+
+const std::vector<DirectionId>* Topology::find_route(NodeId from, NodeId to) {
     const std::uint64_t key = (std::uint64_t{from} << 32) | to;
-    if (const auto it = routes_.find(key); it != routes_.end()) return it->second;
+    if (const auto it = routes_.find(key); it != routes_.end()) return &it->second;
     std::vector<DirectionId> path;
     if (from != to) {
         if (source_trees_.count(from) == 0 && destination_trees_.count(to) == 0) {
@@ -236,10 +235,9 @@ const std::vector<DirectionId>& Topology::route(NodeId from, NodeId to) {
             else build_destination_tree(to);
         }
         path = source_trees_.count(from) != 0 ? compute_from_tree(from, to) : compute_to_tree(from, to);
-        if (path.empty())
-            throw std::runtime_error(fmt::format("no route from '{}' to '{}'", node_names_[from], node_names_[to]));
+        if (path.empty()) return nullptr;  // unreachable (only from == to has an empty route)
     }
-    return routes_.emplace(key, std::move(path)).first->second;
+    return &routes_.emplace(key, std::move(path)).first->second;
 }
 
 }  // namespace tbsim::sim::net

@@ -69,6 +69,8 @@ public:
     bool reachable(NodeId from, NodeId to);
 
 private:
+    /// The route, cached; null when `to` cannot be reached.
+    const std::vector<DirectionId>* find_route(NodeId from, NodeId to);
     std::vector<DirectionId> compute_from_tree(NodeId from, NodeId to);
     std::vector<DirectionId> compute_to_tree(NodeId from, NodeId to);
     void build_source_tree(NodeId from);

@@ -22,11 +22,12 @@
 #include "sim/config/config_error.hpp"
 #include "sim/core/engine_limit.hpp"
 #include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 #include "sim/scenario/study.hpp"
 
 namespace {
 
-constexpr const char* kLongestRun = "20s";
+const tbsim::sim::Time kLongestRun = tbsim::sim::Time::from_s(20);
 
 tbsim::sim::Study load(const tbsim::sim::ScenarioText& text, const std::vector<tbsim::sim::Override>& overrides) {
     static const tbsim::sim::StudyContext context{&tbsim::models::registry(), {}, "fuzz"};
@@ -42,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         study = load(text, {});
         if (study.points.empty()) return 0;
-        if (study.header.duration > tbsim::sim::Time::from_s(20))
-            study = load(text, {tbsim::sim::Override{std::string("duration=") + kLongestRun, std::nullopt}});
+        if (study.header.duration > kLongestRun)
+            study = load(text, {tbsim::sim::Override{"duration=" + tbsim::sim::format_duration(kLongestRun), std::nullopt}});
     } catch (const tbsim::sim::ConfigError& e) {
         if (std::getenv("TBSIM_FUZZ_VERBOSE") != nullptr) std::fprintf(stderr, "fuzz_run: refused: %s\n", e.what());
         return 0;
