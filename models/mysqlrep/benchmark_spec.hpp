@@ -86,6 +86,11 @@ struct Hosts {
     // at the disk (side by side: the disk is slow for all, not held). Zero: each stall alone. The
     // real testbed's slow operations follow each other (docs/mysqlrep.md).
     sim::ValueDistribution disk_stall_episode = sim::ValueDistribution::constant(0.0);
+    // A flush that stalls within an episode prolongs it with this probability (to a fresh draw of
+    // disk_stall_episode from then, if that ends later): while the host keeps writing the disk
+    // does not recover, so episodes last longer where flushes are dense (many instances, high
+    // rates). Zero: an episode lasts its first draw.
+    double disk_stall_renewal = 0.0;
     // Processes outside the benchmark using the host's CPU (cores' worth, on average over the run):
     // a thread that wakes (for work, when its log flush is done, when a reply is in) finds its core
     // held by one of them with probability foreign_cores / cores, each wake on its own, and waits a

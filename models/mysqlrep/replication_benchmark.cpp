@@ -230,6 +230,8 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         Time episode_stall = Time::zero();
         if (sim_.now() < episode_end) {
             episode_stall = Time::from_seconds(h.disk_stall.draw(rng));
+            if (h.disk_stall_renewal > 0.0 && rng.uniform01() < h.disk_stall_renewal)
+                episode_end = std::max(episode_end, sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng)));
         } else if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) {
             draw += h.disk_stall.draw(rng);
             if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
