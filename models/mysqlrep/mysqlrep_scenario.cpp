@@ -44,30 +44,15 @@ const sim::ParamTable<Placement>& placement_table() {
 }
 
 // Every node must keep some CPU once its OS's idle load is paid (the model would otherwise have to
-// invent some): refused here, naming the key to change.
+// invent some): refused here, at the key to change (or its section, if the key is not written).
 void check_cpu_left(const sim::ConfigNode& root, const BenchmarkSpec& spec) {
-    const auto& p = spec.placement;
-    const double idle = spec.profile.idle_load;
-    const auto placement = root.required("placement");
-    auto at = [&](const sim::ConfigNode& section, std::string_view key) { return section.has(key) ? section.required(key) : section; };
-    if (p.shared_node) {
-        if (std::min(spec.hosts.capacity(), p.node_cores) <= idle)
-            at(placement, "node_cores").fail(fmt::format("the shared node's {:g} cores leave nothing once its OS's idle load ({:g} cores, "
-                                                         "profile {}) is paid", std::min(spec.hosts.capacity(), p.node_cores), idle, p.profile));
-        return;
-    }
-    const auto per_host = (spec.workload.instances + spec.hosts.count - 1) / spec.hosts.count;
-    const double nodes = static_cast<double>(per_host);
-    if (nodes * idle >= spec.hosts.capacity()) {
-        const auto workload = root.child("workload");
-        (workload ? at(*workload, "instances") : root)
-            .fail(fmt::format("{} nodes per host each idle at {:g} cores (profile {}) need more than the host's {:g} cores", per_host, idle,
-                              p.profile, spec.hosts.capacity()));
-    }
-    if (!p.shares_host_cpu() && p.instance_cores * std::min(1.0, spec.hosts.capacity() / (p.instance_cores * nodes)) <= idle)
-        at(placement, "instance_cores")
-            .fail(fmt::format("each node's {:g} cores leave nothing once its OS's idle load ({:g} cores, profile {}) is paid",
-                              p.instance_cores, idle, p.profile));
+    const auto shortage = cpu_shortage(spec);
+    if (!shortage) return;
+    const auto dot = shortage->key.find('.');
+    const auto section = root.child(shortage->key.substr(0, dot));
+    const auto key = shortage->key.substr(dot + 1);
+    if (!section) root.fail(shortage->reason);
+    (section->has(key) ? section->required(key) : *section).fail(shortage->reason);
 }
 
 const sim::ParamTable<MysqlRepInput>& scenario_table() {

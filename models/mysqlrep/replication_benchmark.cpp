@@ -5,11 +5,66 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/check.hpp"
 #include "sim/random/distributions.hpp"
 
 namespace tbsim::models::mysqlrep {
 
 using sim::Time;
+
+CpuLayout cpu_layout(const BenchmarkSpec& spec) {
+    const auto n = static_cast<std::size_t>(spec.workload.instances);
+    const auto hosts = static_cast<std::size_t>(spec.hosts.count);
+    const auto& p = spec.placement;
+    const double idle = spec.profile.idle_load;
+    const double capacity = spec.hosts.capacity();
+    CpuLayout layout;
+    std::vector<double> requested(hosts, 0.0);  // cores the nodes of each host ask for
+    std::vector<std::size_t> nodes_on(hosts, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t h = p.shared_node ? 0 : i % hosts;
+        layout.host_of.push_back(h);
+        requested[h] += p.instance_cores;
+        ++nodes_on[h];
+    }
+    if (p.shared_node) {
+        layout.cores.push_back(std::min(capacity, p.node_cores) - idle);
+        layout.of_instance.assign(n, 0);
+    } else if (p.shares_host_cpu()) {
+        for (std::size_t h = 0; h < hosts; ++h) layout.cores.push_back(capacity - idle * static_cast<double>(nodes_on[h]));
+        layout.of_instance = layout.host_of;
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t h = layout.host_of[i];
+            layout.cores.push_back(p.instance_cores * std::min(1.0, capacity / requested[h]) - idle);
+            layout.of_instance.push_back(i);
+        }
+    }
+    return layout;
+}
+
+std::optional<CpuShortage> cpu_shortage(const BenchmarkSpec& spec) {
+    const CpuLayout layout = cpu_layout(spec);
+    const auto least = std::min_element(layout.cores.begin(), layout.cores.end());
+    if (least == layout.cores.end() || *least > 0.0) return std::nullopt;
+    const auto& p = spec.placement;
+    const double idle = spec.profile.idle_load;
+    const double capacity = spec.hosts.capacity();
+    if (p.shared_node)
+        return CpuShortage{"placement.node_cores", fmt::format("the shared node's {:g} cores leave nothing once its OS's idle load ({:g} cores, "
+                                                               "profile {}) is paid",
+                                                               std::min(capacity, p.node_cores), idle, p.profile)};
+    const auto n = static_cast<std::size_t>(spec.workload.instances);
+    const auto hosts = static_cast<std::size_t>(spec.hosts.count);
+    const std::size_t per_host = (n + hosts - 1) / hosts;  // instances go round the hosts: the first host has the most
+    if (static_cast<double>(per_host) * idle >= capacity)
+        return CpuShortage{"workload.instances", fmt::format("{} nodes per host each idle at {:g} cores (profile {}) need more than the "
+                                                             "host's {:g} cores",
+                                                             per_host, idle, p.profile, capacity)};
+    return CpuShortage{"placement.instance_cores", fmt::format("each node's {:g} cores leave nothing once its OS's idle load ({:g} cores, "
+                                                               "profile {}) is paid",
+                                                               p.instance_cores, idle, p.profile)};
+}
 
 ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const BenchmarkSpec& spec, std::vector<OperationRecord>* log,
                                            const DrivenStarts* driven)
@@ -36,40 +91,24 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     net_ = std::make_unique<sim::net::Network>(sim, topo);
     tag_ = net_->tag("mysql");
 
-    // CPUs: a shared node gets its cores (at most the host's) less its OS's idle load. A node per
-    // instance gets its own cores, or its fair share of the host's when the host is overcommitted,
-    // each less its OS's idle load. Nodes that share the host's cores (containers) run on one
-    // processor per host, each thread on at most one core.
+    // CPUs (cpu_layout): nodes that share the host's cores (containers) run on one processor per
+    // host, each thread on at most one core.
     const auto hosts = static_cast<std::size_t>(spec.hosts.count);
     host_cores_.assign(hosts, spec.hosts.capacity());
     disks_.resize(hosts);
     stall_episode_end_.assign(hosts, Time::zero());
-    std::vector<double> requested(hosts, 0.0);
-    std::vector<std::size_t> nodes_on(hosts, 0);
+    const CpuLayout layout = cpu_layout(spec);
+    for (const double cores : layout.cores) {
+        TBSIM_CHECK(cores > 0.0, "a node without CPU once its idle load is paid (refused when the scenario is read)");
+        cpus_.push_back(Cpu{std::make_unique<sim::ProcessorSharing>(sim, cores), 0.0});
+    }
     for (std::size_t i = 0; i < n; ++i) {
         Instance inst;
-        inst.host = shared ? 0 : i % hosts;
+        inst.host = layout.host_of[i];
+        inst.cpu = layout.of_instance[i];
         inst.node = net_->node(fmt::format("instance-{}", i));
         inst.reply_ack_due.assign(n, Time::from_ns(-1));
-        requested[inst.host] += spec.placement.instance_cores;
-        ++nodes_on[inst.host];
         instances_.push_back(std::move(inst));
-    }
-    auto add_cpu = [&](double cores) {
-        cpus_.push_back(Cpu{std::make_unique<sim::ProcessorSharing>(sim, std::max(0.05, cores)), 0.0});
-        return cpus_.size() - 1;
-    };
-    if (shared) {
-        const std::size_t c = add_cpu(std::min(spec.hosts.capacity(), spec.placement.node_cores) - profile.idle_load);
-        for (auto& inst : instances_) inst.cpu = c;
-    } else if (spec.placement.shares_host_cpu()) {
-        for (std::size_t h = 0; h < hosts; ++h) add_cpu(spec.hosts.capacity() - profile.idle_load * static_cast<double>(nodes_on[h]));
-        for (auto& inst : instances_) inst.cpu = inst.host;
-    } else {
-        for (auto& inst : instances_) {
-            const double share = std::min(1.0, spec.hosts.capacity() / requested[inst.host]);
-            inst.cpu = add_cpu(spec.placement.instance_cores * share - profile.idle_load);
-        }
     }
 
     // The testbed's limits and the host's behaviour, where the scenario sets them.

@@ -233,6 +233,22 @@ TEST_CASE("a broken trace or profile stops replay with FILE:LINE and exit 2, wri
     r = run_tbsim("replay " + dir + "/nothing-here");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("nothing-here: no such trace folder") != std::string::npos);
+
+    // A profile whose containers idle at 0.2 cores each: its own 4 instances fit the 2 cores, a
+    // trace's 12 do not (2.4 cores of idle load). The model used to floor the host at 0.05 cores.
+    const auto virt = dir + "/virt";
+    std::filesystem::create_directories(virt);
+    auto heavy = read_file(std::string(TBSIM_SOURCE_DIR) + "/scenarios/profiles/virt/netns-container.yaml");
+    heavy.replace(heavy.find("name: netns-container"), 21, "name: heavy-container");
+    heavy.replace(heavy.find("idle_load: 0\n"), 13, "idle_load: 0.2\n");
+    write_text(virt + "/heavy-container.yaml", heavy);
+    const std::string placement = " --set profiles=" + virt + " --set placement.profile=heavy-container --out " + dir + "/out";
+    r = run_tbsim("replay " + kTraces + "ladder-n12-ag1-d750" + placement);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("ladder-n12-ag1-d750/meta.json: 12 instances on 2 cores: 12 nodes per host each idle at 0.2 cores (profile "
+                     "heavy-container) need more than the host's 2 cores") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+    CHECK(run_tbsim("replay " + kTraces + "ladder-n4-ag1-d3000" + placement).exit_code == 0);
 }
 
 TEST_CASE("calibrate writes the same fitted profile on every run, and it replays") {

@@ -1,15 +1,17 @@
 #include "validation/replay/testbed_replay.hpp"
 
-#include "sim/core/parallel_for.hpp"
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <mutex>
-#include <thread>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <thread>
 
+#include <fmt/format.h>
+
+#include "sim/config/config_error.hpp"
+#include "sim/core/parallel_for.hpp"
 #include "sim/core/simulation.hpp"
 #include "validation/replay/sample_stats.hpp"
 
@@ -141,6 +143,9 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     l.bandwidth.reset();
     if (trace.limits.bandwidth_bps) l.bandwidth = sim::DataRate{*trace.limits.bandwidth_bps};
     l.receive_delay = Time::from_seconds(trace.limits.delay_s.value_or(0.0));
+    if (const auto shortage = models::mysqlrep::cpu_shortage(spec))
+        throw sim::ConfigError(fmt::format("{}/meta.json: {} instances on {} cores: {} (the profile's placement cannot run this trace: {})",
+                                           trace.folder, trace.instances, trace.cores, shortage->reason, shortage->key));
     return spec;
 }
 
