@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/mysqlrep/cpu_layout.hpp"
 #include "models/mysqlrep/replication_benchmark.hpp"
 
 namespace tbsim::models::mysqlrep {

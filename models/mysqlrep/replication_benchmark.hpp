@@ -50,24 +50,6 @@ struct BenchmarkSpec {
     Limits limits;
 };
 
-/// The processors the nodes run on, in cores once each node's OS has paid its idle load: one for a
-/// shared node (containers in one VM), one per host when containers share the host's cores, else
-/// one per node (its own cores, or its fair share of an overcommitted host's).
-struct CpuLayout {
-    std::vector<double> cores;               // per processor; zero or less: the idle load takes it all
-    std::vector<std::size_t> of_instance;    // each instance's processor
-    std::vector<std::size_t> host_of;        // each instance's host
-};
-CpuLayout cpu_layout(const BenchmarkSpec& spec);
-
-/// A processor of `spec` left without CPU once the idle load is paid (the model would have to invent
-/// some): the key to change and why. nullopt when every processor keeps some.
-struct CpuShortage {
-    std::string key;  // placement.node_cores, workload.instances or placement.instance_cores
-    std::string reason;
-};
-std::optional<CpuShortage> cpu_shortage(const BenchmarkSpec& spec);
-
 /// When each instance's main-loop operations start, relative to its main loop's start (a recorded
 /// trace's, for `tbsim replay --mode driven`): an operation starts at its time or when the one
 /// before it ends, whichever is later. Instances or operations past the end pace themselves.

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "models/mysqlrep/cpu_layout.hpp"
 #include "sim/config/config_error.hpp"
 #include "sim/core/parallel_for.hpp"
 #include "sim/core/simulation.hpp"
