@@ -50,9 +50,10 @@ std::optional<CpuShortage> cpu_shortage(const BenchmarkSpec& spec) {
         return CpuShortage{"placement.node_cores", fmt::format("the shared node's {:g} cores leave nothing once its OS's idle load ({:g} cores, "
                                                                "profile {}) is paid",
                                                                std::min(capacity, p.node_cores), idle, p.profile)};
-    const auto n = static_cast<std::size_t>(spec.workload.instances);
-    const auto hosts = static_cast<std::size_t>(spec.hosts.count);
-    const std::size_t per_host = (n + hosts - 1) / hosts;  // instances go round the hosts: the first host has the most
+    // The busiest host's nodes, as the layout placed them.
+    std::vector<std::size_t> nodes_on(static_cast<std::size_t>(spec.hosts.count), 0);
+    for (const std::size_t h : layout.host_of) ++nodes_on[h];
+    const std::size_t per_host = *std::max_element(nodes_on.begin(), nodes_on.end());
     if (static_cast<double>(per_host) * idle >= capacity)
         return CpuShortage{"workload.instances", fmt::format("{} nodes per host each idle at {:g} cores (profile {}) need more than the "
                                                              "host's {:g} cores",
