@@ -11,6 +11,7 @@
 
 #include "apps/tbsim/replay_command.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "validation/calibration/capture_calibration.hpp"
 #include "validation/readers/compressed_file.hpp"
@@ -112,7 +113,7 @@ namespace {
 // Captures: a release profile fitted on them (validation/calibration/capture_calibration.hpp).
 validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& request, const std::vector<std::string>& folders) {
     validation::CaptureCalibrationRequest out;
-    if (request.profile == "testbed" || !fs::exists(request.profile))
+    if (request.profile == "testbed" || !sim::input_path_exists(request.profile))
         throw sim::ConfigError(fmt::format("--profile {}: captures need a release profile file (scenarios/profiles/openstack-zed.yaml)",
                                            request.profile));
     if (request.mode != "model") throw sim::ConfigError("--mode: captures replay in model mode only");
@@ -122,7 +123,7 @@ validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& re
         const auto eq = s.find('=');
         const auto kind = eq == std::string::npos ? s : s.substr(0, eq);
         const auto file = eq == std::string::npos ? std::string() : s.substr(eq + 1);
-        if (file.empty() || !fs::exists(file)) throw sim::ConfigError(fmt::format("--scenario {}: expected KIND=FILE, an existing file", s));
+        if (file.empty() || !sim::input_path_exists(file)) throw sim::ConfigError(fmt::format("--scenario {}: expected KIND=FILE, an existing file", s));
         if (kind == "idle") out.scenarios.idle = file;
         else if (kind == "create-delete") out.scenarios.create_delete = file;
         else if (kind == "boot-and-delete") out.scenarios.boot_and_delete = file;

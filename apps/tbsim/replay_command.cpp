@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
@@ -24,7 +25,7 @@ std::vector<std::string> expand_trace_folders(const std::vector<std::string>& pa
             out.push_back(p);
             continue;
         }
-        if (!fs::is_directory(p)) throw sim::ConfigError(fmt::format("{}: no such trace folder", p));
+        if (!sim::input_path_is_folder(p)) throw sim::ConfigError(fmt::format("{}: no such trace folder", p));
         std::vector<std::string> inside;
         for (const auto& e : fs::directory_iterator(p))
             if (e.is_directory() && (validation::is_testbed_trace(e.path().string()) || validation::is_openstack_capture(e.path().string())))

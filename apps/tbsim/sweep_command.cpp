@@ -9,6 +9,7 @@
 
 #include "apps/tbsim/app_context.hpp"
 #include "apps/tbsim/progress_display.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/core/units.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/scenario/mpi_runner.hpp"
@@ -101,11 +102,11 @@ SweepOutcome merge(const SweepRequest& request) {
     const auto t0 = std::chrono::steady_clock::now();
     std::string manifest;
     for (const auto& d : request.merge)
-        if (fs::exists(manifest_path(d))) manifest = manifest_path(d);
+        if (sim::input_path_exists(manifest_path(d))) manifest = manifest_path(d);
     if (manifest.empty()) throw sim::ConfigError(fmt::format("--merge: no folder of {} holds a sweep's store/manifest.json", fmt::join(request.merge, ", ")));
     const auto study = sim::study_from_manifest(read_json_file(manifest), manifest);
     for (const auto& d : request.merge)
-        if (fs::exists(manifest_path(d)) && read_json_file(manifest_path(d)) != read_json_file(manifest))
+        if (sim::input_path_exists(manifest_path(d)) && read_json_file(manifest_path(d)) != read_json_file(manifest))
             throw sim::ConfigError(fmt::format("--merge: {} is another sweep than {}", manifest_path(d), manifest));
     sim::ResultStore store(request.merge, "");
     sim::RunOptions options;

@@ -11,6 +11,7 @@
 #include "apps/tbsim/calibrate_command.hpp"
 #include "apps/tbsim/replay_command.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "validation/validate/openstack_validation.hpp"
 #include "validation/validate/testbed_validation.hpp"
@@ -99,7 +100,7 @@ std::vector<std::string> expand_folders(const std::vector<std::string>& paths, v
     if (kind == validation::ValidationKind::testbed) return expand_trace_folders(paths);
     std::vector<std::string> out;
     for (const auto& p : paths) {
-        if (!fs::exists(fs::path(p) / "meta.json")) throw sim::ConfigError(fmt::format("--held-out {}: not an OpenStack capture folder", p));
+        if (!sim::input_path_exists(fs::path(p) / "meta.json")) throw sim::ConfigError(fmt::format("--held-out {}: not an OpenStack capture folder", p));
         out.push_back(p);
     }
     return out;

@@ -6,6 +6,7 @@
 
 #include "models/openstack/embedded_profiles.hpp"
 #include "sim/config/config_document.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/config/param_table.hpp"
 
 namespace tbsim::models::openstack {
@@ -95,7 +96,7 @@ void apply_network_profile(const std::string& name, const std::string& base_dir,
     } else {
         std::filesystem::path path(name);
         if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
-        if (!std::filesystem::exists(path))
+        if (!sim::input_path_exists(path))
             where.fail(fmt::format("no network profile called '{}' (embedded: {}) and no file {}", name, embedded_network_profile_names(),
                                    path.string()));
         doc = sim::ConfigDocument::from_file(path.string());

@@ -6,6 +6,7 @@
 
 #include "models/openstack/embedded_profiles.hpp"
 #include "sim/config/config_document.hpp"
+#include "sim/config/input_path.hpp"
 
 namespace tbsim::models::openstack {
 namespace {
@@ -265,7 +266,7 @@ ReleaseProfile load_release_profile(const std::string& name_or_path, const std::
     } else {
         std::filesystem::path path(name_or_path);
         if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
-        if (!std::filesystem::exists(path))
+        if (!sim::input_path_exists(path))
             where.fail(fmt::format("no profile called '{}' (embedded: {}) and no file {}", name_or_path, embedded_release_profile_names(), path.string()));
         doc = sim::ConfigDocument::from_file(path.string());
     }

@@ -6,6 +6,7 @@
 
 #include "models/virt/embedded_virt_profiles.hpp"
 #include "sim/config/config_document.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/config/param_table.hpp"
 
 namespace tbsim::models::virt {
@@ -60,13 +61,13 @@ VirtProfile load_virt_profile(const std::string& name, const std::string& direct
     const auto path = std::filesystem::path(directory) / (name + ".yaml");
     const bool plain_name = !name.empty() && name.find('/') == std::string::npos;
     std::shared_ptr<sim::ConfigDocument> doc;
-    if (plain_name && std::filesystem::exists(path)) {
+    if (plain_name && sim::input_path_exists(path)) {
         doc = sim::ConfigDocument::from_file(path.string());
     } else if (const char* text = plain_name ? embedded_virt_profile(name) : nullptr) {
         doc = sim::ConfigDocument::from_text(text, fmt::format("<embedded virtualization profile {}>", name));
     } else {
         std::string known;
-        if (std::filesystem::is_directory(directory))
+        if (sim::input_path_is_folder(directory))
             for (const auto& e : std::filesystem::directory_iterator(directory))
                 if (e.path().extension() == ".yaml") known += " " + e.path().stem().string();
         where.fail(fmt::format("no virtualization profile '{}' in {} (known:{}) nor compiled in ({})", name, directory, known,

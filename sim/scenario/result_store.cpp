@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/input_path.hpp"
 #include "sim/output/figure_json.hpp"
 
 namespace tbsim::sim {
@@ -44,7 +45,7 @@ ResultStore::~ResultStore() {
 
 void ResultStore::read_folder(const std::string& dir) {
     const fs::path folder = fs::path(dir) / "store";
-    if (!fs::is_directory(folder)) return;
+    if (!sim::input_path_is_folder(folder)) return;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(folder))
         if (e.path().extension() == ".jsonl") files.push_back(e.path());

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/input_path.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/core/random_stream.hpp"
@@ -195,7 +196,7 @@ Study load_study(const ScenarioText& file, const std::vector<Override>& override
         const auto base_node = root.required("base");
         fs::path base_path(sweep_file.base);
         if (base_path.is_relative()) base_path = fs::path(directory_of(file.source)) / base_path;
-        if (fs::exists(base_path)) base = read_scenario_text(base_path.string(), context);
+        if (sim::input_path_exists(base_path)) base = read_scenario_text(base_path.string(), context);
         else if (auto text = context.embedded ? context.embedded(sweep_file.base) : std::nullopt) base = *text;
         else base_node.fail(fmt::format("no scenario file {} and no embedded scenario '{}'", base_path.string(), sweep_file.base));
         study.name = sweep_file.name.empty() ? fs::path(file.source).stem().string() : sweep_file.name;

@@ -87,6 +87,12 @@ TEST_CASE("tbsim plan refuses bad input with exit code 2") {
         CHECK(r.err.find(c.message) != std::string::npos);
         CHECK(r.out.empty());
     }
+    // A name longer than the system takes for a file (found by fuzz_scenario): the profile is missing
+    // (exit 2, its key named), not an internal error from the file system's exception (exit 1).
+    const std::string long_name(5000, 'p');
+    const auto r = run_tbsim("plan --servers 5 --profile " + long_name);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no profile called 'ppp") != std::string::npos);
 }
 
 TEST_CASE("without a capacity the uplink has no bound: the demand, the same bytes as at a capacity far above it") {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sim/config/config_document.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/config/param_table.hpp"
 #include "sim/net/topology.hpp"
 #include "sim/scenario/scenario_header.hpp"
@@ -102,6 +103,16 @@ TEST_CASE("a key that is not a plain name (a list, a map, nothing) is refused wi
     CHECK(error_of(yaml) == "fig.yaml:9:9: topology.links[0]: a key must be a plain name, not a list, a map or nothing");
     CHECK(error_of(kGood + "? {a: 1}\n: 2\n") == "fig.yaml:11:3: (top level): a key must be a plain name, not a list, a map or nothing");
     CHECK(error_of(kGood + "? \n: 2\n").find(": a key must be a plain name") != std::string::npos);
+}
+
+TEST_CASE("a path the system refuses to look up does not exist for the input, rather than throwing (found by fuzz_scenario)") {
+    const std::string too_long(5000, 'a');  // beyond NAME_MAX and PATH_MAX: std::filesystem::exists throws
+    CHECK_FALSE(input_path_exists(too_long));
+    CHECK_FALSE(input_path_is_folder(too_long));
+    CHECK_FALSE(input_path_exists("/proc/self/status/below-a-file"));
+    CHECK(input_path_exists("/proc/self/status"));
+    CHECK(input_path_is_folder("/proc/self"));
+    CHECK_FALSE(input_path_is_folder("/proc/self/status"));
 }
 
 TEST_CASE("YAML syntax errors carry a position") {

@@ -9,11 +9,12 @@
 #include <zlib.h>
 
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 
 namespace tbsim::validation {
 
 std::string read_possibly_gzipped(const std::string& path) {
-    if (!std::filesystem::exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
+    if (!sim::input_path_exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
     if (path.size() < 3 || path.compare(path.size() - 3, 3, ".gz") != 0) {
         std::ifstream in(path, std::ios::binary);
         if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", path));
@@ -44,7 +45,7 @@ std::string read_possibly_gzipped(const std::string& path) {
 
 bool folder_has_format(const std::string& folder, const std::string& format) {
     const auto meta = std::filesystem::path(folder) / "meta.json";
-    if (!std::filesystem::exists(meta)) return false;
+    if (!sim::input_path_exists(meta)) return false;
     std::ifstream in(meta);
     std::string head(200, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
@@ -53,8 +54,8 @@ bool folder_has_format(const std::string& folder, const std::string& format) {
 
 std::optional<std::string> find_possibly_gzipped(const std::string& folder, const std::string& name) {
     const auto plain = (std::filesystem::path(folder) / name).string();
-    if (std::filesystem::exists(plain + ".gz")) return plain + ".gz";
-    if (std::filesystem::exists(plain)) return plain;
+    if (sim::input_path_exists(plain + ".gz")) return plain + ".gz";
+    if (sim::input_path_exists(plain)) return plain;
     return std::nullopt;
 }
 

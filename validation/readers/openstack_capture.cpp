@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "validation/readers/compressed_file.hpp"
 #include "validation/readers/json_field.hpp"
 #include "validation/readers/table_reader.hpp"
@@ -96,7 +97,7 @@ std::vector<double> OpenStackCapture::wan_bins(const std::string& protocol, cons
 }
 
 OpenStackCapture read_openstack_capture(const std::string& folder) {
-    if (!fs::is_directory(folder)) fail(folder, "not a folder");
+    if (!sim::input_path_is_folder(folder)) fail(folder, "not a folder");
     OpenStackCapture c;
     c.folder = folder;
     c.name = fs::path(folder).filename().string();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/core/units.hpp"
 #include "validation/readers/compressed_file.hpp"
 #include "validation/readers/json_field.hpp"
@@ -181,7 +182,7 @@ double TestbedTrace::main_loop_s() const {
 }
 
 TestbedTrace read_testbed_trace(const std::string& folder) {
-    if (!fs::is_directory(folder)) fail(folder, "not a folder");
+    if (!sim::input_path_is_folder(folder)) fail(folder, "not a folder");
     TestbedTrace trace;
     trace.folder = folder;
     trace.name = fs::path(folder).filename().string();

@@ -9,6 +9,7 @@
 #include "models/mysqlrep/mysqlrep_scenario.hpp"
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "validation/replay/embedded_testbed_profile.hpp"
 
 namespace tbsim::validation {
@@ -29,7 +30,7 @@ TestbedProfile read_testbed_profile(const sim::ScenarioText& text, const std::ve
 }
 
 sim::ScenarioText testbed_profile_text(const std::string& name_or_path) {
-    if (!std::filesystem::exists(name_or_path)) {
+    if (!sim::input_path_exists(name_or_path)) {
         if (const char* text = embedded_profile(name_or_path)) return {text, fmt::format("<embedded {} profile>", name_or_path)};
         throw sim::ConfigError(fmt::format("{}: no such file (and no compiled-in profile of that name: {})", name_or_path, embedded_profile_names()));
     }

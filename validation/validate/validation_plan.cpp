@@ -9,6 +9,7 @@
 
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/config/input_path.hpp"
 #include "sim/core/units.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
@@ -110,14 +111,14 @@ ValidationPlan read_validation_plan(const std::string& path) {
     plan.profile = profile.text();
     if (plan.kind == ValidationKind::openstack || plan.profile != "testbed") {
         plan.profile = (base / plan.profile).lexically_normal().string();
-        if (!fs::exists(plan.profile)) profile.fail(fmt::format("\"{}\": no such profile file", profile.text()));
+        if (!sim::input_path_exists(plan.profile)) profile.fail(fmt::format("\"{}\": no such profile file", profile.text()));
     }
     if (plan.kind == ValidationKind::openstack) {
         const auto scenarios = root.required("scenarios");
         auto scenario = [&](const char* key, std::string& out) {
             if (const auto n = scenarios.child(key)) {
                 out = (base / n->text()).lexically_normal().string();
-                if (!fs::exists(out)) n->fail(fmt::format("\"{}\": no such scenario file", n->text()));
+                if (!sim::input_path_exists(out)) n->fail(fmt::format("\"{}\": no such scenario file", n->text()));
             }
         };
         scenario("idle", plan.scenarios.idle);
