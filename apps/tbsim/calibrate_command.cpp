@@ -64,6 +64,7 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
     }
     out.jobs = request.jobs;
     if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
+    out.fit.starts = request.starts;
     out.fit.progress = progress_line(request.quiet);
     return out;
 }
@@ -79,6 +80,15 @@ std::string fit_account(const validation::FitResult& fit) {
     out += fmt::format("loss {:.4g} -> {:.4g}, RMSE {:.4g} -> {:.4g} over {} residuals, {} evaluations, {}\n", fit.loss_before,
                        fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
                        fit.converged ? fit.stop_reason : "DID NOT CONVERGE (" + fit.stop_reason + ")");
+    if (fit.starts.size() > 1) {
+        out += fmt::format("{} local searches (the given values, then points spread over the bounds); loss at each start -> end:\n",
+                           fit.starts.size());
+        for (std::size_t k = 0; k < fit.starts.size(); ++k) {
+            const auto& s = fit.starts[k];
+            out += fmt::format("  start {}: {:.4g} -> {:.4g}, {} evaluations, {}{}\n", k + 1, s.loss_start, s.loss_end, s.evaluations,
+                               s.stop_reason, k == fit.best_start ? "  (the fit)" : "");
+        }
+    }
     for (const auto& k : fit.unidentified) out += fmt::format("not identified by these traces: {}\n", k);
     for (const auto& c : fit.correlations) out += fmt::format("correlated: {} and {} (r = {:+.2f})\n", c.a, c.b, c.correlation);
     return out;
@@ -102,6 +112,16 @@ nlohmann::json fit_json(const validation::FitResult& fit) {
     j["evaluations"] = fit.evaluations;
     j["converged"] = fit.converged;
     j["stop_reason"] = fit.stop_reason;
+    j["starts"] = nlohmann::json::array();
+    for (std::size_t k = 0; k < fit.starts.size(); ++k) {
+        const auto& s = fit.starts[k];
+        j["starts"].push_back({{"loss_start", s.loss_start},
+                               {"loss_end", s.loss_end},
+                               {"evaluations", s.evaluations},
+                               {"converged", s.converged},
+                               {"stop_reason", s.stop_reason},
+                               {"best", k == fit.best_start}});
+    }
     j["unidentified"] = fit.unidentified;
     j["correlations"] = nlohmann::json::array();
     for (const auto& c : fit.correlations) j["correlations"].push_back({{"a", c.a}, {"b", c.b}, {"r", c.correlation}});
@@ -140,6 +160,7 @@ validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& re
     out.replay.seed = request.seed.value_or(1);
     out.jobs = request.jobs;
     if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
+    out.fit.starts = request.starts;
     out.fit.progress = progress_line(request.quiet);
     return out;
 }

@@ -29,7 +29,8 @@ struct CalibrateRequest {
     std::string mode = "model";
     std::optional<std::int64_t> replications;
     std::optional<std::uint64_t> seed;
-    std::optional<int> max_evaluations;
+    std::optional<int> max_evaluations;  // per local search
+    int starts = 1;                      // local searches (validation::FitOptions::starts)
     unsigned jobs = 1;
     bool quiet = false;  // no progress line
 };

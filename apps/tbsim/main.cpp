@@ -201,7 +201,12 @@ int main(int argc, char** argv) {
         ->type_name("KEY=LOW:HIGH");
     calibrate->add_option("--out", calibrate_request.out, "the fitted profile (default out/calibrate/<base>-fitted.yaml)");
     calibrate->add_option("--jobs", calibrate_request.jobs, "threads replaying traces at once")->check(CLI::PositiveNumber);
-    auto* calibrate_evals_opt = calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget (default 200)");
+    auto* calibrate_evals_opt =
+        calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget for each local search (default 200)");
+    calibrate->add_option("--starts", calibrate_request.starts,
+                          "local searches: from the profile's values, then from points spread over the bounds (a Latin hypercube); "
+                          "the best end point wins (default 1)")
+        ->check(CLI::PositiveNumber);
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,

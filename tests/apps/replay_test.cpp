@@ -269,6 +269,23 @@ TEST_CASE("calibrate writes the same fitted profile on every run, and it replays
     CHECK(j.at("loss_after").get<double>() <= j.at("loss_before").get<double>());
     // The fitted profile is a normal profile: replay reads it.
     CHECK(run_tbsim("replay " + kTraces + "n4-d3000-ag10 --profile " + dir + "/a.yaml --out " + dir + "/r").exit_code == 0);
+
+    // A multi-start: the first search is the single fit above, the second starts elsewhere in the
+    // bounds; the fit is the lower end, recorded in the profile, the same on every run.
+    const auto m = run_tbsim(args + " --starts 2 --out " + dir + "/m.yaml");
+    REQUIRE_MESSAGE(m.exit_code == 0, m.err);
+    const auto mj = nlohmann::json::parse(m.out);
+    REQUIRE(mj.at("starts").size() == 2u);
+    CHECK(mj["starts"][0].at("loss_end").get<double>() == doctest::Approx(j.at("loss_after").get<double>()));
+    const bool first_best = mj["starts"][0].at("best").get<bool>();
+    CHECK(first_best != mj["starts"][1].at("best").get<bool>());
+    CHECK(mj.at("loss_after").get<double>() <= j.at("loss_after").get<double>() + 1e-12);
+    const auto multi = read_file(dir + "/m.yaml");
+    CHECK(multi.find("  starts:\n    - {loss_start: ") != std::string::npos);
+    CHECK(multi.find(", best: true}") != std::string::npos);
+    CHECK(run_tbsim(args + " --starts 2 --out " + dir + "/m2.yaml").exit_code == 0);
+    CHECK(read_file(dir + "/m2.yaml") == multi);
+    CHECK(run_tbsim(args + " --starts 0").exit_code == 2);
 }
 
 TEST_CASE("calibrate refuses bad input with exit 2, and a fit that does not converge exits 3 writing nothing") {

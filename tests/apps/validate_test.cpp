@@ -120,6 +120,11 @@ TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     CHECK(r.err.find("missing.yaml:13:5") != std::string::npos);
     CHECK(r.err.find("no testbed trace there") != std::string::npos);
 
+    write_text(dir + "/starts.yaml", small_plan("10%") + "starts: 0\n");
+    r = run_tbsim("validate " + dir + "/starts.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("starts.yaml:14:9: starts: expected 1 to 100 local searches") != std::string::npos);
+
     r = run_tbsim("validate " + dir + "/pass.yaml");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no such validation file") != std::string::npos);

@@ -38,6 +38,24 @@ Residuals line_residuals(const std::vector<double>& v, double noise) {
     return r;
 }
 
+// Two basins in l = log(a): a well at l = -1 (loss 0.36) and a deeper one at l = +1 (loss 0),
+// with a barrier of loss 1.09 at l = 0 between them. From a = e^-1 a local search stays in the
+// shallow well.
+Residuals double_well(const std::vector<double>& v) {
+    const double l = std::log(v[0]);
+    Residuals r;
+    r.values = {l * l - 1.0, 0.3 * (l - 1.0)};
+    r.names = {"well", "tilt"};
+    return r;
+}
+
+FitParameter wide_parameter(const std::string& key, double initial) {
+    FitParameter p = parameter(key, initial);
+    p.lower = std::exp(-3.0);
+    p.upper = std::exp(3.0);
+    return p;
+}
+
 }  // namespace
 
 TEST_CASE("the fit finds a straight line's slope and intercept from a poor start") {
@@ -79,6 +97,51 @@ TEST_CASE("a budget too small to converge says so") {
                                     [](const std::vector<double>& v) { return line_residuals(v, 0.01); }, options);
     CHECK_FALSE(fit.converged);
     CHECK(fit.evaluations <= 6 + 2 * 2);  // the budget, then the standard errors at the best point (2 per parameter)
+}
+
+TEST_CASE("a multi-start fit leaves a shallow basin that a single local search stays in") {
+    const auto single = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, FitOptions{});
+    REQUIRE(single.converged);
+    CHECK(std::log(single.parameters[0].value) == doctest::Approx(-0.96).epsilon(0.05));  // the shallow well (tilted a little)
+    CHECK(single.loss_after > 0.3);
+    REQUIRE(single.starts.size() == 1u);
+
+    FitOptions options;
+    options.starts = 4;
+    const auto multi = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
+    REQUIRE(multi.converged);
+    CHECK(std::log(multi.parameters[0].value) == doctest::Approx(1.0).epsilon(0.02));  // the deep well: loss 0 at l = 1
+    CHECK(multi.loss_after < 1e-4);
+    REQUIRE(multi.starts.size() == 4u);
+    CHECK(multi.best_start > 0u);
+    CHECK(multi.starts[0].loss_end == doctest::Approx(single.loss_after));  // the first search is the single fit's
+    CHECK(multi.loss_before == doctest::Approx(single.loss_before));        // the loss before is at the given values
+    int evaluations = 0;
+    for (const auto& s : multi.starts) evaluations += s.evaluations;
+    CHECK(multi.evaluations == evaluations + 2);  // and the standard errors' two
+    // The same fit starts from the same points: the result is repeatable.
+    const auto again = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
+    CHECK(again.parameters[0].value == multi.parameters[0].value);
+    CHECK(again.evaluations == multi.evaluations);
+}
+
+TEST_CASE("the start points of a multi-start fit cover each parameter's range, one per stratum") {
+    const std::vector<double> x0{0.0, 1.0}, lower{-2.0, -1.0}, upper{2.0, 3.0};
+    const auto points = fit_start_points(x0, lower, upper, 5);
+    REQUIRE(points.size() == 5u);
+    CHECK(points[0] == x0);
+    for (std::size_t i = 0; i < x0.size(); ++i) {
+        std::vector<int> strata(4, 0);
+        const double width = (upper[i] - lower[i]) / 4.0;
+        for (std::size_t k = 1; k < points.size(); ++k) {
+            REQUIRE(points[k][i] >= lower[i]);
+            REQUIRE(points[k][i] <= upper[i]);
+            ++strata[static_cast<std::size_t>((points[k][i] - lower[i]) / width)];
+        }
+        CHECK(strata == std::vector<int>{1, 1, 1, 1});
+    }
+    CHECK(fit_start_points(x0, lower, upper, 1).size() == 1u);
+    CHECK(fit_start_points(x0, lower, upper, 5) == points);
 }
 
 TEST_CASE("a fit parameter reads its unit and bounds from the profile, and refuses what it cannot fit") {

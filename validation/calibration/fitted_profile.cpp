@@ -93,6 +93,14 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
     out += fmt::format("  residuals: {}\n", fit.residuals);
     out += fmt::format("  loss: {{before: {:.6g}, after: {:.6g}}}\n", fit.loss_before, fit.loss_after);
     out += fmt::format("  rmse: {{before: {:.6g}, after: {:.6g}}}\n", fit.rmse_before, fit.rmse_after);
+    if (fit.starts.size() > 1) {  // a multi-start fit: every local search, the winner marked
+        out += "  starts:\n";
+        for (std::size_t k = 0; k < fit.starts.size(); ++k) {
+            const auto& s = fit.starts[k];
+            out += fmt::format("    - {{loss_start: {:.6g}, loss_end: {:.6g}, evaluations: {}, stop: {}{}}}\n", s.loss_start, s.loss_end,
+                               s.evaluations, yaml_string(s.stop_reason), k == fit.best_start ? ", best: true" : "");
+        }
+    }
     out += "  parameters:\n";
     for (const auto& p : fit.parameters) {
         const bool unidentified = std::find(fit.unidentified.begin(), fit.unidentified.end(), p.key) != fit.unidentified.end();

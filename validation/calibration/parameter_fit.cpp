@@ -7,6 +7,8 @@
 #include <Eigen/Dense>
 #include <nlopt.h>
 
+#include "sim/core/random_stream.hpp"
+
 namespace tbsim::validation {
 namespace {
 
@@ -14,9 +16,13 @@ struct Objective {
     const ResidualFunction* residuals = nullptr;
     const FitOptions* options = nullptr;
     std::chrono::steady_clock::time_point start;
-    int evaluations = 0;
-    double best_loss = std::numeric_limits<double>::infinity();
-    std::vector<double> best_x;
+    int evaluations = 0;        // over every local search
+    int budget = 0;             // the evaluations every search may use in all
+    double best_loss = std::numeric_limits<double>::infinity();         // over every local search
+    double search_best_loss = std::numeric_limits<double>::infinity();  // this local search's
+    std::vector<double> search_best_x;
+    double search_first_loss = 0.0;  // at this local search's first point: its start
+    bool search_started = false;
     std::exception_ptr failure;
 };
 
@@ -32,9 +38,11 @@ double objective(unsigned n, const double* x, double* /*gradient*/, void* data) 
         const std::vector<double> log_x(x, x + n);
         const double loss = (*o.residuals)(values_of(log_x)).loss();
         ++o.evaluations;
-        if (loss < o.best_loss) o.best_loss = loss, o.best_x = log_x;
+        if (!o.search_started) o.search_started = true, o.search_first_loss = loss;
+        o.best_loss = std::min(o.best_loss, loss);
+        if (loss < o.search_best_loss) o.search_best_loss = loss, o.search_best_x = log_x;
         if (o.options->progress)
-            o.options->progress({o.evaluations, o.options->max_evaluations, loss, o.best_loss,
+            o.options->progress({o.evaluations, o.budget, loss, o.best_loss,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - o.start).count(), false});
         return loss;
     } catch (...) {
@@ -57,7 +65,64 @@ const char* reason_of(nlopt_result r) {
     }
 }
 
+bool converged_code(nlopt_result code) {
+    return code == NLOPT_SUCCESS || code == NLOPT_FTOL_REACHED || code == NLOPT_XTOL_REACHED || code == NLOPT_STOPVAL_REACHED ||
+           code == NLOPT_ROUNDOFF_LIMITED;
+}
+
+// One BOBYQA search from `x` (log-parameters), which it leaves at the best point it evaluated.
+FitStart local_search(std::vector<double>& x, const std::vector<double>& lower, const std::vector<double>& upper, Objective& o) {
+    const auto p = x.size();
+    const FitOptions& options = *o.options;
+    o.search_best_loss = std::numeric_limits<double>::infinity();
+    o.search_best_x.clear();
+    o.search_started = false;
+    const int evaluations_before = o.evaluations;
+    nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, static_cast<unsigned>(p));
+    nlopt_set_lower_bounds(opt, lower.data());
+    nlopt_set_upper_bounds(opt, upper.data());
+    nlopt_set_min_objective(opt, objective, &o);
+    nlopt_set_maxeval(opt, options.max_evaluations);
+    nlopt_set_xtol_abs1(opt, options.tolerance);
+    nlopt_set_ftol_rel(opt, 1e-6);
+    std::vector<double> steps(p);
+    for (std::size_t i = 0; i < p; ++i) steps[i] = std::min(options.step, 0.45 * (upper[i] - lower[i]));
+    nlopt_set_initial_step(opt, steps.data());
+    double loss = 0.0;
+    const nlopt_result code = nlopt_optimize(opt, x.data(), &loss);
+    nlopt_destroy(opt);
+    if (o.failure) std::rethrow_exception(o.failure);
+    if (!o.search_best_x.empty() && o.search_best_loss <= loss) x = o.search_best_x, loss = o.search_best_loss;
+    FitStart s;
+    s.loss_start = o.search_first_loss;
+    s.loss_end = loss;
+    s.evaluations = o.evaluations - evaluations_before;
+    s.converged = converged_code(code);
+    s.stop_reason = reason_of(code);
+    return s;
+}
+
 }  // namespace
+
+std::vector<std::vector<double>> fit_start_points(const std::vector<double>& x0, const std::vector<double>& lower,
+                                                  const std::vector<double>& upper, int starts) {
+    std::vector<std::vector<double>> points{x0};
+    const auto spread = static_cast<std::size_t>(std::max(0, starts - 1));
+    if (spread == 0) return points;
+    sim::RandomStream rng(1, "fit starts");
+    points.resize(spread + 1, x0);
+    for (std::size_t i = 0; i < x0.size(); ++i) {
+        // One point in each of `spread` equal strata of the parameter's log range, the strata in a
+        // random order (Fisher-Yates) for each parameter, so that pairs of parameters spread too.
+        std::vector<std::size_t> stratum(spread);
+        for (std::size_t k = 0; k < spread; ++k) stratum[k] = k;
+        for (std::size_t k = spread - 1; k > 0; --k) std::swap(stratum[k], stratum[rng.below(k + 1)]);
+        const double width = (upper[i] - lower[i]) / static_cast<double>(spread);
+        for (std::size_t k = 0; k < spread; ++k)
+            points[k + 1][i] = lower[i] + width * (static_cast<double>(stratum[k]) + rng.uniform01());
+    }
+    return points;
+}
 
 FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFunction& residuals, const FitOptions& options) {
     const auto p = parameters.size();
@@ -76,25 +141,21 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     result.loss_before = result.before.loss();
     result.residuals = result.before.values.size();
 
-    nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, static_cast<unsigned>(p));
-    nlopt_set_lower_bounds(opt, lower.data());
-    nlopt_set_upper_bounds(opt, upper.data());
-    nlopt_set_min_objective(opt, objective, &o);
-    nlopt_set_maxeval(opt, options.max_evaluations);
-    nlopt_set_xtol_abs1(opt, options.tolerance);
-    nlopt_set_ftol_rel(opt, 1e-6);
-    std::vector<double> steps(p);
-    for (std::size_t i = 0; i < p; ++i) steps[i] = std::min(options.step, 0.45 * (upper[i] - lower[i]));
-    nlopt_set_initial_step(opt, steps.data());
-    double loss = 0.0;
-    const nlopt_result code = nlopt_optimize(opt, x.data(), &loss);
-    nlopt_destroy(opt);
-    if (o.failure) std::rethrow_exception(o.failure);
-    if (!o.best_x.empty() && o.best_loss <= loss) x = o.best_x;
+    o.budget = std::max(1, options.starts) * options.max_evaluations;
+    const auto points = fit_start_points(x, lower, upper, options.starts);
+    std::vector<double> best_x;
+    for (std::size_t k = 0; k < points.size(); ++k) {
+        auto xk = points[k];
+        FitStart s = local_search(xk, lower, upper, o);
+        s.values = values_of(points[k]);
+        if (best_x.empty() || s.loss_end < result.starts[result.best_start].loss_end) result.best_start = k, best_x = xk;
+        result.starts.push_back(std::move(s));
+    }
+    x = best_x;
     result.evaluations = o.evaluations;
-    result.converged = code == NLOPT_SUCCESS || code == NLOPT_FTOL_REACHED || code == NLOPT_XTOL_REACHED || code == NLOPT_STOPVAL_REACHED ||
-                       code == NLOPT_ROUNDOFF_LIMITED;
-    result.stop_reason = reason_of(code);
+    const FitStart& winner = result.starts[result.best_start];
+    result.converged = winner.converged;
+    result.stop_reason = winner.stop_reason;
 
     result.after = residuals(values_of(x));
     result.loss_after = result.after.loss();
@@ -111,7 +172,7 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
         const auto r_up = residuals(values_of(up));
         const auto r_down = residuals(values_of(down));
         if (options.progress)
-            options.progress({o.evaluations + static_cast<int>(2 * j + 2), options.max_evaluations, r_up.loss(), result.loss_after,
+            options.progress({o.evaluations + static_cast<int>(2 * j + 2), o.budget, r_up.loss(), result.loss_after,
                               std::chrono::duration<double>(std::chrono::steady_clock::now() - o.start).count(), true});
         for (std::size_t i = 0; i < m && i < r_up.values.size() && i < r_down.values.size(); ++i)
             J(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = (r_up.values[i] - r_down.values[i]) / (up[j] - down[j]);

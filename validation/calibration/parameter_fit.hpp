@@ -8,6 +8,12 @@
 // central-difference Jacobian of the residuals gives the standard errors (the covariance
 // s^2 (J'J)^-1 with s^2 = RSS / (m - p)), the correlations between parameters, and the parameters
 // the data cannot identify.
+//
+// BOBYQA is a local method: it stays in the basin of its start. With `starts` above 1 the fit is
+// a multi-start: the given values first, then points of a Latin hypercube over the bounds (each
+// parameter's log range cut into starts - 1 strata, one point in each, the strata shuffled by a
+// fixed random stream, so the same fit starts from the same points), a local search from each, and
+// the best end point wins. The standard errors are those at the winner.
 #pragma once
 
 #include <functional>
@@ -32,7 +38,17 @@ struct FitOptions {
     double step = 0.3;           // first trust-region radius, in log units (0.3: about +-35%)
     double tolerance = 0.005;    // stop when the log-parameters move less than this (0.5%)
     double jacobian_step = 0.05; // central differences, in log units
+    int starts = 1;              // local searches: the given values, then starts - 1 points spread over the bounds
     std::function<void(const FitProgress&)> progress;
+};
+
+/// One local search of a multi-start fit: its start point (base units), the loss there and at its end.
+struct FitStart {
+    std::vector<double> values;
+    double loss_start = 0.0, loss_end = 0.0;
+    int evaluations = 0;
+    bool converged = false;
+    std::string stop_reason;
 };
 
 struct ParameterCorrelation {
@@ -48,6 +64,8 @@ struct FitResult {
     int evaluations = 0;
     bool converged = false;
     std::string stop_reason;
+    std::vector<FitStart> starts;   // every local search, in order (one unless FitOptions::starts > 1)
+    std::size_t best_start = 0;     // the one whose end point is the fit
     std::vector<std::string> unidentified;               // keys the data does not pin down
     std::vector<ParameterCorrelation> correlations;      // pairs with |r| above 0.9
     Residuals before, after;
@@ -55,6 +73,11 @@ struct FitResult {
 
 /// Residuals at parameter values (in the parameters' order, base units).
 using ResidualFunction = std::function<Residuals(const std::vector<double>& values)>;
+
+/// The start points of a multi-start fit, in log-parameters: `x0` first, then `starts - 1` points
+/// of a Latin hypercube over [lower, upper] drawn from a fixed stream.
+std::vector<std::vector<double>> fit_start_points(const std::vector<double>& x0, const std::vector<double>& lower,
+                                                  const std::vector<double>& upper, int starts);
 
 FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFunction& residuals, const FitOptions& options);
 

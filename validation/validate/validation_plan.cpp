@@ -185,6 +185,11 @@ ValidationPlan read_validation_plan(const std::string& path) {
         if (plan.max_evaluations < 2 * static_cast<int>(plan.fit.size()) + 2)
             e->fail(fmt::format("at least {} for {} parameter(s)", 2 * plan.fit.size() + 2, plan.fit.size()));
     }
+    if (const auto n = root.child("starts")) {
+        const std::int64_t starts = n->integer();
+        if (starts < 1 || starts > 100) n->fail("expected 1 to 100 local searches");
+        plan.starts = static_cast<int>(starts);
+    }
     doc->check_unknown_keys();
     return plan;
 }

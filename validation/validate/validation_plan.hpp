@@ -45,7 +45,8 @@ struct ValidationPlan {
     std::vector<std::string> training, held_out;  // trace folders, resolved
     std::vector<MetricTolerance> metrics;
     ReplayOptions replay;
-    int max_evaluations = 200;
+    int max_evaluations = 200;  // per local search
+    int starts = 1;             // local searches of the fit (FitOptions::starts)
 };
 
 /// The metrics a testbed validation knows, with what each compares (for help text and errors).
