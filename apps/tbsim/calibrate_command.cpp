@@ -80,6 +80,9 @@ std::string fit_account(const validation::FitResult& fit) {
     out += fmt::format("loss {:.4g} -> {:.4g}, RMSE {:.4g} -> {:.4g} over {} residuals, {} evaluations, {}\n", fit.loss_before,
                        fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
                        fit.converged ? fit.stop_reason : "DID NOT CONVERGE (" + fit.stop_reason + ")");
+    if (fit.infeasible > 0)
+        out += fmt::format("{} evaluation(s) at points the model could not run, scored as a high loss; the first: {}\n", fit.infeasible,
+                           fit.first_infeasible);
     if (fit.starts.size() > 1) {
         out += fmt::format("{} local searches (the given values, then points spread over the bounds); loss at each start -> end:\n",
                            fit.starts.size());
@@ -112,6 +115,7 @@ nlohmann::json fit_json(const validation::FitResult& fit) {
     j["evaluations"] = fit.evaluations;
     j["converged"] = fit.converged;
     j["stop_reason"] = fit.stop_reason;
+    j["infeasible_evaluations"] = fit.infeasible;
     j["starts"] = nlohmann::json::array();
     for (std::size_t k = 0; k < fit.starts.size(); ++k) {
         const auto& s = fit.starts[k];

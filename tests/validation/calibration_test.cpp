@@ -8,6 +8,7 @@
 
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/core/time.hpp"
 #include "validation/calibration/fit_parameter.hpp"
 #include "validation/calibration/fitted_profile.hpp"
 #include "validation/calibration/parameter_fit.hpp"
@@ -123,6 +124,23 @@ TEST_CASE("a multi-start fit leaves a shallow basin that a single local search s
     const auto again = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
     CHECK(again.parameters[0].value == multi.parameters[0].value);
     CHECK(again.evaluations == multi.evaluations);
+}
+
+TEST_CASE("a point the model cannot run scores a high loss and the fit goes on") {
+    // The line's slope above 3.5 makes the "model" outlast its clock: the starts drawn up there
+    // cannot run, the search turns away, and the fit still finds a = 3 from the given start.
+    auto residuals = [](const std::vector<double>& v) {
+        if (v[0] > 3.5) throw tbsim::sim::TimeOverflow("a simulated time beyond tbsim's clock");
+        return line_residuals(v, 0.01);
+    };
+    FitOptions options;
+    options.starts = 6;
+    const auto fit = fit_parameters({parameter("a", 1.0), parameter("b", 1.0)}, residuals, options);
+    REQUIRE(fit.converged);
+    CHECK(fit.infeasible > 0);
+    CHECK(fit.first_infeasible == "a simulated time beyond tbsim's clock");
+    CHECK(fit.parameters[0].value == doctest::Approx(3.0).epsilon(0.01));
+    CHECK(fit.parameters[1].value == doctest::Approx(0.5).epsilon(0.02));
 }
 
 TEST_CASE("the start points of a multi-start fit cover each parameter's range, one per stratum") {

@@ -7,7 +7,10 @@
 #include <Eigen/Dense>
 #include <nlopt.h>
 
+#include "sim/config/config_error.hpp"
+#include "sim/core/engine_limit.hpp"
 #include "sim/core/random_stream.hpp"
+#include "sim/core/time.hpp"
 
 namespace tbsim::validation {
 namespace {
@@ -23,6 +26,9 @@ struct Objective {
     std::vector<double> search_best_x;
     double search_first_loss = 0.0;  // at this local search's first point: its start
     bool search_started = false;
+    double worst_loss = 0.0;    // the highest loss of a point the model ran
+    int infeasible = 0;         // points the model could not run
+    std::string first_infeasible;  // why the first of them could not
     std::exception_ptr failure;
 };
 
@@ -32,11 +38,29 @@ std::vector<double> values_of(const std::vector<double>& log_x) {
     return v;
 }
 
+// The loss at a point the model cannot run (values inside the bounds that together outlast the
+// clock or the event queue, or that a model's own check refuses): well above any loss seen, so the
+// search turns away from it, and finite, so that BOBYQA's quadratic model stays usable.
+double infeasible_loss(Objective& o, const char* why) {
+    if (o.infeasible++ == 0) o.first_infeasible = why;
+    return 10.0 * std::max(1.0, o.worst_loss);
+}
+
 double objective(unsigned n, const double* x, double* /*gradient*/, void* data) {
     auto& o = *static_cast<Objective*>(data);
     try {
         const std::vector<double> log_x(x, x + n);
-        const double loss = (*o.residuals)(values_of(log_x)).loss();
+        double loss = 0.0;
+        try {
+            loss = (*o.residuals)(values_of(log_x)).loss();
+            o.worst_loss = std::max(o.worst_loss, loss);
+        } catch (const sim::ConfigError& e) {
+            loss = infeasible_loss(o, e.what());
+        } catch (const sim::TimeOverflow& e) {
+            loss = infeasible_loss(o, e.what());
+        } catch (const sim::EngineLimit& e) {
+            loss = infeasible_loss(o, e.what());
+        }
         ++o.evaluations;
         if (!o.search_started) o.search_started = true, o.search_first_loss = loss;
         o.best_loss = std::min(o.best_loss, loss);
@@ -139,6 +163,7 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     o.start = std::chrono::steady_clock::now();
     result.before = residuals(values_of(x));
     result.loss_before = result.before.loss();
+    o.worst_loss = result.loss_before;
     result.residuals = result.before.values.size();
 
     o.budget = std::max(1, options.starts) * options.max_evaluations;
@@ -156,6 +181,8 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     const FitStart& winner = result.starts[result.best_start];
     result.converged = winner.converged;
     result.stop_reason = winner.stop_reason;
+    result.infeasible = o.infeasible;
+    result.first_infeasible = o.first_infeasible;
 
     result.after = residuals(values_of(x));
     result.loss_after = result.after.loss();

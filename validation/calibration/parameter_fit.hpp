@@ -7,7 +7,9 @@
 // parameter, so that bounds such as 0.1x..10x are symmetric and steps relative. At the optimum, a
 // central-difference Jacobian of the residuals gives the standard errors (the covariance
 // s^2 (J'J)^-1 with s^2 = RSS / (m - p)), the correlations between parameters, and the parameters
-// the data cannot identify.
+// the data cannot identify. A point inside the bounds that the model cannot run (values that
+// together outlast the clock, say) scores ten times the highest loss seen: the search turns away
+// and goes on, and the account counts such points.
 //
 // BOBYQA is a local method: it stays in the basin of its start. With `starts` above 1 the fit is
 // a multi-start: the given values first, then points of a Latin hypercube over the bounds (each
@@ -64,6 +66,8 @@ struct FitResult {
     int evaluations = 0;
     bool converged = false;
     std::string stop_reason;
+    int infeasible = 0;             // evaluations at points the model could not run (scored as a high loss)
+    std::string first_infeasible;   // why the first of them could not
     std::vector<FitStart> starts;   // every local search, in order (one unless FitOptions::starts > 1)
     std::size_t best_start = 0;     // the one whose end point is the fit
     std::vector<std::string> unidentified;               // keys the data does not pin down
