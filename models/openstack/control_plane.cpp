@@ -27,6 +27,13 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
             service_of.push_back(v);
         }
     TBSIM_CHECK(tasks_.size() <= UINT16_MAX, "too many tasks in a release profile");
+    inside_.resize(tasks_.size());
+    for (std::size_t t = 0; t < tasks_.size(); ++t) {
+        TBSIM_CHECK(tasks_[t]->calls.size() < kWaitingForHost, "too many calls in a task");
+        if (tasks_[t]->within.empty()) continue;
+        for (std::size_t h = 0; h < tasks_.size(); ++h)  // the host: the named task of the same service
+            if (service_of[h] == service_of[t] && tasks_[h]->name == tasks_[t]->within) inside_[h].push_back(static_cast<std::uint16_t>(t));
+    }
     // Servers started together share each task's first run (one draw for the plane, the same in every
     // partition), each server shifted by when it started.
     std::vector<sim::Time> plane_phases;
@@ -106,6 +113,10 @@ void ControlPlane::change_vms(std::size_t server, std::int64_t delta) {
 
 void ControlPlane::start_run(std::size_t index) {
     Runner& r = runners_[index];
+    if (!tasks_[r.task]->within.empty() && r.call != kWaitingForHost) {
+        r.call = kWaitingForHost;  // due: its host's next run on this server wakes it (continue_run)
+        return;
+    }
     r.started = sim_.now();
     r.next_call = sim_.now();
     r.call = 0;
@@ -142,8 +153,14 @@ void ControlPlane::continue_run(std::size_t index) {
     ++task_runs_;
     const double j = task.jitter.value;
     const sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
-    const sim::Time next = std::max(std::max(r.started + period, r.next_call - task.gap), sim_.now());
+    const sim::Time last_reply = r.next_call - task.gap;
+    const sim::Time next = std::max(std::max(r.started + period, last_reply), sim_.now());
     sim_.schedule_direct_at(start_event_, next, static_cast<std::uint32_t>(index));
+    // The tasks that run within this one and are due on this server: right after its last call.
+    for (const std::uint16_t t : inside_[r.task]) {
+        const std::uint32_t at = position_[(r.server - first_server_) * tasks_.size() + t];
+        if (runners_[at].call == kWaitingForHost) sim_.schedule_direct_at(start_event_, std::max(last_reply, sim_.now()), at);
+    }
 }
 
 }  // namespace tbsim::models::openstack

@@ -5,6 +5,8 @@
 // clock; past that the run continues in a new event. So a short task (a state report) costs one
 // event, and no link's reservation calendar holds more than about a lookahead of traffic booked
 // ahead. A run that outlasts its period delays the next one, as oslo's periodic task loop does.
+// A task `within` another, once due, waits for that task's next run on its server and runs right
+// after it (the host's run wakes it): the same pass, so mostly the same second.
 // Runs and their continuations are direct events of the engine (an index, no callback): with a
 // hundred thousand servers the queue holds about a million of them.
 #pragma once
@@ -58,12 +60,15 @@ private:
         std::int32_t vms = 0;      // the server's VMs, kept with each of its runners: one cache line per event
     };
     static_assert(sizeof(Runner) == 64, "a runner is one cache line");
+    // Runner::call of a task `within` another that is due and waits for its host's next run.
+    static constexpr std::uint16_t kWaitingForHost = UINT16_MAX;
     void start_run(std::size_t runner);
     void continue_run(std::size_t runner);
 
     sim::Simulation& sim_;
     CallExecutor& calls_;
     std::vector<const TaskSpec*> tasks_;  // every task of every service, in profile order
+    std::vector<std::vector<std::uint16_t>> inside_;  // per task: the tasks that run within it
     std::vector<Runner, sim::LargeArrayAllocator<Runner>> runners_;  // a million on a large plan: huge pages
     std::vector<std::uint32_t> position_;  // where runner (server, task) is stored, at (server - first) x tasks + task
     // Direct events (sim/core/event_queue.hpp): a runner's next run, and the rest of a run.

@@ -1,5 +1,6 @@
 #include "models/openstack/release_profile.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -145,6 +146,9 @@ const sim::ParamTable<TaskSpec>& task_table() {
             param("run_immediately", &TaskSpec::run_immediately,
                   "first run at the service's first pass (first_pass_delay after each server started), not at phase; "
                   "only for servers started together (start_spread)"),
+            param("within", &TaskSpec::within,
+                  "a task of the same service: once due, this one waits for that task's next run on the server and makes its "
+                  "calls right after it (work done inside another task, e.g. the provider-tree refresh of update_available_resource)"),
             list("calls", &TaskSpec::calls, call_table(), "the calls of a run").required(),
         },
         [](const sim::ConfigNode& map, TaskSpec& task) {
@@ -162,6 +166,20 @@ const sim::ParamTable<ServiceSpec>& service_table() {
                                     "the periodic loop's first pass after the service started, each server its own draw "
                                     "(nova's periodic_fuzzy_delay); run_immediately tasks run first then"),
             list("tasks", &ServiceSpec::tasks, task_table(), "its periodic tasks").required(),
+        },
+        [](const sim::ConfigNode& map, ServiceSpec& service) {
+            const auto tasks = map.required("tasks").items();
+            for (std::size_t i = 0; i < service.tasks.size() && i < tasks.size(); ++i) {
+                const TaskSpec& task = service.tasks[i];
+                if (task.within.empty()) continue;
+                const auto where = tasks[i].required("within");
+                const auto host = std::find_if(service.tasks.begin(), service.tasks.end(), [&](const TaskSpec& t) { return t.name == task.within; });
+                if (host == service.tasks.end())
+                    where.fail(fmt::format("no task '{}' in service {}", task.within, service.name));
+                if (&*host == &task) where.fail("a task cannot run within itself");
+                if (!host->within.empty()) where.fail(fmt::format("'{}' itself runs within '{}': name a task with a timer of its own", host->name, host->within));
+                if (task.run_immediately) where.fail("a task that runs within another cannot also run_immediately");
+            }
         }};
     return t;
 }

@@ -83,6 +83,11 @@ struct TaskSpec {
     // oslo.service's run_immediately: the first run comes at the service's periodic loop's first
     // pass (each server's own, first_pass_delay after it started), not on the task's own grid.
     bool run_immediately = false;
+    // Work done inside another task of the service rather than on a timer of its own (nova's
+    // provider-tree refresh, made by update_available_resource once resource_provider_association_
+    // refresh has passed): when due, the task waits for that task's next run on the server and
+    // makes its calls right after it, in the same pass. Empty: a task of its own.
+    std::string within;
     std::vector<CallSpec> calls;
 };
 

@@ -5,6 +5,7 @@
 
 #include "models/openstack/openstack_scenario.hpp"
 #include "sim/config/config_document.hpp"
+#include "sim/config/config_error.hpp"
 #include "tests/support/shipped_scenarios.hpp"
 
 using namespace tbsim;
@@ -153,6 +154,56 @@ TEST_CASE("a task that runs immediately runs at each server's first pass, the ot
     const std::string on_grid = with(delayed, "        run_immediately: true\n", "");
     const double grid_one = simulate_point(spec(on_grid, 1), 0).figures.total.max_kbps;
     CHECK(simulate_point(spec(on_grid, 8), 0).figures.total.max_kbps == doctest::Approx(8 * grid_one));
+}
+
+TEST_CASE("a task within another waits, once due, for that task's next run and runs right after it") {
+    // The host every 10 s from 3.2 s; the inner task due every 25 s from 0 s (nova's provider-tree
+    // refresh inside update_available_resource). Within its host it runs after the runs of 3.2 s and
+    // 33.2 s (due at 0 s, then 25 s after it ran): twice in 60 s, each in its host's 1 s bin. On a
+    // timer of its own it runs at 0, 25 and 50 s, in bins of its own.
+    const std::string base = R"(release: test
+protocols:
+  rabbitmq: {request_framing: 100B, reply_framing: 200B}
+services:
+  - name: svc
+    tasks:
+      - name: update
+        period: 10s
+        phase: 3.2s
+        calls:
+          - {name: host call, protocol: rabbitmq, request: 1000B, reply: 500B}
+      - name: refresh
+        period: 25s
+        phase: 0s
+        within: update
+        calls:
+          - {name: inner call, protocol: rabbitmq, request: 7000B, reply: 3000B}
+)";
+    const std::string own_timer = with(base, "        within: update\n", "");
+    const std::string host_only = base.substr(0, base.find("      - name: refresh"));
+    const auto within = simulate_point(spec_with(base), 0).figures.total;
+    const auto apart = simulate_point(spec_with(own_timer), 0).figures.total;
+    const auto host = simulate_point(spec_with(host_only), 0).figures.total;
+    const double inner_run = (apart.bytes - host.bytes) / 3.0;  // one run of the inner task, on the wire
+    REQUIRE(inner_run > 10000.0);
+    CHECK(within.bytes - host.bytes == doctest::Approx(2.0 * inner_run));
+    // Sharing its host's bin, the inner run adds to the host's peak; on its own it does not.
+    CHECK(within.max_kbps == doctest::Approx(host.max_kbps + inner_run * 8.0 / 1000.0).epsilon(1e-6));
+    CHECK(apart.max_kbps == doctest::Approx(inner_run * 8.0 / 1000.0).epsilon(1e-6));
+
+    auto error_of = [](const std::string& yaml) {
+        try {
+            profile_from(yaml);
+        } catch (const sim::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of(with(base, "within: update", "within: updat")) ==
+          "profile.yaml:15:17: services[0].tasks[1].within: no task 'updat' in service svc");
+    CHECK(error_of(with(base, "within: update", "within: refresh")).find("a task cannot run within itself") != std::string::npos);
+    CHECK(error_of(with(base, "        phase: 3.2s\n", "        phase: 3.2s\n        within: refresh\n"))
+              .find("'refresh' itself runs within 'update'") != std::string::npos);
 }
 
 TEST_CASE("a saturated uplink queues control messages and its bins never exceed its capacity") {
