@@ -67,7 +67,10 @@ nlohmann::json verdict_json(const VerdictSummary& v) {
     j["training"] = v.training;
     j["held_out"] = v.held_out;
     j["metrics"] = nlohmann::json::array();
-    for (const auto& m : *v.verdicts)
+    for (const auto& m : *v.verdicts) {
+        nlohmann::json per_trace = nlohmann::json::array();
+        for (const auto& s : m.held_out)
+            per_trace.push_back({{"trace", s.who}, {"measured", s.measured}, {"simulated", s.simulated}, {"error", s.error}});
         j["metrics"].push_back({{"metric", m.tolerance.metric},
                                 {"traces", m.count},
                                 {"measured", m.measured},
@@ -78,7 +81,9 @@ nlohmann::json verdict_json(const VerdictSummary& v) {
                                 {"relative", m.tolerance.relative},
                                 {"pass", m.pass},
                                 {"worst", m.worst},
-                                {"worst_error", m.worst_error}});
+                                {"worst_error", m.worst_error},
+                                {"per_trace", std::move(per_trace)}});
+    }
     if (v.fit != nullptr) j["fit"] = fit_json(*v.fit);
     return j;
 }

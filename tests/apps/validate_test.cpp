@@ -100,7 +100,14 @@ TEST_CASE("validate fits a small plan end to end, and a tolerance that fails exi
     r = run_tbsim("validate " + dir + "/pass.yaml --no-fit --json --held-out " + kSource + "/validation/traces/mysqlrep/n2-d3000-ag10 " +
                   kSource + "/validation/traces/mysqlrep/n8-d3000-ag10");
     REQUIRE(r.exit_code == 0);
-    CHECK(nlohmann::json::parse(r.out).at("held_out") == nlohmann::json::array({"n2-d3000-ag10", "n8-d3000-ag10"}));
+    const auto verdict = nlohmann::json::parse(r.out);
+    CHECK(verdict.at("held_out") == nlohmann::json::array({"n2-d3000-ag10", "n8-d3000-ag10"}));
+    // Each metric lists its held-out traces' values; their mean error is the metric's.
+    const auto& main_loop = verdict.at("metrics").at(0);
+    REQUIRE(main_loop.at("per_trace").size() == 2u);
+    CHECK(main_loop["per_trace"][1].at("trace") == "n8-d3000-ag10");
+    const double mean = (main_loop["per_trace"][0].at("error").get<double>() + main_loop["per_trace"][1].at("error").get<double>()) / 2.0;
+    CHECK(main_loop.at("error").get<double>() == doctest::Approx(mean));
 }
 
 TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {

@@ -6,6 +6,7 @@ MetricVerdict judge_metric(const MetricTolerance& tolerance, Judge judge, const 
                            const std::vector<MetricSample>& training) {
     MetricVerdict v;
     v.tolerance = tolerance;
+    v.held_out = held_out;
     v.worst_error = -1.0;
     for (const auto& s : held_out) {
         ++v.count;

@@ -25,6 +25,7 @@ struct MetricVerdict {
     std::string worst;                         // the one with the largest error
     double worst_error = 0.0;
     bool pass = false;                         // a metric no held-out trace has does not pass
+    std::vector<MetricSample> held_out;        // each held-out trace's values, in the order judged
 };
 
 MetricVerdict judge_metric(const MetricTolerance& tolerance, Judge judge, const std::vector<MetricSample>& held_out,
