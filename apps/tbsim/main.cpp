@@ -205,8 +205,8 @@ int main(int argc, char** argv) {
         calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget for each local search (default 200)");
     calibrate->add_option("--starts", calibrate_request.starts,
                           "local searches: from the profile's values, then from points spread over the bounds (a Latin hypercube); "
-                          "the best end point wins (default 1)")
-        ->check(CLI::PositiveNumber);
+                          "the best end point wins (1 to 100, default 1)")
+        ->check(CLI::Range(1, 100));
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,

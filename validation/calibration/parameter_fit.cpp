@@ -172,7 +172,6 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     for (std::size_t k = 0; k < points.size(); ++k) {
         auto xk = points[k];
         FitStart s = local_search(xk, lower, upper, o);
-        s.values = values_of(points[k]);
         if (best_x.empty() || s.loss_end < result.starts[result.best_start].loss_end) result.best_start = k, best_x = xk;
         result.starts.push_back(std::move(s));
     }

@@ -44,9 +44,8 @@ struct FitOptions {
     std::function<void(const FitProgress&)> progress;
 };
 
-/// One local search of a multi-start fit: its start point (base units), the loss there and at its end.
+/// One local search of a multi-start fit: the loss at its start and at its end.
 struct FitStart {
-    std::vector<double> values;
     double loss_start = 0.0, loss_end = 0.0;
     int evaluations = 0;
     bool converged = false;
