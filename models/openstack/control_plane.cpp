@@ -96,7 +96,7 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
 void ControlPlane::start() {
     // Tasks without jitter are re-armed at exactly their period: one FIFO lane per period.
     for (const TaskSpec* task : tasks_)
-        if (task->jitter.value == 0.0) sim_.add_fixed_delay(task->period);
+        if (task->jitter.value == 0.0 && !task->jitter_delay.is_random() && task->jitter_delay.mean() == 0.0) sim_.add_fixed_delay(task->period);
     auto handler = [this](void (*run)(void*, std::uint32_t)) {
         return sim_.add_direct_handler({run, this, runners_.data(), sizeof(Runner)});
     };
@@ -152,7 +152,9 @@ void ControlPlane::continue_run(std::size_t index) {
     // The run is over (its last call returns at next_call - gap): schedule the next one.
     ++task_runs_;
     const double j = task.jitter.value;
-    const sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
+    sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
+    if (task.jitter_delay.is_random()) period = period + sim::Time::from_seconds(task.jitter_delay.draw(r.rng));
+    else if (task.jitter_delay.mean() > 0.0) period = period + sim::Time::from_seconds(task.jitter_delay.mean());
     const sim::Time last_reply = r.next_call - task.gap;
     const sim::Time next = std::max(std::max(r.started + period, last_reply), sim_.now());
     sim_.schedule_direct_at(start_event_, next, static_cast<std::uint32_t>(index));

@@ -142,6 +142,9 @@ const sim::ParamTable<TaskSpec>& task_table() {
                 [](const sim::ConfigNode& n, TaskSpec& task) { task.phase = sim::ValueDistribution::read_duration(n); },
                 [](const TaskSpec&) { return std::string("U(0, period)"); }),
             param("jitter", &TaskSpec::jitter, "each period x (1 + U(0, jitter))"),
+            sim::distribution_param("jitter_delay", &TaskSpec::jitter_delay, sim::ValueKind::duration,
+                                    "a delay added to each period, drawn at every run (oslo's whole seconds: "
+                                    "60 s tasks run 60, 61 or 62 s apart)"),
             param("gap", &TaskSpec::gap, "work on the server between consecutive calls", Check::non_negative),
             param("run_immediately", &TaskSpec::run_immediately,
                   "first run at the service's first pass (first_pass_delay after each server started), not at phase; "

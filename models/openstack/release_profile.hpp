@@ -79,6 +79,10 @@ struct TaskSpec {
     sim::Time period = sim::Time::from_s(60);
     sim::ValueDistribution phase = sim::ValueDistribution::uniform(0.0, 60.0);  // seconds to the first run
     sim::Fraction jitter{0.0};            // each period x (1 + U(0, jitter))
+    // A delay added to each period, drawn at every run (seconds): oslo.service keeps a task on the
+    // grid of its spacing and adds int(spacing x U(0, 5%)) whole seconds a run, so 60 s tasks run
+    // 60, 61 or 62 s apart and the computes of one plane drift apart run after run. None: 0.
+    sim::ValueDistribution jitter_delay = sim::ValueDistribution::constant(0.0);
     sim::Time gap;                        // work on the server between consecutive calls
     // oslo.service's run_immediately: the first run comes at the service's periodic loop's first
     // pass (each server's own, first_pass_delay after it started), not on the task's own grid.

@@ -1,5 +1,6 @@
 // The OpenStack model's mechanisms on tiny set-ups built in code, with numbers worked out by hand.
 #include <atomic>
+#include <cmath>
 
 #include <doctest/doctest.h>
 
@@ -154,6 +155,23 @@ TEST_CASE("a task that runs immediately runs at each server's first pass, the ot
     const std::string on_grid = with(delayed, "        run_immediately: true\n", "");
     const double grid_one = simulate_point(spec(on_grid, 1), 0).figures.total.max_kbps;
     CHECK(simulate_point(spec(on_grid, 8), 0).figures.total.max_kbps == doctest::Approx(8 * grid_one));
+}
+
+TEST_CASE("a jitter delay lengthens every period: a 10 s task with 5 s added runs 4 times in 60 s, not 6") {
+    // oslo.service adds whole seconds to each run of a periodic task (jitter_delay); here a constant.
+    const auto every_10 = simulate_point(spec_with(kOneCall), 0).figures.total;
+    const auto every_15 = simulate_point(spec_with(with(kOneCall, "        phase: 0s\n", "        phase: 0s\n        jitter_delay: 5s\n")), 0)
+                              .figures.total;
+    CHECK(every_15.bytes == doctest::Approx(every_10.bytes * 4.0 / 6.0));
+    // Drawn whole seconds (0 or 10 s, even odds): between 3 runs (0, 20, 40 s) and 6.
+    const auto drawn = simulate_point(spec_with(with(kOneCall, "        phase: 0s\n",
+                                                     "        phase: 0s\n        jitter_delay: {empirical: [[0s, 0], [0s, 0.5], [10s, 0.5], [10s, 1]]}\n")),
+                                      0)
+                           .figures.total;
+    const double runs = drawn.bytes / (every_10.bytes / 6.0);
+    CHECK(runs == doctest::Approx(std::round(runs)));
+    CHECK(runs >= 3.0);
+    CHECK(runs <= 6.0);
 }
 
 TEST_CASE("a task within another waits, once due, for that task's next run and runs right after it") {
