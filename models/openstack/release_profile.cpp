@@ -176,7 +176,7 @@ const sim::ParamTable<ServiceSpec>& service_table() {
                 const TaskSpec& task = service.tasks[i];
                 if (task.within.empty()) continue;
                 const auto where = tasks[i].required("within");
-                const auto host = std::find_if(service.tasks.begin(), service.tasks.end(), [&](const TaskSpec& t) { return t.name == task.within; });
+                const auto host = std::find_if(service.tasks.begin(), service.tasks.end(), [&](const TaskSpec& other) { return other.name == task.within; });
                 if (host == service.tasks.end())
                     where.fail(fmt::format("no task '{}' in service {}", task.within, service.name));
                 if (&*host == &task) where.fail("a task cannot run within itself");
