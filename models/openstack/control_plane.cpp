@@ -153,8 +153,7 @@ void ControlPlane::continue_run(std::size_t index) {
     ++task_runs_;
     const double j = task.jitter.value;
     sim::Time period = j > 0 ? task.period.scaled(1.0 + sim::draw_uniform(r.rng, 0.0, j)) : task.period;
-    if (task.jitter_delay.is_random()) period = period + sim::Time::from_seconds(task.jitter_delay.draw(r.rng));
-    else if (task.jitter_delay.mean() > 0.0) period = period + sim::Time::from_seconds(task.jitter_delay.mean());
+    if (const double delay = task.jitter_delay.draw(r.rng); delay != 0.0) period = period + sim::Time::from_seconds(delay);
     const sim::Time last_reply = r.next_call - task.gap;
     const sim::Time next = std::max(std::max(r.started + period, last_reply), sim_.now());
     sim_.schedule_direct_at(start_event_, next, static_cast<std::uint32_t>(index));

@@ -175,30 +175,19 @@ TEST_CASE("a jitter delay lengthens every period: a 10 s task with 5 s added run
 }
 
 TEST_CASE("a task within another waits, once due, for that task's next run and runs right after it") {
-    // The host every 10 s from 3.2 s; the inner task due every 25 s from 0 s (nova's provider-tree
+    // The host (kOneCall's report) every 10 s from 3.2 s; the inner task due every 25 s from 0 s (nova's provider-tree
     // refresh inside update_available_resource). Within its host it runs after the runs of 3.2 s and
     // 33.2 s (due at 0 s, then 25 s after it ran): twice in 60 s, each in its host's 1 s bin. On a
     // timer of its own it runs at 0, 25 and 50 s, in bins of its own.
-    const std::string base = R"(release: test
-protocols:
-  rabbitmq: {request_framing: 100B, reply_framing: 200B}
-services:
-  - name: svc
-    tasks:
-      - name: update
-        period: 10s
-        phase: 3.2s
-        calls:
-          - {name: host call, protocol: rabbitmq, request: 1000B, reply: 500B}
-      - name: refresh
-        period: 25s
-        phase: 0s
-        within: update
-        calls:
-          - {name: inner call, protocol: rabbitmq, request: 7000B, reply: 3000B}
-)";
-    const std::string own_timer = with(base, "        within: update\n", "");
-    const std::string host_only = base.substr(0, base.find("      - name: refresh"));
+    const std::string host_only = with(kOneCall, "        phase: 0s\n", "        phase: 3.2s\n");
+    const std::string base = host_only +
+                             "      - name: refresh\n"
+                             "        period: 25s\n"
+                             "        phase: 0s\n"
+                             "        within: report\n"
+                             "        calls:\n"
+                             "          - {name: inner call, protocol: rabbitmq, request: 7000B, reply: 3000B}\n";
+    const std::string own_timer = with(base, "        within: report\n", "");
     const auto within = simulate_point(spec_with(base), 0).figures.total;
     const auto apart = simulate_point(spec_with(own_timer), 0).figures.total;
     const auto host = simulate_point(spec_with(host_only), 0).figures.total;
@@ -217,11 +206,11 @@ services:
         }
         return std::string();
     };
-    CHECK(error_of(with(base, "within: update", "within: updat")) ==
-          "profile.yaml:15:17: services[0].tasks[1].within: no task 'updat' in service svc");
-    CHECK(error_of(with(base, "within: update", "within: refresh")).find("a task cannot run within itself") != std::string::npos);
+    CHECK(error_of(with(base, "within: report", "within: repor")) ==
+          "profile.yaml:15:17: services[0].tasks[1].within: no task 'repor' in service svc");
+    CHECK(error_of(with(base, "within: report", "within: refresh")).find("a task cannot run within itself") != std::string::npos);
     CHECK(error_of(with(base, "        phase: 3.2s\n", "        phase: 3.2s\n        within: refresh\n"))
-              .find("'refresh' itself runs within 'update'") != std::string::npos);
+              .find("'refresh' itself runs within 'report'") != std::string::npos);
 }
 
 TEST_CASE("a saturated uplink queues control messages and its bins never exceed its capacity") {
