@@ -65,6 +65,7 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
     out.jobs = request.jobs;
     if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
     out.fit.starts = request.starts;
+    out.fit.start_spread = request.start_spread;
     out.fit.progress = progress_line(request.quiet);
     return out;
 }
@@ -84,8 +85,9 @@ std::string fit_account(const validation::FitResult& fit) {
         out += fmt::format("{} evaluation(s) at points the model could not run, scored as a high loss; the first: {}\n", fit.infeasible,
                            fit.first_infeasible);
     if (fit.starts.size() > 1) {
-        out += fmt::format("{} local searches (the given values, then points spread over the bounds); loss at each start -> end:\n",
-                           fit.starts.size());
+        out += fmt::format("{} local searches (the given values, then points spread {}); loss at each start -> end:\n",
+                           fit.starts.size(),
+                           fit.start_spread > 1.0 ? fmt::format("within {:g}x of them", fit.start_spread) : std::string("over the bounds"));
         for (std::size_t k = 0; k < fit.starts.size(); ++k) {
             const auto& s = fit.starts[k];
             out += fmt::format("  start {}: {:.4g} -> {:.4g}, {} evaluations, {}{}\n", k + 1, s.loss_start, s.loss_end, s.evaluations,
@@ -116,6 +118,7 @@ nlohmann::json fit_json(const validation::FitResult& fit) {
     j["converged"] = fit.converged;
     j["stop_reason"] = fit.stop_reason;
     j["infeasible_evaluations"] = fit.infeasible;
+    j["start_spread"] = fit.start_spread;
     j["starts"] = nlohmann::json::array();
     for (std::size_t k = 0; k < fit.starts.size(); ++k) {
         const auto& s = fit.starts[k];
@@ -165,6 +168,7 @@ validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& re
     out.jobs = request.jobs;
     if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
     out.fit.starts = request.starts;
+    out.fit.start_spread = request.start_spread;
     out.fit.progress = progress_line(request.quiet);
     return out;
 }

@@ -182,6 +182,16 @@ int main(int argc, char** argv) {
     std::uint64_t calibrate_seed = 0;
     int calibrate_max_evaluations = 0;
     bool calibrate_json = false;
+    const CLI::Validator spread_factor(
+        [](const std::string& text) -> std::string {
+            double f = -1.0;
+            try {
+                f = std::stod(text);
+            } catch (const std::exception&) {
+            }
+            return f == 0.0 || (f > 1.0 && f <= 1e6) ? std::string() : "expected a factor above 1, or 0 for the whole bounds: " + text;
+        },
+        "FACTOR");
     auto* calibrate = app.add_subcommand("calibrate", "fit numeric keys of a testbed profile to recorded traces (NLopt BOBYQA, common random\n"
                                                       "numbers) and write the fitted profile with standard errors; exit 3 if it does not converge");
     calibrate->add_option("traces", calibrate_request.traces,
@@ -204,9 +214,13 @@ int main(int argc, char** argv) {
     auto* calibrate_evals_opt =
         calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget for each local search (default 200)");
     calibrate->add_option("--starts", calibrate_request.starts,
-                          "local searches: from the profile's values, then from points spread over the bounds (a Latin hypercube); "
+                          "local searches: from the profile's values, then from points spread around them (a Latin hypercube); "
                           "the best end point wins (1 to 100, default 1)")
         ->check(CLI::Range(1, 100));
+    calibrate->add_option("--start-spread", calibrate_request.start_spread,
+                          "the other starts lie within this factor of the profile's values and inside the bounds (above 1, default 2); "
+                          "0: anywhere in the bounds")
+        ->check(spread_factor);
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,

@@ -270,8 +270,9 @@ TEST_CASE("calibrate writes the same fitted profile on every run, and it replays
     // The fitted profile is a normal profile: replay reads it.
     CHECK(run_tbsim("replay " + kTraces + "n4-d3000-ag10 --profile " + dir + "/a.yaml --out " + dir + "/r").exit_code == 0);
 
-    // A multi-start: the first search is the single fit above, the second starts elsewhere in the
-    // bounds; the fit is the lower end, recorded in the profile, the same on every run.
+    // A multi-start: the first search is the single fit above, the second starts elsewhere (within
+    // 2x of the values by default); the fit is the lower end, recorded in the profile, the same on
+    // every run.
     const auto m = run_tbsim(args + " --starts 2 --out " + dir + "/m.yaml");
     REQUIRE_MESSAGE(m.exit_code == 0, m.err);
     const auto mj = nlohmann::json::parse(m.out);
@@ -281,11 +282,13 @@ TEST_CASE("calibrate writes the same fitted profile on every run, and it replays
     CHECK(first_best != mj["starts"][1].at("best").get<bool>());
     CHECK(mj.at("loss_after").get<double>() <= j.at("loss_after").get<double>() + 1e-12);
     const auto multi = read_file(dir + "/m.yaml");
-    CHECK(multi.find("  starts:\n    - {loss_start: ") != std::string::npos);
+    CHECK(multi.find("  start_spread: 2\n  starts:\n    - {loss_start: ") != std::string::npos);
+    CHECK(mj.at("start_spread").get<double>() == 2.0);
     CHECK(multi.find(", best: true}") != std::string::npos);
     CHECK(run_tbsim(args + " --starts 2 --out " + dir + "/m2.yaml").exit_code == 0);
     CHECK(read_file(dir + "/m2.yaml") == multi);
     CHECK(run_tbsim(args + " --starts 0").exit_code == 2);
+    for (const char* bad : {"1", "0.5", "-2", "two"}) CHECK(run_tbsim(args + " --starts 2 --start-spread " + bad).exit_code == 2);
 }
 
 TEST_CASE("calibrate refuses bad input with exit 2, and a fit that does not converge exits 3 writing nothing") {

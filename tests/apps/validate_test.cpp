@@ -131,6 +131,10 @@ TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     r = run_tbsim("validate " + dir + "/starts.yaml");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("starts.yaml:14:9: starts: expected 1 to 100 local searches") != std::string::npos);
+    write_text(dir + "/spread.yaml", small_plan("10%") + "starts: 3\nstart_spread: 0.5\n");
+    r = run_tbsim("validate " + dir + "/spread.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("spread.yaml:15:15: start_spread: expected a factor above 1") != std::string::npos);
 
     r = run_tbsim("validate " + dir + "/pass.yaml");
     CHECK(r.exit_code == 2);

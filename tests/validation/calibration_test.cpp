@@ -107,8 +107,13 @@ TEST_CASE("a multi-start fit leaves a shallow basin that a single local search s
     CHECK(single.loss_after > 0.3);
     REQUIRE(single.starts.size() == 1u);
 
+    // Starts within the default factor 2 of the given value (l in -1.69..-0.31) stay in its basin
+    // too; over the whole bounds they find the deep one.
     FitOptions options;
     options.starts = 4;
+    const auto near = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
+    CHECK(std::log(near.parameters[0].value) == doctest::Approx(-0.96).epsilon(0.05));
+    options.start_spread = 0.0;
     const auto multi = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
     REQUIRE(multi.converged);
     CHECK(std::log(multi.parameters[0].value) == doctest::Approx(1.0).epsilon(0.02));  // the deep well: loss 0 at l = 1
@@ -143,23 +148,48 @@ TEST_CASE("a point the model cannot run scores a high loss and the fit goes on")
     CHECK(fit.parameters[1].value == doctest::Approx(0.5).epsilon(0.02));
 }
 
+namespace {
+
+// Each parameter of the start points after the first (x0) lies in [low, high], one in each of
+// the range's equal strata.
+void check_one_start_per_stratum(const std::vector<std::vector<double>>& points, const std::vector<double>& low,
+                                 const std::vector<double>& high) {
+    const std::size_t strata_count = points.size() - 1;
+    for (std::size_t i = 0; i < low.size(); ++i) {
+        std::vector<int> strata(strata_count, 0);
+        const double width = (high[i] - low[i]) / static_cast<double>(strata_count);
+        for (std::size_t k = 1; k < points.size(); ++k) {
+            REQUIRE(points[k][i] >= low[i]);
+            REQUIRE(points[k][i] <= high[i]);
+            ++strata[static_cast<std::size_t>((points[k][i] - low[i]) / width)];
+        }
+        CHECK(strata == std::vector<int>(strata_count, 1));
+    }
+}
+
+}  // namespace
+
 TEST_CASE("the start points of a multi-start fit cover each parameter's range, one per stratum") {
     const std::vector<double> x0{0.0, 1.0}, lower{-2.0, -1.0}, upper{2.0, 3.0};
     const auto points = fit_start_points(x0, lower, upper, 5);
     REQUIRE(points.size() == 5u);
     CHECK(points[0] == x0);
-    for (std::size_t i = 0; i < x0.size(); ++i) {
-        std::vector<int> strata(4, 0);
-        const double width = (upper[i] - lower[i]) / 4.0;
-        for (std::size_t k = 1; k < points.size(); ++k) {
-            REQUIRE(points[k][i] >= lower[i]);
-            REQUIRE(points[k][i] <= upper[i]);
-            ++strata[static_cast<std::size_t>((points[k][i] - lower[i]) / width)];
-        }
-        CHECK(strata == std::vector<int>{1, 1, 1, 1});
-    }
+    check_one_start_per_stratum(points, lower, upper);
     CHECK(fit_start_points(x0, lower, upper, 1).size() == 1u);
     CHECK(fit_start_points(x0, lower, upper, 5) == points);
+}
+
+TEST_CASE("with a spread factor the start points stay within it of the given values, inside the bounds") {
+    // In log-parameters: a factor 2 is +-log 2 around x0; the second parameter's box is cut by its
+    // upper bound (2.9 + 0.69 > 3), so its strata are those of [2.9 - log 2, 3].
+    const std::vector<double> x0{0.0, 2.9}, lower{-2.0, -1.0}, upper{2.0, 3.0};
+    const auto points = fit_start_points(x0, lower, upper, 5, 2.0);
+    REQUIRE(points.size() == 5u);
+    CHECK(points[0] == x0);
+    const double r = std::log(2.0);
+    check_one_start_per_stratum(points, {-r, 2.9 - r}, {r, 3.0});
+    // 0: the whole bounds, as without a factor.
+    CHECK(fit_start_points(x0, lower, upper, 5, 0.0) == fit_start_points(x0, lower, upper, 5));
 }
 
 TEST_CASE("a fit parameter reads its unit and bounds from the profile, and refuses what it cannot fit") {

@@ -94,6 +94,7 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
     out += fmt::format("  loss: {{before: {:.6g}, after: {:.6g}}}\n", fit.loss_before, fit.loss_after);
     out += fmt::format("  rmse: {{before: {:.6g}, after: {:.6g}}}\n", fit.rmse_before, fit.rmse_after);
     if (fit.starts.size() > 1) {  // a multi-start fit: every local search, the winner marked
+        out += fmt::format("  start_spread: {:g}\n", fit.start_spread);
         out += "  starts:\n";
         for (std::size_t k = 0; k < fit.starts.size(); ++k) {
             const auto& s = fit.starts[k];

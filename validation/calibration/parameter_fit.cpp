@@ -129,21 +129,22 @@ FitStart local_search(std::vector<double>& x, const std::vector<double>& lower, 
 }  // namespace
 
 std::vector<std::vector<double>> fit_start_points(const std::vector<double>& x0, const std::vector<double>& lower,
-                                                  const std::vector<double>& upper, int starts) {
+                                                  const std::vector<double>& upper, int starts, double spread) {
     std::vector<std::vector<double>> points{x0};
-    const auto spread = static_cast<std::size_t>(std::max(0, starts - 1));
-    if (spread == 0) return points;
+    const auto count = static_cast<std::size_t>(std::max(0, starts - 1));
+    if (count == 0) return points;
     sim::RandomStream rng(1, "fit starts");
-    points.resize(spread + 1, x0);
+    points.resize(count + 1, x0);
+    const double radius = spread > 1.0 ? std::log(spread) : std::numeric_limits<double>::infinity();
     for (std::size_t i = 0; i < x0.size(); ++i) {
-        // One point in each of `spread` equal strata of the parameter's log range, the strata in a
-        // random order (Fisher-Yates) for each parameter, so that pairs of parameters spread too.
-        std::vector<std::size_t> stratum(spread);
-        for (std::size_t k = 0; k < spread; ++k) stratum[k] = k;
-        for (std::size_t k = spread - 1; k > 0; --k) std::swap(stratum[k], stratum[rng.below(k + 1)]);
-        const double width = (upper[i] - lower[i]) / static_cast<double>(spread);
-        for (std::size_t k = 0; k < spread; ++k)
-            points[k + 1][i] = lower[i] + width * (static_cast<double>(stratum[k]) + rng.uniform01());
+        const double low = std::max(lower[i], x0[i] - radius), high = std::min(upper[i], x0[i] + radius);
+        // One point in each of `count` equal strata of [low, high], the strata in a random order
+        // (Fisher-Yates) for each parameter, so that pairs of parameters spread too.
+        std::vector<std::size_t> stratum(count);
+        for (std::size_t k = 0; k < count; ++k) stratum[k] = k;
+        for (std::size_t k = count - 1; k > 0; --k) std::swap(stratum[k], stratum[rng.below(k + 1)]);
+        const double width = (high - low) / static_cast<double>(count);
+        for (std::size_t k = 0; k < count; ++k) points[k + 1][i] = low + width * (static_cast<double>(stratum[k]) + rng.uniform01());
     }
     return points;
 }
@@ -167,7 +168,8 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     result.residuals = result.before.values.size();
 
     o.budget = std::max(1, options.starts) * options.max_evaluations;
-    const auto points = fit_start_points(x, lower, upper, options.starts);
+    const auto points = fit_start_points(x, lower, upper, options.starts, options.start_spread);
+    result.start_spread = options.start_spread;
     std::vector<double> best_x;
     for (std::size_t k = 0; k < points.size(); ++k) {
         auto xk = points[k];

@@ -67,6 +67,7 @@ OpenStackValidation validate_openstack(const ValidationPlan& plan, const Validat
     request.jobs = options.jobs;
     request.fit.max_evaluations = plan.max_evaluations;
     request.fit.starts = plan.starts;
+    request.fit.start_spread = plan.start_spread;
     request.fit.progress = options.progress;
     // The held-out captures' scenarios checked before any fitting.
     for (const auto& c : v.held_out_captures) capture_overrides(c, plan.profile);

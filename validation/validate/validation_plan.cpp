@@ -190,6 +190,11 @@ ValidationPlan read_validation_plan(const std::string& path) {
         if (starts < 1 || starts > 100) n->fail("expected 1 to 100 local searches");
         plan.starts = static_cast<int>(starts);
     }
+    if (const auto n = root.child("start_spread")) {
+        plan.start_spread = n->number();
+        if (!(plan.start_spread == 0.0 || (plan.start_spread > 1.0 && plan.start_spread <= 1e6)))
+            n->fail("expected a factor above 1 (the other starts within it of the profile's values), or 0 for the whole bounds");
+    }
     doc->check_unknown_keys();
     return plan;
 }

@@ -47,6 +47,7 @@ struct ValidationPlan {
     ReplayOptions replay;
     int max_evaluations = 200;  // per local search
     int starts = 1;             // local searches of the fit (FitOptions::starts)
+    double start_spread = 2.0;  // where the other searches start (FitOptions::start_spread)
 };
 
 /// The metrics a testbed validation knows, with what each compares (for help text and errors).
