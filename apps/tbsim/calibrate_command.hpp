@@ -31,7 +31,7 @@ struct CalibrateRequest {
     std::optional<std::uint64_t> seed;
     std::optional<int> max_evaluations;  // per local search
     int starts = 1;                      // local searches (validation::FitOptions::starts)
-    double start_spread = 2.0;           // the other starts within this factor of the values (FitOptions::start_spread)
+    double start_spread = validation::kDefaultStartSpread;  // FitOptions::start_spread
     unsigned jobs = 1;
     bool quiet = false;  // no progress line
 };

@@ -186,10 +186,12 @@ int main(int argc, char** argv) {
         [](const std::string& text) -> std::string {
             double f = -1.0;
             try {
-                f = std::stod(text);
+                std::size_t used = 0;
+                f = std::stod(text, &used);
+                if (used != text.size()) f = -1.0;
             } catch (const std::exception&) {
             }
-            return f == 0.0 || (f > 1.0 && f <= 1e6) ? std::string() : "expected a factor above 1, or 0 for the whole bounds: " + text;
+            return tbsim::validation::valid_start_spread(f) ? std::string() : "expected a factor above 1, or 0 for the whole bounds: " + text;
         },
         "FACTOR");
     auto* calibrate = app.add_subcommand("calibrate", "fit numeric keys of a testbed profile to recorded traces (NLopt BOBYQA, common random\n"

@@ -39,13 +39,18 @@ struct FitProgress {
     bool jacobian = false;  // in the final Jacobian's evaluations
 };
 
+/// Where the other searches of a multi-start begin: within this factor of the given values.
+inline constexpr double kDefaultStartSpread = 2.0;
+/// A start spread is 0 (the whole bounds) or a factor above 1.
+inline bool valid_start_spread(double factor) { return factor == 0.0 || (factor > 1.0 && factor <= 1e6); }
+
 struct FitOptions {
     int max_evaluations = 200;
     double step = 0.3;           // first trust-region radius, in log units (0.3: about +-35%)
     double tolerance = 0.005;    // stop when the log-parameters move less than this (0.5%)
     double jacobian_step = 0.05; // central differences, in log units
     int starts = 1;              // local searches: the given values, then starts - 1 points spread around them
-    double start_spread = 2.0;   // the other starts within this factor of the given values (and the bounds); 0: the whole bounds
+    double start_spread = kDefaultStartSpread;  // the other starts within this factor of the given values (and the bounds); 0: the whole bounds
     std::function<void(const FitProgress&)> progress;
 };
 

@@ -192,7 +192,7 @@ ValidationPlan read_validation_plan(const std::string& path) {
     }
     if (const auto n = root.child("start_spread")) {
         plan.start_spread = n->number();
-        if (!(plan.start_spread == 0.0 || (plan.start_spread > 1.0 && plan.start_spread <= 1e6)))
+        if (!valid_start_spread(plan.start_spread))
             n->fail("expected a factor above 1 (the other starts within it of the profile's values), or 0 for the whole bounds");
     }
     doc->check_unknown_keys();

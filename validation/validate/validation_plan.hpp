@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "validation/calibration/parameter_fit.hpp"
 #include "validation/replay/capture_replay.hpp"
 #include "validation/replay/testbed_replay.hpp"
 
@@ -47,7 +48,7 @@ struct ValidationPlan {
     ReplayOptions replay;
     int max_evaluations = 200;  // per local search
     int starts = 1;             // local searches of the fit (FitOptions::starts)
-    double start_spread = 2.0;  // where the other searches start (FitOptions::start_spread)
+    double start_spread = kDefaultStartSpread;  // where the other searches start (FitOptions::start_spread)
 };
 
 /// The metrics a testbed validation knows, with what each compares (for help text and errors).
