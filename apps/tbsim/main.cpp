@@ -242,6 +242,14 @@ int main(int argc, char** argv) {
     validate->add_option("--held-out", validate_request.held_out, "judge on these trace folders instead of the file's held-out ones")
         ->type_name("DIR...");
     validate->add_flag("--no-fit", validate_no_fit, "replay with the base profile as it is, without calibrating");
+    std::uint64_t validate_seed = 0;
+    std::int64_t validate_replications = 0;
+    auto* validate_seed_opt =
+        validate->add_option("--seed", validate_seed, "master seed of every replay, the fit's and the held-out ones (default: the file's replay.seed)");
+    auto* validate_reps_opt = validate->add_option("--replications", validate_replications,
+                                                   "simulated runs per trace (default: the file's replay.replications); "
+                                                   "more, or other seeds, show how much of a verdict is chance")
+                                  ->check(CLI::PositiveNumber);
     validate->add_option("--jobs", validate_request.jobs, "threads replaying traces at once")->check(CLI::PositiveNumber);
     validate->add_option("--report", validate_request.report, "write index.html (the report), fitted.yaml and verdict.json in this folder");
     validate->add_flag("--json", validate_json, "no progress; print the verdict as JSON");
@@ -332,6 +340,8 @@ int main(int argc, char** argv) {
             if (outcome.written.empty()) return kExitNotMet;
         } else if (*validate) {
             validate_request.refit = !validate_no_fit;
+            if (validate_seed_opt->count() > 0) validate_request.seed = validate_seed;
+            if (validate_reps_opt->count() > 0) validate_request.replications = validate_replications;
             validate_request.quiet = validate_json;
             const auto outcome = tbsim::app::run_validate(validate_request);
             if (validate_json) {
