@@ -70,8 +70,14 @@ nlohmann::json verdict_json(const VerdictSummary& v) {
     j["metrics"] = nlohmann::json::array();
     for (const auto& m : *v.verdicts) {
         nlohmann::json per_trace = nlohmann::json::array();
-        for (const auto& s : m.held_out)
-            per_trace.push_back({{"trace", s.who}, {"measured", s.measured}, {"simulated", s.simulated}, {"error", s.error}});
+        for (const auto& s : m.held_out) {
+            nlohmann::json t = {{"trace", s.who}, {"measured", s.measured}, {"simulated", s.simulated}, {"error", s.error}};
+            if (s.simulated_range) {
+                t["simulated_low"] = s.simulated_range->low;
+                t["simulated_high"] = s.simulated_range->high;
+            }
+            per_trace.push_back(std::move(t));
+        }
         j["metrics"].push_back({{"metric", m.tolerance.metric},
                                 {"traces", m.count},
                                 {"measured", m.measured},

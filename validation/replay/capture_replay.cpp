@@ -123,9 +123,9 @@ CaptureReplay replay_capture(const OpenStackCapture& c, const CaptureScenarios& 
     measured["total"] = measured_total;
     for (const auto& [name, bins] : measured) {
         const auto f = sim::net::rate_figures(bins, bin, duration);
-        out.mean_kbps[name] = {f.mean_kbps, 0.0};
-        out.p95_kbps[name] = {f.p95_kbps, 0.0};
-        out.peak_kbps[name] = {f.max_kbps, 0.0};
+        out.mean_kbps[name].measured = f.mean_kbps;
+        out.p95_kbps[name].measured = f.p95_kbps;
+        out.peak_kbps[name].measured = f.max_kbps;
     }
     out.measured_total_kbps = kbps_per_bin(measured_total, c.bin_s);
     const auto lag = [&](double seconds) { return static_cast<std::size_t>(std::lround(seconds / c.bin_s)); };
@@ -147,9 +147,12 @@ CaptureReplay replay_capture(const OpenStackCapture& c, const CaptureScenarios& 
         simulated["total"] = total;
         for (const auto& [name, bins] : simulated) {
             const auto f = sim::net::rate_figures(bins, bin, duration);
-            out.mean_kbps[name].simulated += f.mean_kbps / reps;
-            out.p95_kbps[name].simulated += f.p95_kbps / reps;
-            out.peak_kbps[name].simulated += f.max_kbps / reps;
+            for (auto [figure, value] : {std::pair{&out.mean_kbps[name], f.mean_kbps}, std::pair{&out.p95_kbps[name], f.p95_kbps},
+                                         std::pair{&out.peak_kbps[name], f.max_kbps}}) {
+                figure->simulated += value / reps;
+                figure->low = r == 0 ? value : std::min(figure->low, value);
+                figure->high = r == 0 ? value : std::max(figure->high, value);
+            }
         }
         const auto total_kbps = kbps_per_bin(total, c.bin_s);
         out.acf_10s.simulated += autocorrelation(total_kbps, lag(10)) / reps;

@@ -26,13 +26,19 @@ struct CaptureReplayOptions {
     std::uint64_t seed = 1;
 };
 
+/// A rate figure of 1 s bins: measured, the mean over the replications, and the lowest and the
+/// highest replication, so that a measured value can be read against the model's own spread.
+struct RateFigure : Comparison {
+    double low = 0.0, high = 0.0;
+};
+
 struct CaptureReplay {
     std::string capture;
     std::string workload;
     std::int64_t computes = 0, instances = 0;
     double duration_s = 0.0;
     // "amqp.to_controller", "http.to_compute", ..., and "total": kb/s of 1 s bins
-    std::map<std::string, Comparison> mean_kbps, p95_kbps, peak_kbps;
+    std::map<std::string, RateFigure> mean_kbps, p95_kbps, peak_kbps;
     Comparison acf_10s, acf_60s;            // autocorrelation of the total series at that lag
     std::optional<Comparison> run_s, create_s, delete_s;  // boot-and-delete: the run, mean create and delete as the clients saw them
     std::vector<double> measured_total_kbps, simulated_total_kbps;  // per second (the first replication)

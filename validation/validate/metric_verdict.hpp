@@ -2,6 +2,7 @@
 // ladders) judged against its tolerance, beside the same errors over the training ones.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@ namespace tbsim::validation {
 struct MetricSample {
     std::string who;  // the trace, capture or ladder
     double measured = 0.0, simulated = 0.0, error = 0.0;
+    // The lowest and highest replication's value, where the simulated value is their mean and the
+    // replay keeps them (a capture's rate figures): a measured value inside is within the model's
+    // own spread from run to run.
+    struct Range {
+        double low = 0.0, high = 0.0;
+    };
+    std::optional<Range> simulated_range;
 };
 
 struct MetricVerdict {

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Comparison* figure_of(const CaptureReplay& r, const std::string& series, const std::string& figure) {
+const RateFigure* figure_of(const CaptureReplay& r, const std::string& series, const std::string& figure) {
     const auto& table = figure == "mean_kbps" ? r.mean_kbps : figure == "p95_kbps" ? r.p95_kbps : r.peak_kbps;
     const auto it = table.find(series);
     return it == table.end() ? nullptr : &it->second;
@@ -37,18 +37,18 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 std::optional<MetricSample> capture_metric(const CaptureReplay& r, const std::string& metric) {
-    if (metric == "period.acf_10s") return MetricSample{r.capture, r.acf_10s.measured, r.acf_10s.simulated, std::abs(r.acf_10s.simulated - r.acf_10s.measured)};
-    if (metric == "period.acf_60s") return MetricSample{r.capture, r.acf_60s.measured, r.acf_60s.simulated, std::abs(r.acf_60s.simulated - r.acf_60s.measured)};
+    if (metric == "period.acf_10s") return MetricSample{r.capture, r.acf_10s.measured, r.acf_10s.simulated, std::abs(r.acf_10s.simulated - r.acf_10s.measured), {}};
+    if (metric == "period.acf_60s") return MetricSample{r.capture, r.acf_60s.measured, r.acf_60s.simulated, std::abs(r.acf_60s.simulated - r.acf_60s.measured), {}};
     const std::optional<Comparison>* duration = metric == "run_s" ? &r.run_s : metric == "create_s" ? &r.create_s : metric == "delete_s" ? &r.delete_s : nullptr;
     if (duration != nullptr) {
         if (!*duration) return std::nullopt;
-        return MetricSample{r.capture, (*duration)->measured, (*duration)->simulated, std::abs((*duration)->error())};
+        return MetricSample{r.capture, (*duration)->measured, (*duration)->simulated, std::abs((*duration)->error()), {}};
     }
     const auto dot = metric.rfind('.');
     const auto* c = figure_of(r, metric.substr(0, dot), metric.substr(dot + 1));
     if (c == nullptr) return std::nullopt;
     const double error = c->measured > 0.0 ? std::abs(c->error()) : (c->simulated > 0.0 ? 1.0 : 0.0);
-    return MetricSample{r.capture, c->measured, c->simulated, error};
+    return MetricSample{r.capture, c->measured, c->simulated, error, MetricSample::Range{c->low, c->high}};
 }
 
 OpenStackValidation validate_openstack(const ValidationPlan& plan, const ValidationOptions& options, const std::string& version) {

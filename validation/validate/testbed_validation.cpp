@@ -42,15 +42,15 @@ std::vector<MetricSample> samples(const MetricTolerance& m, const std::vector<Tr
     if (m.metric == "limit_rate") {
         for (const auto& l : limits)
             if (l.measured && l.predicted)
-                out.push_back({fmt::format("N={} AG={}", l.instances, l.aggregation), *l.measured, *l.predicted, std::abs(l.error())});
+                out.push_back({fmt::format("N={} AG={}", l.instances, l.aggregation), *l.measured, *l.predicted, std::abs(l.error()), {}});
         return out;
     }
     for (const auto& r : replays) {
         double ks = 0.0;
         const auto c = metric_comparison(r, m.metric, &ks);
         if (!c) continue;
-        if (m.relative) out.push_back({r.trace, c->measured, c->simulated, std::abs(c->error())});
-        else out.push_back({r.trace, 0.0, ks, ks});
+        if (m.relative) out.push_back({r.trace, c->measured, c->simulated, std::abs(c->error()), {}});
+        else out.push_back({r.trace, 0.0, ks, ks, {}});
     }
     return out;
 }

@@ -256,16 +256,18 @@ std::string traffic_plots(const std::vector<CaptureReplay>& replays) {
 }
 
 std::string capture_table(const std::vector<CaptureReplay>& replays, const std::vector<OpenStackCapture>& captures) {
+    // Each simulated figure is the replications' mean, with their lowest and highest beside it.
+    const auto simulated = [](const RateFigure& f) { return fmt::format("{:.3f} ({:.3f}..{:.3f})", f.simulated, f.low, f.high); };
     std::string h = "<table><tr><th>capture</th><th>computes</th><th>instances</th><th>workload</th><th>recorded</th><th>series</th>"
-                    "<th>mean (kb/s)</th><th>simulated</th><th>p95</th><th>simulated</th><th>peak</th><th>simulated</th></tr>\n";
+                    "<th>mean (kb/s)</th><th>simulated (replications' range)</th><th>p95</th><th>simulated</th><th>peak</th><th>simulated</th></tr>\n";
     for (std::size_t i = 0; i < replays.size(); ++i) {
         const auto& r = replays[i];
         for (const auto& [series, mean] : r.mean_kbps)
-            h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td>"
-                             "<td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td></tr>\n",
+            h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3f}</td><td>{}</td><td>{:.3f}</td>"
+                             "<td>{}</td><td>{:.3f}</td><td>{}</td></tr>\n",
                              escape(r.capture), r.computes, r.instances, escape(r.workload), escape(i < captures.size() ? captures[i].date : ""),
-                             escape(series), mean.measured, mean.simulated, r.p95_kbps.at(series).measured, r.p95_kbps.at(series).simulated,
-                             r.peak_kbps.at(series).measured, r.peak_kbps.at(series).simulated);
+                             escape(series), mean.measured, simulated(mean), r.p95_kbps.at(series).measured, simulated(r.p95_kbps.at(series)),
+                             r.peak_kbps.at(series).measured, simulated(r.peak_kbps.at(series)));
         for (const auto& [what, d] : {std::pair{"run (s)", r.run_s}, std::pair{"create (s)", r.create_s}, std::pair{"delete (s)", r.delete_s}})
             if (d)
                 h += fmt::format("<tr><td>{}</td><td colspan=\"5\">{}</td><td>{:.2f}</td><td>{:.2f}</td><td colspan=\"4\">{}</td></tr>\n",
