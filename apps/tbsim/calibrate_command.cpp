@@ -40,6 +40,16 @@ std::function<void(const validation::FitProgress&)> progress_line(bool quiet) {
     };
 }
 
+// The optimiser's options the command line sets, with the progress line.
+validation::FitOptions fit_options(const CalibrateRequest& request) {
+    validation::FitOptions fit;
+    if (request.max_evaluations) fit.max_evaluations = *request.max_evaluations;
+    fit.starts = request.starts;
+    fit.start_spread = request.start_spread;
+    fit.progress = progress_line(request.quiet);
+    return fit;
+}
+
 }  // namespace
 
 validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest& request) {
@@ -63,10 +73,7 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
         out.bounds[b.substr(0, eq)] = b.substr(eq + 1);
     }
     out.jobs = request.jobs;
-    if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
-    out.fit.starts = request.starts;
-    out.fit.start_spread = request.start_spread;
-    out.fit.progress = progress_line(request.quiet);
+    out.fit = fit_options(request);
     return out;
 }
 
@@ -166,10 +173,7 @@ validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& re
     out.replay.replications = request.replications.value_or(3);
     out.replay.seed = request.seed.value_or(1);
     out.jobs = request.jobs;
-    if (request.max_evaluations) out.fit.max_evaluations = *request.max_evaluations;
-    out.fit.starts = request.starts;
-    out.fit.start_spread = request.start_spread;
-    out.fit.progress = progress_line(request.quiet);
+    out.fit = fit_options(request);
     return out;
 }
 

@@ -65,9 +65,7 @@ OpenStackValidation validate_openstack(const ValidationPlan& plan, const Validat
     request.scenarios = plan.scenarios;
     request.replay = {plan.replay.replications, plan.replay.seed};
     request.jobs = options.jobs;
-    request.fit.max_evaluations = plan.max_evaluations;
-    request.fit.starts = plan.starts;
-    request.fit.start_spread = plan.start_spread;
+    request.fit = plan.fit_options();
     request.fit.progress = options.progress;
     // The held-out captures' scenarios checked before any fitting.
     for (const auto& c : v.held_out_captures) capture_overrides(c, plan.profile);

@@ -79,9 +79,7 @@ TestbedValidation validate_testbed(const ValidationPlan& plan, const ValidationO
     request.bounds = plan.bounds;
     request.replay = plan.replay;
     request.jobs = options.jobs;
-    request.fit.max_evaluations = plan.max_evaluations;
-    request.fit.starts = plan.starts;
-    request.fit.start_spread = plan.start_spread;
+    request.fit = plan.fit_options();
     request.fit.progress = options.progress;
     request.traces = v.training_traces;
     read_testbed_profile(request.profile);  // a bad profile stops here

@@ -49,6 +49,15 @@ struct ValidationPlan {
     int max_evaluations = 200;  // per local search
     int starts = 1;             // local searches of the fit (FitOptions::starts)
     double start_spread = kDefaultStartSpread;  // where the other searches start (FitOptions::start_spread)
+
+    /// The fit's options the file sets (budget, starts, their spread); no progress callback.
+    FitOptions fit_options() const {
+        FitOptions f;
+        f.max_evaluations = max_evaluations;
+        f.starts = starts;
+        f.start_spread = start_spread;
+        return f;
+    }
 };
 
 /// The metrics a testbed validation knows, with what each compares (for help text and errors).
