@@ -65,6 +65,10 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   Check::non_negative),
             param("wake_up_time_constant", &Hosts::wake_up_time_constant,
                   "idle gap g costs wake_up * (1 - exp(-g / this))", Check::positive),
+            param("wake_latency", &Hosts::wake_latency,
+                  "time a woken thread takes to run, busy host or not (a server thread at a request and at its flush's end, "
+                  "the client at a reply)",
+                  Check::non_negative),
             sim::distribution_param("timer_overshoot", &Hosts::timer_overshoot, sim::ValueKind::duration,
                                     "how late a sleeping process wakes past its deadline"),
             param("disk_queue", &Hosts::disk_queue,
@@ -92,6 +96,12 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("setup_per_instance", &Hosts::setup_per_instance, "the reference host's setup time per instance", Check::positive),
             param("setup_elasticity", &Hosts::setup_elasticity,
                   "CPU times scale by (setup_time / reference setup time) to this power (0: setup_time ignored)", Check::non_negative),
+            param("setup_wait_elasticity", &Hosts::setup_wait_elasticity,
+                  "the host's other times (wake_up, service waits, commit_io, disk stalls, foreign slices) "
+                  "scale by the setup ratio to this power",
+                  Check::non_negative),
+            param("wake_latency_elasticity", &Hosts::wake_latency_elasticity,
+                  "wake_latency scales by the setup ratio to this power", Check::non_negative),
         }};
     return t;
 }
@@ -129,10 +139,10 @@ const sim::ParamTable<Limits>& limits_table() {
     return t;
 }
 
-double Hosts::cpu_slowness(std::int64_t instances) const {
-    if (!setup_time || setup_elasticity == 0.0) return 1.0;
+double Hosts::setup_factor(std::int64_t instances, double elasticity) const {
+    if (!setup_time || elasticity == 0.0) return 1.0;
     const double reference = setup_fixed.seconds() + setup_per_instance.seconds() * static_cast<double>(instances);
-    return std::pow(setup_time->seconds() / reference, setup_elasticity);
+    return std::pow(setup_time->seconds() / reference, elasticity);
 }
 
 }  // namespace tbsim::models::mysqlrep

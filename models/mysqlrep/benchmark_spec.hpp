@@ -65,6 +65,11 @@ struct Hosts {
     // idle gap g waits wake_up * (1 - exp(-g / wake_up_time_constant)) before it runs (not CPU).
     sim::Time wake_up = sim::Time::zero();
     sim::Time wake_up_time_constant = sim::Time::from_ms(10);
+    // A sleeping thread runs some time after it is woken even on a busy host (the scheduler's
+    // wake-up path: an interrupt to another core, a virtual CPU's exit in a VM): paid by a database
+    // server thread at each request and when its log flush is done, and by the client when the
+    // reply is in. Scaled by (setup ratio) ^ wake_latency_elasticity (below).
+    sim::Time wake_latency = sim::Time::zero();
     // How late a process that sleeps until a deadline wakes (timer slack, scheduling): added to
     // every sleep of the application (the main loop's pacing, the sync table's polling).
     sim::ValueDistribution timer_overshoot = sim::ValueDistribution::constant(0.0);
@@ -111,9 +116,27 @@ struct Hosts {
     sim::Time setup_fixed = sim::Time::from_s(1);
     sim::Time setup_per_instance = sim::Time::from_ms(500);
     double setup_elasticity = 0.0;
+    // The same gauge for the host's times that are not CPU: the wake-up after idleness
+    // (wake_up), a database thread's waits (service_wait_share), the log flush (commit_io) and its
+    // stalls (disk_stall), and a foreign process's slice multiply by (setup ratio) ^
+    // setup_wait_elasticity; wake_latency by (setup ratio) ^ wake_latency_elasticity, which the
+    // traces put far above 1: a busy host's wake-ups cost little on a good day and much on a slow
+    // one. A host that is slow on the day is slow to wake, to switch and to write as well as to
+    // compute: the traces of 2026-12-02 had twice the database latencies of the first day's, at
+    // every rate (docs/mysqlrep.md).
+    double setup_wait_elasticity = 0.0;
+    double wake_latency_elasticity = 0.0;
 
     /// What the host's speed on the day multiplies every CPU time by (1 without a setup time).
-    double cpu_slowness(std::int64_t instances) const;
+    double cpu_slowness(std::int64_t instances) const { return setup_factor(instances, setup_elasticity); }
+    /// What it multiplies the host's waits by (1 without a setup time).
+    double wait_slowness(std::int64_t instances) const { return setup_factor(instances, setup_wait_elasticity); }
+    /// wake_latency on the day.
+    sim::Time wake_latency_on_the_day(std::int64_t instances) const {
+        return sim::Time::from_seconds(wake_latency.seconds() * setup_factor(instances, wake_latency_elasticity));
+    }
+    /// (setup_time / reference setup time) ^ elasticity; 1 without a setup time.
+    double setup_factor(std::int64_t instances, double elasticity) const;
     /// Whether foreign processes delay the benchmark's threads.
     bool foreign_load() const { return foreign_cores > 0.0 && foreign_wait.mean() > 0.0; }
 

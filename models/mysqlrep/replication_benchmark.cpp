@@ -67,8 +67,11 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
             inst.ingress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
         }
     }
-    direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero() && !spec.hosts.foreign_load();
+    direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero() && spec.hosts.wake_latency == Time::zero() &&
+                  !spec.hosts.foreign_load();
     cpu_slowness_ = spec.hosts.cpu_slowness(spec.workload.instances);
+    wait_slowness_ = spec.hosts.wait_slowness(spec.workload.instances);
+    wake_latency_ = spec.hosts.wake_latency_on_the_day(spec.workload.instances);
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
     for (std::size_t i = 0; i < n; ++i) {
         service_rng_.push_back(sim.rng(fmt::format("mysqlrep/service/{}", i)));
@@ -117,7 +120,7 @@ ReplicationBenchmark::ServiceTime ReplicationBenchmark::service(std::size_t serv
     // Above the median, a share of the extra time is waiting (a lock, a page read), not work.
     const double extra = work.seconds() * (factor - 1.0);
     const double waiting = std::min(1.0, spec_.database.service_wait_share) * extra;
-    return {Time::from_seconds(work.seconds() + extra - waiting), Time::from_seconds(waiting)};
+    return {Time::from_seconds(work.seconds() + extra - waiting), Time::from_seconds(waiting * wait_slowness_)};
 }
 
 sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool database) {
@@ -135,7 +138,7 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
     if (hosts.wake_up > Time::zero()) {
         if (cpu.cores->jobs() == 0) {
             const double gap = (sim_.now() - cpu.cores->idle_since()).seconds();
-            const double owed = hosts.wake_up.seconds() * (1.0 - std::exp(-gap / hosts.wake_up_time_constant.seconds()));
+            const double owed = hosts.wake_up.seconds() * wait_slowness_ * (1.0 - std::exp(-gap / hosts.wake_up_time_constant.seconds()));
             cpu.owed_wake_s = std::max(cpu.owed_wake_s, owed);
         }
         if (database && cpu.owed_wake_s > 0.0) {
@@ -144,7 +147,8 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
             co_await sim_.timeout(Time::from_seconds(wait));
         }
     }
-    if (const Time held = foreign_delay(i); held > Time::zero()) co_await sim_.timeout(held);
+    if (const Time held = foreign_delay(i) + (database ? wake_latency_ : Time::zero()); held > Time::zero())
+        co_await sim_.timeout(held);
     if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
     else co_await cpu.cores->run(work);
 }
@@ -155,7 +159,7 @@ Time ReplicationBenchmark::foreign_delay(std::size_t i) {
     if (!hosts.foreign_load()) return Time::zero();
     auto& rng = foreign_rng_[i];
     if (rng.uniform01() * hosts.cores >= hosts.foreign_cores) return Time::zero();
-    return Time::from_seconds(hosts.foreign_wait.draw(rng));
+    return Time::from_seconds(hosts.foreign_wait.draw(rng) * wait_slowness_);
 }
 
 sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks) {
@@ -208,18 +212,18 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     instances_[server].dirty_rows += rows;
     if (commit) {
         auto& rng = flush_rng_[server];
-        double draw = db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean();
+        double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
         const auto& h = spec_.hosts;
         // A stall holds the disk (every flush behind it waits) and may open an episode, within which
         // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
         Time& episode_end = stall_episode_end_[instances_[server].host];
         Time episode_stall = Time::zero();
         if (sim_.now() < episode_end) {
-            episode_stall = Time::from_seconds(h.disk_stall.draw(rng));
+            episode_stall = Time::from_seconds(h.disk_stall.draw(rng) * wait_slowness_);
             if (h.disk_stall_renewal > 0.0 && rng.uniform01() < h.disk_stall_renewal)
                 episode_end = std::max(episode_end, sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng)));
         } else if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) {
-            draw += h.disk_stall.draw(rng);
+            draw += h.disk_stall.draw(rng) * wait_slowness_;
             if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
         }
         const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
@@ -228,7 +232,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         else co_await sim_.timeout(flush);
         if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
         // The server thread wakes when the flush is done.
-        if (const Time held = foreign_delay(server); held > Time::zero()) co_await sim_.timeout(held);
+        if (const Time held = foreign_delay(server) + wake_latency_; held > Time::zero()) co_await sim_.timeout(held);
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {
@@ -238,7 +242,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
     }
     // The client thread wakes when the reply is in.
-    if (const Time held = foreign_delay(client); held > Time::zero()) co_await sim_.timeout(held);
+    if (const Time held = foreign_delay(client) + wake_latency_; held > Time::zero()) co_await sim_.timeout(held);
 }
 
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,

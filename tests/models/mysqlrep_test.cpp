@@ -157,6 +157,16 @@ TEST_CASE("a host's speed on the day is its setup time against the reference lin
     CHECK(h.cpu_slowness(4) == doctest::Approx(std::sqrt(2.0)));  // twice the reference at N = 4
     h.setup_elasticity = 0.0;
     CHECK(h.cpu_slowness(4) == 1.0);
+    // The same ratio to other powers for the host's waits and its wake latency, each on its own.
+    h.setup_wait_elasticity = 1.0;
+    h.wake_latency = tbsim::sim::Time::from_us(10);
+    h.wake_latency_elasticity = 3.0;
+    CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
+    CHECK(h.wake_latency_on_the_day(4).seconds() == doctest::Approx(80e-6));
+    CHECK(h.cpu_slowness(4) == 1.0);
+    h.setup_time.reset();
+    CHECK(h.wait_slowness(4) == 1.0);
+    CHECK(h.wake_latency_on_the_day(4) == tbsim::sim::Time::from_us(10));
 }
 
 TEST_CASE("a run cut short by its duration counts the unfinished main loop up to the end") {
