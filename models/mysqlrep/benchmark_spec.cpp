@@ -97,11 +97,13 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("setup_elasticity", &Hosts::setup_elasticity,
                   "CPU times scale by (setup_time / reference setup time) to this power (0: setup_time ignored)", Check::non_negative),
             param("setup_wait_elasticity", &Hosts::setup_wait_elasticity,
-                  "the host's other times (wake_up, service waits, commit_io, disk stalls, foreign slices) "
+                  "the host's other times (wake_up, service waits, commit_io, disk stalls) "
                   "scale by the setup ratio to this power",
                   Check::non_negative),
             param("wake_latency_elasticity", &Hosts::wake_latency_elasticity,
                   "wake_latency scales by the setup ratio to this power", Check::non_negative),
+            param("setup_ratio_max", &Hosts::setup_ratio_max,
+                  "the setup ratio is taken as at most this (none: no bound)", Check::positive),
         }};
     return t;
 }
@@ -142,7 +144,9 @@ const sim::ParamTable<Limits>& limits_table() {
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {
     if (!setup_time || elasticity == 0.0) return 1.0;
     const double reference = setup_fixed.seconds() + setup_per_instance.seconds() * static_cast<double>(instances);
-    return std::pow(setup_time->seconds() / reference, elasticity);
+    double ratio = setup_time->seconds() / reference;
+    if (setup_ratio_max) ratio = std::min(ratio, *setup_ratio_max);
+    return std::pow(ratio, elasticity);
 }
 
 }  // namespace tbsim::models::mysqlrep

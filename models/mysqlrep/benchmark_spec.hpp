@@ -118,14 +118,20 @@ struct Hosts {
     double setup_elasticity = 0.0;
     // The same gauge for the host's times that are not CPU: the wake-up after idleness
     // (wake_up), a database thread's waits (service_wait_share), the log flush (commit_io) and its
-    // stalls (disk_stall), and a foreign process's slice multiply by (setup ratio) ^
-    // setup_wait_elasticity; wake_latency by (setup ratio) ^ wake_latency_elasticity, which the
+    // stalls (disk_stall) multiply by (setup ratio) ^ setup_wait_elasticity (not a foreign
+    // process's slice: the scheduler's slices are times, not work); wake_latency by (setup ratio) ^
+    // wake_latency_elasticity, which the
     // traces put far above 1: a busy host's wake-ups cost little on a good day and much on a slow
     // one. A host that is slow on the day is slow to wake, to switch and to write as well as to
     // compute: the traces of 2026-12-02 had twice the database latencies of the first day's, at
     // every rate (docs/mysqlrep.md).
     double setup_wait_elasticity = 0.0;
     double wake_latency_elasticity = 0.0;
+    // The ratio is trusted up to this (the traces the elasticities were fitted on reached 2.8):
+    // a setup slowed by something else (a loaded machine, a CPU quota on the servers' start) would
+    // otherwise be read as a host slower than any seen, and the steep wake_latency power would
+    // carry it far. None: no bound.
+    std::optional<double> setup_ratio_max;
 
     /// What the host's speed on the day multiplies every CPU time by (1 without a setup time).
     double cpu_slowness(std::int64_t instances) const { return setup_factor(instances, setup_elasticity); }

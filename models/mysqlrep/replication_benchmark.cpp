@@ -159,7 +159,7 @@ Time ReplicationBenchmark::foreign_delay(std::size_t i) {
     if (!hosts.foreign_load()) return Time::zero();
     auto& rng = foreign_rng_[i];
     if (rng.uniform01() * hosts.cores >= hosts.foreign_cores) return Time::zero();
-    return Time::from_seconds(hosts.foreign_wait.draw(rng) * wait_slowness_);
+    return Time::from_seconds(hosts.foreign_wait.draw(rng));
 }
 
 sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks) {

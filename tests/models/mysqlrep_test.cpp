@@ -164,6 +164,10 @@ TEST_CASE("a host's speed on the day is its setup time against the reference lin
     CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
     CHECK(h.wake_latency_on_the_day(4).seconds() == doctest::Approx(80e-6));
     CHECK(h.cpu_slowness(4) == 1.0);
+    // A bound on the ratio: a setup three times the line counts as twice it.
+    h.setup_ratio_max = 2.0;
+    h.setup_time = tbsim::sim::Time::from_ms(3 * (650 + 436 * 4));
+    CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
     h.setup_time.reset();
     CHECK(h.wait_slowness(4) == 1.0);
     CHECK(h.wake_latency_on_the_day(4) == tbsim::sim::Time::from_us(10));
