@@ -133,7 +133,8 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
         co_return;
     }
     // The host's cores sink deeper the longer they stay idle: work arriving after an idle gap g
-    // leaves the first database thread to wake owing wake_up * (1 - exp(-g / time constant)).
+    // leaves the first database thread to wake owing wake_up * (1 - exp(-g / time constant)),
+    // times the day's wait factor (hosts.setup_wait_elasticity).
     const auto& hosts = spec_.hosts;
     if (hosts.wake_up > Time::zero()) {
         if (cpu.cores->jobs() == 0) {
@@ -147,8 +148,7 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
             co_await sim_.timeout(Time::from_seconds(wait));
         }
     }
-    if (const Time held = foreign_delay(i) + (database ? wake_latency_ : Time::zero()); held > Time::zero())
-        co_await sim_.timeout(held);
+    if (const Time held = wake_delay(i, database); held > Time::zero()) co_await sim_.timeout(held);
     if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
     else co_await cpu.cores->run(work);
 }
@@ -232,7 +232,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         else co_await sim_.timeout(flush);
         if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
         // The server thread wakes when the flush is done.
-        if (const Time held = foreign_delay(server) + wake_latency_; held > Time::zero()) co_await sim_.timeout(held);
+        if (const Time held = wake_delay(server); held > Time::zero()) co_await sim_.timeout(held);
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {
@@ -242,7 +242,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
     }
     // The client thread wakes when the reply is in.
-    if (const Time held = foreign_delay(client) + wake_latency_; held > Time::zero()) co_await sim_.timeout(held);
+    if (const Time held = wake_delay(client); held > Time::zero()) co_await sim_.timeout(held);
 }
 
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,

@@ -122,6 +122,11 @@ private:
     /// How long a thread of instance `i` that wakes now waits for a foreign process to leave its
     /// core (hosts.foreign_cores, foreign_wait); zero most of the time.
     sim::Time foreign_delay(std::size_t i);
+    /// How long a thread of instance `i` that is woken takes to run: the foreign delay, plus the
+    /// day's wake latency (hosts.wake_latency) where `pays_latency`.
+    sim::Time wake_delay(std::size_t i, bool pays_latency = true) {
+        return foreign_delay(i) + (pays_latency ? wake_latency_ : sim::Time::zero());
+    }
     /// A message of `bytes` from instance `a`'s node to `b`'s, through the limits; returns on delivery.
     sim::Process send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks);
     /// Sleeps until `at`, waking late by the host's timer overshoot.
@@ -152,7 +157,7 @@ private:
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time): multiplies every CPU time
     double wait_slowness_ = 1.0;        // the same gauge for the host's other times (wake-ups, waits, flushes, stalls)
     sim::Time wake_latency_;            // hosts.wake_latency on the day
-    bool direct_cpu_ = true;            // no wake-up, no quota, no foreign load: work goes straight to the processor
+    bool direct_cpu_ = true;            // no wake-up or wake latency, no quota, no foreign load: work goes straight to the processor
     bool direct_net_ = true;            // no token bucket and no delay
     std::vector<Instance> instances_;
     // The master's sync table, as the application uses it: a row per instance that joined, kept (sync
