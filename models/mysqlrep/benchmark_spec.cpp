@@ -34,6 +34,9 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("query_bytes", &DatabaseCosts::query_bytes, "statement and protocol bytes per query", Check::non_negative),
             param("row_bytes", &DatabaseCosts::row_bytes, "bytes per tuple in an INSERT", Check::non_negative),
             param("reply_bytes", &DatabaseCosts::reply_bytes, "bytes of a reply", Check::non_negative),
+            param("multi_row_info_bytes", &DatabaseCosts::multi_row_info_bytes,
+                  "bytes an INSERT of R > 1 rows adds to its reply, plus R's digits (\"Records: R  Duplicates: 0  Warnings: 0\")",
+                  Check::non_negative),
         }};
     return t;
 }
@@ -139,6 +142,13 @@ const sim::ParamTable<Limits>& limits_table() {
                   Check::non_negative),
         }};
     return t;
+}
+
+double DatabaseCosts::reply_bytes_for(std::int64_t rows) const {
+    if (rows <= 1 || multi_row_info_bytes.bytes == 0.0) return reply_bytes.bytes;
+    double digits = 1.0;
+    for (std::int64_t r = rows; r >= 10; r /= 10) digits += 1.0;
+    return reply_bytes.bytes + multi_row_info_bytes.bytes + digits;
 }
 
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {

@@ -43,6 +43,12 @@ struct DatabaseCosts {
     sim::DataSize query_bytes{120};                       // statement text and protocol header
     sim::DataSize row_bytes{60};                          // one (int, string) tuple in an INSERT
     sim::DataSize reply_bytes{60};                        // OK packet or a small result set
+    // An INSERT of several rows gets an OK packet with an info string, "Records: R  Duplicates: 0
+    // Warnings: 0" (MySQL's mysql_info()): this many bytes plus R's digits. Zero: no info string.
+    sim::DataSize multi_row_info_bytes{0};
+
+    /// Bytes of the reply to a query that inserted `rows` rows.
+    double reply_bytes_for(std::int64_t rows) const;
 };
 
 struct Workload {

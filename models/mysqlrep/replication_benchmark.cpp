@@ -236,10 +236,10 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {
-        co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::piggybacked);
+        co_await send(server, client, db.reply_bytes_for(rows), sim::net::Acks::piggybacked);
         instances_[client].reply_ack_due[server] = sim_.now() + *spec_.network.delayed_ack;
     } else if (!local) {
-        co_await send(server, client, db.reply_bytes.bytes, sim::net::Acks::separate);
+        co_await send(server, client, db.reply_bytes_for(rows), sim::net::Acks::separate);
     }
     // The client thread wakes when the reply is in.
     if (const Time held = wake_delay(client); held > Time::zero()) co_await sim_.timeout(held);

@@ -173,6 +173,20 @@ TEST_CASE("a host's speed on the day is its setup time against the reference lin
     CHECK(h.wake_latency_on_the_day(4) == tbsim::sim::Time::from_us(10));
 }
 
+TEST_CASE("an INSERT of several rows is answered with an info string that a single row does not get") {
+    // "Records: 10  Duplicates: 0  Warnings: 0" is 39 bytes: 37 around R's two digits.
+    tbsim::models::mysqlrep::DatabaseCosts db;
+    db.reply_bytes = tbsim::sim::DataSize{11};
+    db.multi_row_info_bytes = tbsim::sim::DataSize{37};
+    CHECK(db.reply_bytes_for(1) == 11.0);
+    CHECK(db.reply_bytes_for(0) == 11.0);
+    CHECK(db.reply_bytes_for(2) == 11.0 + 37.0 + 1.0);
+    CHECK(db.reply_bytes_for(10) == 11.0 + 39.0);
+    CHECK(db.reply_bytes_for(100) == 11.0 + 40.0);
+    db.multi_row_info_bytes = tbsim::sim::DataSize{0};
+    CHECK(db.reply_bytes_for(10) == 11.0);
+}
+
 TEST_CASE("a run cut short by its duration counts the unfinished main loop up to the end") {
     // 60/min for 2000 inserts is 2000 s of main loop; the run stops at 600 s. Before, an unfinished
     // phase's end was never set and the main loop came out negative (end 0 minus its start).
