@@ -126,11 +126,10 @@ struct Hosts {
     // (wake_up), a database thread's waits (service_wait_share), the log flush (commit_io) and its
     // stalls (disk_stall) multiply by (setup ratio) ^ setup_wait_elasticity (not a foreign
     // process's slice: the scheduler's slices are times, not work); wake_latency by (setup ratio) ^
-    // wake_latency_elasticity, which the
-    // traces put far above 1: a busy host's wake-ups cost little on a good day and much on a slow
-    // one. A host that is slow on the day is slow to wake, to switch and to write as well as to
-    // compute: the traces of 2026-12-02 had twice the database latencies of the first day's, at
-    // every rate (docs/mysqlrep.md).
+    // wake_latency_elasticity, which the traces put well above 1: a busy host's wake-ups cost
+    // little on a good day and much on a slow one. A host that is slow on the day is slow to wake,
+    // to switch and to write as well as to compute: the traces of 2026-12-02 had twice the
+    // database latencies of the first day's, at every rate (docs/mysqlrep.md).
     double setup_wait_elasticity = 0.0;
     double wake_latency_elasticity = 0.0;
     // The ratio is trusted up to this (the traces the elasticities were fitted on reached 2.8):

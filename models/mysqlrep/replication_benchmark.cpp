@@ -217,13 +217,14 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         // A stall holds the disk (every flush behind it waits) and may open an episode, within which
         // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
         Time& episode_end = stall_episode_end_[instances_[server].host];
+        const auto stall_s = [&] { return h.disk_stall.draw(rng) * wait_slowness_; };  // on the day
         Time episode_stall = Time::zero();
         if (sim_.now() < episode_end) {
-            episode_stall = Time::from_seconds(h.disk_stall.draw(rng) * wait_slowness_);
+            episode_stall = Time::from_seconds(stall_s());
             if (h.disk_stall_renewal > 0.0 && rng.uniform01() < h.disk_stall_renewal)
                 episode_end = std::max(episode_end, sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng)));
         } else if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) {
-            draw += h.disk_stall.draw(rng) * wait_slowness_;
+            draw += stall_s();
             if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
         }
         const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
