@@ -37,6 +37,11 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("multi_row_info_bytes", &DatabaseCosts::multi_row_info_bytes,
                   "bytes an INSERT of R > 1 rows adds to its reply, plus R's digits (\"Records: R  Duplicates: 0  Warnings: 0\")",
                   Check::non_negative),
+            param("result_set_bytes", &DatabaseCosts::result_set_bytes,
+                  "bytes of a SELECT's result set besides its rows: column count, column definitions, EOF packets (0: reply_bytes)",
+                  Check::non_negative),
+            param("result_row_bytes", &DatabaseCosts::result_row_bytes, "bytes of each row a SELECT lists (with result_set_bytes)",
+                  Check::non_negative),
         }};
     return t;
 }
@@ -149,6 +154,11 @@ double DatabaseCosts::reply_bytes_for(std::int64_t rows) const {
     double digits = 1.0;
     for (std::int64_t r = rows; r >= 10; r /= 10) digits += 1.0;
     return reply_bytes.bytes + multi_row_info_bytes.bytes + digits;
+}
+
+double DatabaseCosts::result_bytes_for(std::int64_t rows) const {
+    if (result_set_bytes.bytes == 0.0) return reply_bytes.bytes;
+    return result_set_bytes.bytes + result_row_bytes.bytes * static_cast<double>(std::max<std::int64_t>(rows, 0));
 }
 
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {

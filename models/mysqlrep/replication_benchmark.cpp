@@ -189,7 +189,7 @@ void ReplicationBenchmark::log(BenchmarkOp op, std::size_t i, std::size_t peer, 
 }
 
 sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server, double request_bytes, Time work, bool commit,
-                                         Time* done, std::int64_t rows) {
+                                         Time* done, std::int64_t rows_inserted, double reply_bytes) {
     const auto& path = query_profile_;
     const auto& db = spec_.database;
     const int syscalls = static_cast<int>(db.syscalls_per_query);
@@ -209,7 +209,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     const Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
     co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds(), true);
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
-    instances_[server].dirty_rows += rows;
+    instances_[server].dirty_rows += rows_inserted;
     if (commit) {
         auto& rng = flush_rng_[server];
         double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
@@ -237,10 +237,10 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     }
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {
-        co_await send(server, client, db.reply_bytes_for(rows), sim::net::Acks::piggybacked);
+        co_await send(server, client, reply_bytes, sim::net::Acks::piggybacked);
         instances_[client].reply_ack_due[server] = sim_.now() + *spec_.network.delayed_ack;
     } else if (!local) {
-        co_await send(server, client, db.reply_bytes_for(rows), sim::net::Acks::separate);
+        co_await send(server, client, reply_bytes, sim::net::Acks::separate);
     }
     // The client thread wakes when the reply is in.
     if (const Time held = wake_delay(client); held > Time::zero()) co_await sim_.timeout(held);
@@ -249,7 +249,10 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,
                                                 bool commit, Time* done, std::int64_t rows, std::int64_t copies) {
     const Time start = sim_.now();
-    co_await query(client, server, request_bytes, work, commit, done, rows);
+    const auto& db = spec_.database;
+    const bool lists = op == BenchmarkOp::sync_poll || op == BenchmarkOp::desync_poll;
+    const double reply_bytes = lists ? db.result_bytes_for(rows) : db.reply_bytes_for(rows);
+    co_await query(client, server, request_bytes, work, commit, done, lists ? 0 : rows, reply_bytes);
     log(op, client, server, start, copies, rows);
 }
 
@@ -295,7 +298,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     ++sync_rows_;
     ++sync_rows_not_done_;
     while (true) {
-        co_await logged_query(BenchmarkOp::sync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
+        co_await logged_query(BenchmarkOp::sync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr, sync_rows_);
         if (sync_rows_ >= w.instances) break;
         co_await sleep_until(i, sim_.now() + w.poll_period);
     }
@@ -353,7 +356,8 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     co_await logged_query(BenchmarkOp::desync_leave, i, kMaster, db.query_bytes.bytes, db.insert_work, true, nullptr);
     --sync_rows_not_done_;
     while (true) {
-        co_await logged_query(BenchmarkOp::desync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr);
+        co_await logged_query(BenchmarkOp::desync_poll, i, kMaster, db.query_bytes.bytes, db.select_work, false, nullptr,
+                              sync_rows_not_done_);
         if (sync_rows_not_done_ <= 0) break;
         co_await sleep_until(i, sim_.now() + w.poll_period);
     }

@@ -107,10 +107,11 @@ private:
     sim::Process application(std::size_t i);
     /// A query from instance `client` to the database of instance `server`; returns when the client
     /// has the reply. `work` is the native CPU of the query at the server.
-    /// `rows`: rows it inserts (dirty pages for the server's next page flush).
+    /// `rows_inserted`: dirty pages for the server's next page flush; `reply_bytes`: what the server answers.
     sim::Process query(std::size_t client, std::size_t server, double request_bytes, sim::Time work, bool commit, sim::Time* done,
-                       std::int64_t rows);
-    /// The same, logged as `op` (a query of the application's own loop).
+                       std::int64_t rows_inserted, double reply_bytes);
+    /// The same, logged as `op` (a query of the application's own loop) with `rows`: the rows it
+    /// inserts, or those it lists for a poll of the sync table (its reply is then a result set).
     sim::Process logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, sim::Time work,
                               bool commit, sim::Time* done, std::int64_t rows = 0, std::int64_t copies = 1);
     /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
