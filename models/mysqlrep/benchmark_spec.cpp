@@ -78,7 +78,8 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   "the client at a reply)",
                   Check::non_negative),
             sim::distribution_param("timer_overshoot", &Hosts::timer_overshoot, sim::ValueKind::duration,
-                                    "how late a sleeping process wakes past its deadline"),
+                                    "how late a sleeping process wakes past its deadline (the application's sleeps; "
+                                    "the delay daemon's release of each message under limits.receive_delay)"),
             param("disk_queue", &Hosts::disk_queue,
                   "the host's disk as one queue: log flushes wait for each other and for the servers' page flushes"),
             param("page_flush_period", &Hosts::page_flush_period, "period of each database server's page flush (disk_queue)",

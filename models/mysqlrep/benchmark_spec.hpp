@@ -84,7 +84,9 @@ struct Hosts {
     // reply is in. Scaled by (setup ratio) ^ wake_latency_elasticity (below).
     sim::Time wake_latency = sim::Time::zero();
     // How late a process that sleeps until a deadline wakes (timer slack, scheduling): added to
-    // every sleep of the application (the main loop's pacing, the sync table's polling).
+    // every sleep of the application (the main loop's pacing, the sync table's polling) and to
+    // every message a node receives under limits.receive_delay (the testbed's delay is a user-space
+    // daemon that holds each packet and sleeps until it is due).
     sim::ValueDistribution timer_overshoot = sim::ValueDistribution::constant(0.0);
     // The host's disk as one queue: every node's log flushes (database.commit_io) wait for the
     // ones before them, and each database server writes its dirty pages every page_flush_period
@@ -183,7 +185,9 @@ struct Limits {
     std::optional<sim::DataRate> bandwidth;        // tc tbf on both ends of every node's link
     std::optional<sim::DataSize> tbf_burst;        // bucket size; default max(16 KiB, 10 ms at the rate)
     sim::Time tbf_latency = sim::Time::from_ms(100);  // longest wait in the queue
-    sim::Time receive_delay = sim::Time::zero();   // added to every message a node receives
+    // Added to every message a node receives (the testbed's NFQUEUE daemon; it releases each
+    // message as late as a sleeper wakes: hosts.timer_overshoot).
+    sim::Time receive_delay = sim::Time::zero();
 
     double burst_bytes() const {
         if (tbf_burst) return tbf_burst->bytes;

@@ -78,6 +78,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         sleep_rng_.push_back(sim.rng(fmt::format("mysqlrep/sleep/{}", i)));
         flush_rng_.push_back(sim.rng(fmt::format("mysqlrep/flush/{}", i)));
         foreign_rng_.push_back(sim.rng(fmt::format("mysqlrep/foreign/{}", i)));
+        delay_rng_.push_back(sim.rng(fmt::format("mysqlrep/delay/{}", i)));
     }
 }
 
@@ -172,7 +173,12 @@ sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double byt
     if (instances_[a].egress) co_await sim_.until(instances_[a].egress->depart(sim_.now(), wire));
     co_await sim_.until(net_->transfer(from, to, bytes, tag_, sim_.now(), acks));
     if (instances_[b].ingress) co_await sim_.until(instances_[b].ingress->depart(sim_.now(), wire));
-    if (spec_.limits.receive_delay > Time::zero()) co_await sim_.timeout(spec_.limits.receive_delay);
+    if (spec_.limits.receive_delay > Time::zero()) {
+        // The delay daemon holds the message and sleeps until it is due: it wakes as late as any sleeper.
+        const auto& overshoot = spec_.hosts.timer_overshoot;
+        const double late = overshoot.is_random() || overshoot.mean() > 0.0 ? overshoot.draw(delay_rng_[b]) : 0.0;
+        co_await sim_.timeout(spec_.limits.receive_delay + Time::from_seconds(late));
+    }
 }
 
 sim::Process ReplicationBenchmark::sleep_until(std::size_t i, Time at) {

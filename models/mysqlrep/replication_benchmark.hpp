@@ -155,6 +155,7 @@ private:
     std::vector<sim::FifoDevice> disks_;  // one per host (disk_queue)
     std::vector<sim::Time> stall_episode_end_;  // per host: flushes starting before this stall (disk_stall_episode)
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
+    std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time): multiplies every CPU time
     double wait_slowness_ = 1.0;        // the same gauge for the host's other times (wake-ups, waits, flushes, stalls)
     sim::Time wake_latency_;            // hosts.wake_latency on the day
