@@ -246,6 +246,31 @@ TEST_CASE("driven replay starts the main loop's operations at their recorded tim
     CHECK(std::abs(t.at("main_loop_s").at("error").get<double>()) < 0.05);
 }
 
+TEST_CASE("a trace of a run that did not complete is replayed with warnings, its failed operations left out") {
+    // tbsim-testbed writes no trace of a failed run; a trace cut short or with failed operations
+    // (ok = 0) was cut or edited afterwards. Replay still runs it, says so in the table and in
+    // replay.json's warnings, and leaves the failed operation out of the latency figures.
+    const auto dir = scratch_dir("replay-incomplete");
+    std::filesystem::create_directories(dir + "/t");
+    std::filesystem::copy_file(kTraces + "n2-d3000-ag10/meta.json", dir + "/t/meta.json");  // N = 2, K = 2000
+    std::filesystem::copy_file(kTraces + "n2-d3000-ag10/bytes.csv", dir + "/t/bytes.csv");
+    write_text(dir + "/t/trace.csv", "instance,phase,op,peer,rows,t_start_ns,t_end_ns,ok\n"
+                                     "0,sync,connect,0,0,1000,2000,1\n0,main,local_insert,0,1,3000000,3500000,1\n"
+                                     "0,main,local_insert,0,1,23000000,93000000,0\n1,sync,connect,1,0,1000,2000,1\n"
+                                     "1,main,local_insert,1,1,3000000,3400000,1\n");
+    const auto r = run_tbsim("replay " + dir + "/t --out " + dir + "/out");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("warning: 1 operation failed (ok = 0: 1 local_insert); left out of the latency figures") != std::string::npos);
+    CHECK(r.out.find("warning: instance 1 has 1 local inserts that succeeded, of K = 2000") != std::string::npos);
+    const auto j = nlohmann::json::parse(read_file(dir + "/out/replay.json"));
+    CHECK(j.at("warnings").size() == 3);  // the failure, and both instances short of K
+    const auto& inserts = j.at("ops").at("local_insert");
+    CHECK(inserts.at("count_measured") == 2);
+    CHECK(inserts.at("p99_ms").at("measured").get<double>() < 1.0);  // not the failed 70 ms
+    // A complete trace has none.
+    CHECK(replay_json(kTraces + "n2-d3000-ag10 --out " + dir + "/complete").at("warnings").empty());
+}
+
 TEST_CASE("a broken trace or profile stops replay with FILE:LINE and exit 2, writing nothing") {
     const auto dir = scratch_dir("replay-broken");
     std::filesystem::create_directories(dir + "/t");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -179,6 +180,29 @@ double TestbedTrace::main_loop_s() const {
     double slowest = 0;
     for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(instances); ++i) slowest = std::max(slowest, main_loop_s(i));
     return slowest;
+}
+
+std::vector<std::string> TestbedTrace::incomplete_run() const {
+    std::vector<std::string> out;
+    std::map<BenchmarkOp, std::int64_t> failed;
+    std::vector<std::int64_t> local_inserts(static_cast<std::size_t>(instances), 0);
+    for (const auto& op : operations) {
+        if (!op.ok) ++failed[op.op];
+        else if (op.op == BenchmarkOp::local_insert) ++local_inserts[op.instance];
+    }
+    if (!failed.empty()) {
+        std::int64_t total = 0;
+        std::string kinds;
+        for (const auto& [kind, count] : failed) {
+            total += count;
+            kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, models::mysqlrep::op_name(kind));
+        }
+        out.push_back(fmt::format("{} operation{} failed (ok = 0: {}); left out of the latency figures", total, total == 1 ? "" : "s", kinds));
+    }
+    for (std::size_t i = 0; i < local_inserts.size(); ++i)
+        if (local_inserts[i] < inserts)
+            out.push_back(fmt::format("instance {} has {} local inserts that succeeded, of K = {}", i, local_inserts[i], inserts));
+    return out;
 }
 
 TestbedTrace read_testbed_trace(const std::string& folder) {

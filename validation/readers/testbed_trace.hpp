@@ -86,6 +86,10 @@ struct TestbedTrace {
     double main_loop_s() const;
     /// inserts / D, in seconds (the main loop of a configuration that keeps up).
     double nominal_main_loop_s() const { return static_cast<double>(inserts) * 60.0 / rate_per_minute; }
+    /// What shows that the run did not complete: failed operations (ok = 0) and instances with
+    /// fewer local inserts than K, one sentence each; empty for a complete run. tbsim-testbed
+    /// writes no trace of a run that failed, so these come from a trace cut or edited afterwards.
+    std::vector<std::string> incomplete_run() const;
 };
 
 /// Reads the trace in `folder`. Throws sim::ConfigError on anything malformed.

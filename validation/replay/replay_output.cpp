@@ -36,6 +36,7 @@ Json replay_json(const TraceReplay& r) {
     j["aggregation"] = r.aggregation;
     j["inserts"] = r.inserts;
     j["limited"] = r.limited;
+    j["warnings"] = r.warnings;
     j["main_loop_s"] = comparison_json(r.main_loop_s);
     j["slowdown"] = comparison_json(r.slowdown);
     Json ops = Json::object();
@@ -145,6 +146,7 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
         out += fmt::format("trace {} ({} mode, {} replication{}): N = {}, D = {:.0f}/min, AG = {}, K = {}{}\n", r.trace,
                            replay_mode_name(r.mode), r.replications, r.replications == 1 ? "" : "s", r.instances, r.rate_per_minute,
                            r.aggregation, r.inserts, r.limited ? ", limited" : "");
+        for (const auto& w : r.warnings) out += fmt::format("  warning: {}\n", w);
         out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
         auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {
             out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", name, fmt::format(fmt::runtime(fmt_spec), c.measured),
@@ -177,6 +179,9 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                                bat ? fmt::format("{:.2f}", bat->ks) : "-", percent(r.bytes_sent.error()));
         }
     }
+    if (replays.size() > 1)
+        for (const auto& r : replays)
+            for (const auto& w : r.warnings) out += fmt::format("warning: {}: {}\n", r.trace, w);
     if (!limits.empty()) {
         out += "limit rate D* (lowest rate with slowdown above 1.05, per minute):\n";
         for (const auto& l : limits)

@@ -119,7 +119,8 @@ std::vector<OperationRecord> trace_operations(const TestbedTrace& trace) {
     std::vector<OperationRecord> ops;
     ops.reserve(trace.operations.size());
     for (const auto& o : trace.operations)
-        ops.push_back({o.instance, o.peer, o.op, Time::from_ns(o.start_ns), Time::from_ns(o.end_ns), static_cast<std::uint32_t>(o.rows)});
+        if (o.ok)  // a failed operation's time is not a service time
+            ops.push_back({o.instance, o.peer, o.op, Time::from_ns(o.start_ns), Time::from_ns(o.end_ns), static_cast<std::uint32_t>(o.rows)});
     return ops;
 }
 
@@ -174,6 +175,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.inserts = trace.inserts;
     out.rate_per_minute = trace.rate_per_minute;
     out.limited = trace.limits.cpu_quota_cores || trace.limits.bandwidth_bps || trace.limits.delay_s;
+    out.warnings = trace.incomplete_run();
 
     // The simulated runs: operations pooled, spans and node figures averaged.
     std::map<BenchmarkOp, std::vector<double>> simulated_ms;

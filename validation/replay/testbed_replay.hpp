@@ -63,6 +63,7 @@ struct TraceReplay {
     std::int64_t instances = 0, aggregation = 0, inserts = 0;
     double rate_per_minute = 0;
     bool limited = false;   // the trace ran under a CPU quota, a bandwidth or a delay
+    std::vector<std::string> warnings;  // the trace's signs of a run that did not complete (TestbedTrace::incomplete_run)
     Comparison main_loop_s, slowdown;
     Comparison bytes_sent, cpu_s;  // per node, mean over nodes
     // Slow main-loop operations (above kSlowOperationMs) and whether they come in runs: the share
