@@ -173,19 +173,18 @@ sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double byt
     if (instances_[a].egress) co_await sim_.until(instances_[a].egress->depart(sim_.now(), wire));
     co_await sim_.until(net_->transfer(from, to, bytes, tag_, sim_.now(), acks));
     if (instances_[b].ingress) co_await sim_.until(instances_[b].ingress->depart(sim_.now(), wire));
-    if (spec_.limits.receive_delay > Time::zero()) {
-        // The delay daemon holds the message and sleeps until it is due: it wakes as late as any sleeper.
-        const auto& overshoot = spec_.hosts.timer_overshoot;
-        const double late = overshoot.is_random() || overshoot.mean() > 0.0 ? overshoot.draw(delay_rng_[b]) : 0.0;
-        co_await sim_.timeout(spec_.limits.receive_delay + Time::from_seconds(late));
-    }
+    // The delay daemon holds the message and sleeps until it is due: it wakes as late as any sleeper.
+    if (spec_.limits.receive_delay > Time::zero()) co_await sim_.timeout(spec_.limits.receive_delay + lateness(delay_rng_[b]));
+}
+
+Time ReplicationBenchmark::lateness(sim::RandomStream& rng) {
+    const auto& overshoot = spec_.hosts.timer_overshoot;
+    return overshoot.is_random() || overshoot.mean() > 0.0 ? Time::from_seconds(overshoot.draw(rng)) : Time::zero();
 }
 
 sim::Process ReplicationBenchmark::sleep_until(std::size_t i, Time at) {
     if (at <= sim_.now()) co_return;  // a deadline already past returns at once
-    const auto& overshoot = spec_.hosts.timer_overshoot;
-    const Time late = overshoot.is_random() || overshoot.mean() > 0.0 ? Time::from_seconds(overshoot.draw(sleep_rng_[i])) : Time::zero();
-    co_await sim_.until(at + late);
+    co_await sim_.until(at + lateness(sleep_rng_[i]));
 }
 
 void ReplicationBenchmark::log(BenchmarkOp op, std::size_t i, std::size_t peer, Time start, std::int64_t copies, std::int64_t rows) {

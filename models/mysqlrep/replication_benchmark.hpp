@@ -130,6 +130,8 @@ private:
     }
     /// A message of `bytes` from instance `a`'s node to `b`'s, through the limits; returns on delivery.
     sim::Process send(std::size_t a, std::size_t b, double bytes, sim::net::Acks acks);
+    /// How late a process that sleeps until a deadline wakes: a draw of hosts.timer_overshoot.
+    sim::Time lateness(sim::RandomStream& rng);
     /// Sleeps until `at`, waking late by the host's timer overshoot.
     sim::Process sleep_until(std::size_t i, sim::Time at);
     /// A server's CPU work for one query: `work` spread by the service distribution.
