@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_support.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 namespace {
 
@@ -111,7 +114,7 @@ TEST_CASE("--set overrides are validated like the file") {
     CHECK(good.exit_code == 0);
     // 1 KiB + 52 B per second over a 1 Mb/s link: utilisation 8.6 ms per 1 s.
     const auto j = nlohmann::json::parse(good.out);
-    CHECK(j["links"]["ab"]["forward"]["utilisation"].get<double>() == doctest::Approx(1076.0 * 8 / 1e6).epsilon(0.01));
+    CHECK(j["links"]["ab"]["forward"]["utilisation"].get<double>() == within(1076.0 * 8 / 1e6, 0.01));
 }
 
 TEST_CASE("tbsim check validates only, and a missing file, an unknown model and bad options exit 2") {
@@ -147,7 +150,7 @@ TEST_CASE("tbsim bench engine prints its figures as JSON") {
     CHECK(j["pending"] == 1000);
     CHECK(j["events"] == 200000);
     CHECK(j["ratio"].get<double>() > 0.0);
-    CHECK(j["ratio"].get<double>() == doctest::Approx(j["events_per_sec"].get<double>() / j["reference_events_per_sec"].get<double>()).epsilon(0.001));
+    CHECK(j["ratio"].get<double>() == within(j["events_per_sec"].get<double>() / j["reference_events_per_sec"].get<double>(), 0.001));
 }
 
 TEST_CASE("the MySQL benchmark's override names and JSON keys are the stable interface") {

@@ -6,13 +6,16 @@
 
 #include "tests/support/cli_support.hpp"
 #include "tests/support/openstack_captures.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 TEST_CASE("tbsim plan reproduces Study B's extrapolation: 100 servers x 15 VMs need about 2.7 Mb/s") {
     const auto r = run_tbsim("plan --servers 100 --vms-per-server 15 --json");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     // Study B: about 1.5 Mb/s (servers) + 1.155 Mb/s (VMs) = 2.7 Mb/s at the controller; tolerance 5%.
-    CHECK(j["mean_kbps"].get<double>() == doctest::Approx(2700.0).epsilon(0.05));
+    CHECK(j["mean_kbps"].get<double>() == within(2700.0, 0.05));
     // The stable keys scripts read.
     for (const char* k : {"mean_kbps", "p50_kbps", "p95_kbps", "p99_kbps", "max_kbps", "utilisation", "queue_delay_p99_ms", "max_servers",
                           "events", "wall_s"})
@@ -41,7 +44,7 @@ TEST_CASE("with a capacity, tbsim plan reports utilisation and queueing that gro
     CHECK(light["queue_delay_p99_ms"].get<double>() < heavy["queue_delay_p99_ms"].get<double>());
     // Traffic from the controller is the busier direction: its share of 1 Mb/s.
     CHECK(heavy["utilisation"].get<double>() ==
-          doctest::Approx(heavy["by_direction"]["from_controller"]["mean_kbps"].get<double>() / 1000.0).epsilon(0.02));
+          within(heavy["by_direction"]["from_controller"]["mean_kbps"].get<double>() / 1000.0, 0.02));
 }
 
 TEST_CASE("tbsim plan with Rally reports the run's traffic and duration") {
@@ -100,9 +103,9 @@ TEST_CASE("without a capacity the uplink has no bound: the demand, the same byte
     const auto generous =
         nlohmann::json::parse(run_tbsim("plan --servers 50 --vms-per-server 10 --duration 5min --wan-capacity 10Gbps --json").out);
     // Queueing only moves bytes in time: totals are identical, 1 s percentiles within 0.1%.
-    CHECK(unbounded["mean_kbps"].get<double>() == doctest::Approx(generous["mean_kbps"].get<double>()).epsilon(1e-9));
-    CHECK(unbounded["p99_kbps"].get<double>() == doctest::Approx(generous["p99_kbps"].get<double>()).epsilon(1e-3));
-    CHECK(unbounded["max_kbps"].get<double>() == doctest::Approx(generous["max_kbps"].get<double>()).epsilon(1e-3));
+    CHECK(unbounded["mean_kbps"].get<double>() == within(generous["mean_kbps"].get<double>(), 1e-9));
+    CHECK(unbounded["p99_kbps"].get<double>() == within(generous["p99_kbps"].get<double>(), 1e-3));
+    CHECK(unbounded["max_kbps"].get<double>() == within(generous["max_kbps"].get<double>(), 1e-3));
     // No capacity, no utilisation or queueing figures.
     CHECK(unbounded["utilisation"].is_null());
     CHECK(unbounded["queue_delay_p99_ms"].is_null());
@@ -145,7 +148,7 @@ TEST_CASE("tbsim plan --profile zed, with the capture point's packets, predicts 
         REQUIRE(r.exit_code == 0);
         const double simulated = nlohmann::json::parse(r.out)["mean_kbps"].get<double>();
         INFO(name << ": captured " << c.wan_kbps << " kb/s, planned " << simulated);
-        CHECK(simulated == doctest::Approx(c.wan_kbps).epsilon(0.10));
+        CHECK(simulated == within(c.wan_kbps, 0.10));
     }
     // On Study B's VPN (the defaults) the same compute costs more: 41 B of tunnel per packet.
     const auto vpn = nlohmann::json::parse(run_tbsim("plan --profile zed --servers 1 --vms-per-server 10 --json").out);

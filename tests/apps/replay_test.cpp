@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_support.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 namespace {
 
@@ -70,8 +73,8 @@ TEST_CASE("slow operations come in runs on the testbed, and the model's stall ep
     // Measured: of the main-loop operations that start within 1 ms of a slow one (over 3 ms) of the
     // same instance, 42.1% are slow too, against 10.5% of all (counted from trace.csv.gz by a
     // separate script when the mechanism was found, docs/mysqlrep.md).
-    CHECK(runs.at("measured").get<double>() == doctest::Approx(0.421).epsilon(0.005));
-    CHECK(with.at("slow_ops").at("share").at("measured").get<double>() == doctest::Approx(0.1045).epsilon(0.005));
+    CHECK(runs.at("measured").get<double>() == within(0.421, 0.005));
+    CHECK(with.at("slow_ops").at("share").at("measured").get<double>() == within(0.1045, 0.005));
     // The shipped profile's episodes give runs (0.22 here, three times its share of slow operations,
     // 0.075; 0.31 with the profile of 2026-12-01); without them a slow operation is followed by a
     // fast one (0.08) and the main loop, which runs share the period with, is shorter (6.15 s
@@ -91,7 +94,8 @@ TEST_CASE("stall episodes that dense flushes prolong lengthen the runs of slow o
     // 2026-12-02 after the sync polls' result sets: at N = 8 the slowdown 1.050 -> 1.190 and
     // slow-after-slow 0.193 -> 0.379; at N = 2 1.151 -> 1.187 and 0.190 -> 0.207. With the shipped
     // renewal the model gives 1.070 and 0.221 at N = 8 (the profile of 2026-12-01, before the slow
-    // day's wait gauge: 1.12 and 0.31). doctest's Approx below allows 0.05 x (1 + 1.163): +-0.108.
+    // day's wait gauge: 1.12 and 0.31): -8% against the measured 1.163, inside issue 12's 10% for a
+    // slowdown above 1.1.
     auto slowdown = [](const std::string& name, const std::string& set) {
         const auto entry = trace_entry(replay_json(kTraces + name + set + " --out " + scratch_dir("replay-renewal")), name);
         return std::pair(entry.at("slowdown").at("simulated").get<double>(), entry.at("slow_ops").at("after_slow").at("simulated").get<double>());
@@ -101,7 +105,7 @@ TEST_CASE("stall episodes that dense flushes prolong lengthen the runs of slow o
     const auto [n8_shipped, n8_shipped_runs] = slowdown("ladder-n8-ag1-d3000", "");
     CHECK(n8 - n8_alone > 0.05);
     CHECK(n8_runs - n8_alone_runs > 0.1);
-    CHECK(n8_shipped == doctest::Approx(1.163).epsilon(0.05));
+    CHECK(n8_shipped == within(1.163, 0.10));
     CHECK(n8_shipped_runs >= n8_alone_runs);
     const auto [n2, n2_runs] = slowdown("ladder-n2-ag1-d24000", " --set hosts.disk_stall_renewal=0.3");
     const auto [n2_alone, n2_alone_runs] = slowdown("ladder-n2-ag1-d24000", " --set hosts.disk_stall_renewal=0");
@@ -137,7 +141,7 @@ TEST_CASE("the host's speed on the day, gauged by the testbed's setup time, scal
     const auto cpu = [](const nlohmann::json& j) { return j.at("cpu_s").at("simulated").get<double>(); };
     // Elasticity 1: the CPU scales by the setup ratio itself (the same operations, each slower;
     // only the sync polls' count may differ, by a few selects).
-    CHECK(cpu(with) / cpu(without) == doctest::Approx(3.419028488 / 4.138).epsilon(0.02));
+    CHECK(cpu(with) / cpu(without) == within(3.419028488 / 4.138, 0.02));
     CHECK(without.at("cpu_s").at("error").get<double>() > 0.30);
     CHECK(shipped.at("cpu_s").at("error").get<double>() < 0.27);
     CHECK(cpu(shipped) < cpu(without));
@@ -161,7 +165,7 @@ TEST_CASE("on a slow day the setup gauge scales the host's waits and wake-ups to
     CHECK(with.at("ops").at("local_insert").at("ks").get<double>() < 0.35);
     CHECK(without.at("ops").at("local_insert").at("ks").get<double>() > 0.45);
     const auto cpu = [](const nlohmann::json& j) { return j.at("cpu_s").at("simulated").get<double>(); };
-    CHECK(cpu(with) == doctest::Approx(cpu(without)).epsilon(0.01));
+    CHECK(cpu(with) == within(cpu(without), 0.01));
 }
 
 TEST_CASE("a poll of the sync table is answered with a result set: the baseline's master sends what it measured") {
@@ -411,7 +415,7 @@ TEST_CASE("calibrate fits a release profile on OpenStack captures, and the plann
     // as 2780 B (scenarios/profiles/openstack-zed.yaml); fitted on the same two captures it must stay
     // near it: within 20%.
     const auto value = j.at("parameters")[0].at("value").get<std::string>();
-    CHECK(std::stod(value) == doctest::Approx(2780.0).epsilon(0.20));
+    CHECK(std::stod(value) == within(2780.0, 0.20));
     CHECK(run_tbsim("plan --profile " + dir + "/zed.yaml --servers 4 --vms-per-server 5 --duration 2min").exit_code == 0);
 
     // A capture whose workload no --scenario covers stops before any fitting.

@@ -8,6 +8,9 @@
 
 #include "tests/support/cli_support.hpp"
 #include "tests/support/shipped_scenarios.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 namespace {
 
@@ -57,8 +60,8 @@ TEST_CASE("one sweep mechanism varies a mysqlrep key and an openstack key") {
     REQUIRE(j["points"].size() == 4);
     const double one = j["points"][0]["by_protocol"]["mysql"]["bytes"].get<double>();
     CHECK(one > 0.0);
-    CHECK(j["points"][3]["by_protocol"]["mysql"]["bytes"].get<double>() == doctest::Approx(8 * one).epsilon(0.02));
-    CHECK(j["fits"][0]["slope"].get<double>() == doctest::Approx(one).epsilon(0.02));
+    CHECK(j["points"][3]["by_protocol"]["mysql"]["bytes"].get<double>() == within(8 * one, 0.02));
+    CHECK(j["fits"][0]["slope"].get<double>() == within(one, 0.02));
     CHECK(j["fits"][0]["r_squared"].get<double>() > 0.999);
     // The tidy tables: one row per point and replication, and one per point.
     const auto runs = read_file(dir + "/out/runs.csv");

@@ -10,6 +10,9 @@
 #include "tests/support/shipped_scenarios.hpp"
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim;
 
@@ -90,7 +93,7 @@ TEST_CASE("the VM sync phase is dominated by connection set-up") {
     const auto ct = run(kRate, {"workload.inserts=100", kContainers});
     // Study A: about 5 minutes of sync in VMs, spent opening connections (name resolution): with
     // N = 8, 7 connections of 40 s each in the VM profile.
-    CHECK(vm["sync_s"].get<double>() == doctest::Approx(300.0).epsilon(0.1));
+    CHECK(vm["sync_s"].get<double>() == within(300.0, 0.1));
     CHECK(vm["sync_s"].get<double>() > 0.9 * 7 * 40.0);
     CHECK(ct["sync_s"].get<double>() < 5.0);
     // It does not affect the main loop (the study's observation).
@@ -100,11 +103,11 @@ TEST_CASE("the VM sync phase is dominated by connection set-up") {
 TEST_CASE("replication lag and latencies are reported with their distributions") {
     const auto r = run(kRate, {rate(600), "workload.inserts=200"});
     // A row waits for the batch of AG = 10 rows at 10 rows/s: about 0.45 s on average (0 to 0.9 s).
-    CHECK(r["replication_lag_ms"]["mean"].get<double>() == doctest::Approx(450.0).epsilon(0.05));
+    CHECK(r["replication_lag_ms"]["mean"].get<double>() == within(450.0, 0.05));
     CHECK(r["replication_lag_ms"]["p99"].get<double>() < 1000.0);
     // A local insert: client and server CPU, commit flush, about 0.24 ms; a batch to a peer crosses
     // the network twice and costs a bit more.
-    CHECK(r["insert_latency_ms"]["p50"].get<double>() == doctest::Approx(0.24).epsilon(0.1));
+    CHECK(r["insert_latency_ms"]["p50"].get<double>() == within(0.24, 0.1));
     CHECK(r["batch_latency_ms"]["p50"].get<double>() > r["insert_latency_ms"]["p50"].get<double>());
     CHECK(r["network_bytes"].get<double>() > 0.0);
 }
@@ -121,7 +124,7 @@ TEST_CASE("profiles compose: a container in a VM pays both layers") {
     CHECK(both.local_packet_latency == ct.packet_latency);  // between containers of one VM
     CHECK(both.cpu_factor == doctest::Approx(vm.cpu_factor * ct.cpu_factor));
     // Study A: about 20 s to boot a VM, about 0.5 s to start a container.
-    CHECK(vm.boot_time.mean() == doctest::Approx(20.0).epsilon(0.05));
+    CHECK(vm.boot_time.mean() == within(20.0, 0.05));
     CHECK(ct.boot_time.mean() < 1.0);
     CHECK(both.boot_time.mean() < 1.0);
     CHECK_THROWS_AS(models::virt::load_virt_profile("vmware-nonsense", dir, where), sim::ConfigError);
@@ -162,7 +165,7 @@ TEST_CASE("a host's speed on the day is its setup time against the reference lin
     h.wake_latency = tbsim::sim::Time::from_us(10);
     h.wake_latency_elasticity = 3.0;
     CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
-    CHECK(h.wake_latency_on_the_day(4).seconds() == doctest::Approx(80e-6));
+    CHECK(h.wake_latency_on_the_day(4).seconds() == within(80e-6, 1e-9));
     CHECK(h.cpu_slowness(4) == 1.0);
     // A bound on the ratio: a setup three times the line counts as twice it.
     h.setup_ratio_max = 2.0;

@@ -8,6 +8,9 @@
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
 #include "tests/support/shipped_scenarios.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim;
 using namespace tbsim::models::openstack;
@@ -188,15 +191,15 @@ TEST_CASE("a task within another waits, once due, for that task's next run and r
                              "        calls:\n"
                              "          - {name: inner call, protocol: rabbitmq, request: 7000B, reply: 3000B}\n";
     const std::string own_timer = with(base, "        within: report\n", "");
-    const auto within = simulate_point(spec_with(base), 0).figures.total;
+    const auto nested = simulate_point(spec_with(base), 0).figures.total;
     const auto apart = simulate_point(spec_with(own_timer), 0).figures.total;
     const auto host = simulate_point(spec_with(host_only), 0).figures.total;
     const double inner_run = (apart.bytes - host.bytes) / 3.0;  // one run of the inner task, on the wire
     REQUIRE(inner_run > 10000.0);
-    CHECK(within.bytes - host.bytes == doctest::Approx(2.0 * inner_run));
+    CHECK(nested.bytes - host.bytes == doctest::Approx(2.0 * inner_run));
     // Sharing its host's bin, the inner run adds to the host's peak; on its own it does not.
-    CHECK(within.max_kbps == doctest::Approx(host.max_kbps + inner_run * 8.0 / 1000.0).epsilon(1e-6));
-    CHECK(apart.max_kbps == doctest::Approx(inner_run * 8.0 / 1000.0).epsilon(1e-6));
+    CHECK(nested.max_kbps == within(host.max_kbps + inner_run * 8.0 / 1000.0, 1e-6));
+    CHECK(apart.max_kbps == within(inner_run * 8.0 / 1000.0, 1e-6));
 
     auto error_of = [](const std::string& yaml) {
         try {
@@ -238,12 +241,12 @@ TEST_CASE("a server builds no more VMs at once than nova allows, and spawns shar
     spec.operations = {{sim::Time::from_s(1), std::nullopt}, {sim::Time::from_s(1), std::nullopt}};
     const auto serial = simulate_point(spec, 0).figures;
     // One build at a time: the second waits for the first: 2 s and 4 s (plus a few ms of network).
-    CHECK(serial.lifecycle->create_s.mean == doctest::Approx(3.0).epsilon(0.01));
+    CHECK(serial.lifecycle->create_s.mean == within(3.0, 0.01));
     // Two builds at once on one core: each gets half the core and both take 4 s.
     spec.profile.lifecycle.max_concurrent_builds = 2;
     spec.deployment.hardware.cores = 1;
     const auto shared = simulate_point(spec, 0).figures;
-    CHECK(shared.lifecycle->create_s.mean == doctest::Approx(4.0).epsilon(0.01));
+    CHECK(shared.lifecycle->create_s.mean == within(4.0, 0.01));
 }
 
 TEST_CASE("AMQP broker acknowledgements: a publisher confirm and a consumer ack around each call") {
@@ -346,8 +349,8 @@ TEST_CASE("independent servers run in partitions: the same bytes on any number o
     const auto a = figures_json(one), b = figures_json(whole);
     CHECK(a["task_runs"].get<double>() == b["task_runs"].get<double>());
     for (const char* figure : {"bytes", "mean_kbps", "p50_kbps", "p95_kbps", "p99_kbps", "max_kbps"})
-        CHECK(a[figure].get<double>() == doctest::Approx(b[figure].get<double>()).epsilon(1e-12));
-    CHECK(a["by_protocol"]["mysql"]["bytes"].get<double>() == doctest::Approx(b["by_protocol"]["mysql"]["bytes"].get<double>()).epsilon(1e-12));
+        CHECK(a[figure].get<double>() == within(b[figure].get<double>(), 1e-12));
+    CHECK(a["by_protocol"]["mysql"]["bytes"].get<double>() == within(b["by_protocol"]["mysql"]["bytes"].get<double>(), 1e-12));
 }
 
 TEST_CASE("servers that share a queueing uplink are never partitioned: the figures are those of one partition") {

@@ -5,6 +5,9 @@
 #include <cmath>
 
 #include "tests/support/shipped_scenarios.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim;
 
@@ -47,8 +50,8 @@ std::size_t busiest(const std::vector<double>& bins) {
 TEST_CASE("fig 5: one idle server sends RabbitMQ and MySQL traffic at Study B's rates") {
     const auto s = pooled("scenarios/openstack/study-b-fig5.yaml");
     // Study B: RabbitMQ 9.7224 kb/s and MySQL 6.0357 kb/s, 60 s means over 25 runs; tolerance 5%.
-    CHECK(kbps(s["by_protocol"]["rabbitmq"]) == doctest::Approx(9.7224).epsilon(0.05));
-    CHECK(kbps(s["by_protocol"]["mysql"]) == doctest::Approx(6.0357).epsilon(0.05));
+    CHECK(kbps(s["by_protocol"]["rabbitmq"]) == within(9.7224, 0.05));
+    CHECK(kbps(s["by_protocol"]["mysql"]) == within(6.0357, 0.05));
     // Juno's compute server speaks no HTTP to the controller.
     CHECK(kbps(s["by_protocol"]["http"]) == 0.0);
     CHECK(kbps(s["by_direction"]["to_controller"]) + kbps(s["by_direction"]["from_controller"]) == doctest::Approx(kbps(s)));
@@ -65,7 +68,7 @@ TEST_CASE("fig 5: 1 s bins show the 10 s reports and the 60 s updates at their o
     CHECK(busiest(mysql) >= 10);
     CHECK(busiest(mysql) < 20);
     // "1 s bins peak at roughly 140 kb/s": within 30%.
-    CHECK(std::max(rabbit[busiest(rabbit)], mysql[busiest(mysql)]) == doctest::Approx(140.0).epsilon(0.3));
+    CHECK(std::max(rabbit[busiest(rabbit)], mysql[busiest(mysql)]) == within(140.0, 0.3));
     // The 10 s reports: every 10 s window outside the bursts carries MySQL traffic, and the
     // traffic is bursty (most 1 s bins are empty).
     int windows_with_reports = 0, empty_bins = 0;
@@ -82,7 +85,7 @@ TEST_CASE("fig 5: 1 s bins show the 10 s reports and the 60 s updates at their o
 TEST_CASE("fig 6: total traffic grows by Study B's 15.036 kb/s per idle server") {
     const auto s = pooled("scenarios/sweeps/study-b-fig6.yaml");
     // Study B: f(x) = 15.036 x + 0.096 kb/s, R^2 = 0.9996; slope tolerance 5%.
-    CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(15.036).epsilon(0.05));
+    CHECK(s["fits"][0]["slope"].get<double>() == within(15.036, 0.05));
     CHECK(std::abs(s["fits"][0]["intercept"].get<double>()) < 1.0);
     CHECK(s["fits"][0]["r_squared"].get<double>() > 0.999);
     CHECK(s["points"][0]["mean_kbps"].get<double>() == 0.0);  // no server, no traffic
@@ -91,7 +94,7 @@ TEST_CASE("fig 6: total traffic grows by Study B's 15.036 kb/s per idle server")
 TEST_CASE("fig 7: total traffic grows by Study B's 0.770 kb/s per idle VM") {
     const auto s = pooled("scenarios/sweeps/study-b-fig7.yaml");
     // Study B: f(x) = 0.770 x + 19.157 kb/s, R^2 = 0.9855; slope tolerance 5%.
-    CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(0.770).epsilon(0.05));
+    CHECK(s["fits"][0]["slope"].get<double>() == within(0.770, 0.05));
     CHECK(s["fits"][0]["r_squared"].get<double>() > 0.98);
     // The VMs add RabbitMQ traffic only (instance lists); cinder's MySQL does not grow.
     const auto& first = s["points"][0];
@@ -108,8 +111,8 @@ TEST_CASE("fig 8: creating and deleting one VM peaks near 1.3 and 1.2 Mb/s in 1 
     const auto create_bin = busiest({bins.begin(), bins.begin() + 8});
     const auto delete_bin = 8 + busiest({bins.begin() + 8, bins.end()});
     // Study B: about 1.3 Mb/s at creation and 1.2 Mb/s at destruction; tolerance 20%.
-    CHECK(bins[create_bin] == doctest::Approx(1300.0).epsilon(0.2));
-    CHECK(bins[delete_bin] == doctest::Approx(1200.0).epsilon(0.2));
+    CHECK(bins[create_bin] == within(1300.0, 0.2));
+    CHECK(bins[delete_bin] == within(1200.0, 0.2));
     CHECK(f["lifecycle"]["create_s"]["count"].get<int>() == 1);
     CHECK(f["lifecycle"]["delete_s"]["count"].get<int>() == 1);
     // Outside the two bursts the traffic is the idle server's.
@@ -144,5 +147,5 @@ TEST_CASE("Study B's extrapolation: 100 servers with 15 VMs each need about 2.7 
     const auto s = pooled("scenarios/openstack/study-b-idle.yaml",
                           {"deployment.servers=100", "deployment.vms_per_server=15", "replications=1", "duration=300s"});
     // Study B: 1.5 Mb/s for the servers + 1.155 Mb/s for the VMs, about 2.7 Mb/s; tolerance 5%.
-    CHECK(kbps(s) == doctest::Approx(2700.0).epsilon(0.05));
+    CHECK(kbps(s) == within(2700.0, 0.05));
 }

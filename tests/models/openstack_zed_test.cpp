@@ -9,6 +9,9 @@
 
 #include "tests/support/openstack_captures.hpp"
 #include "tests/support/shipped_scenarios.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim;
 
@@ -42,14 +45,14 @@ TEST_CASE("Zed, one idle compute: each capture's traffic and the slope per insta
         REQUIRE(c.computes == 1);
         REQUIRE(point["vms_per_server"].get<std::int64_t>() == c.instances);
         INFO(names[i] << ": captured " << c.wan_kbps << " kb/s, simulated " << kbps(point));
-        CHECK(kbps(point) == doctest::Approx(c.wan_kbps).epsilon(0.10));
+        CHECK(kbps(point) == within(c.wan_kbps, 0.10));
         instances.push_back(static_cast<double>(c.instances));
         captured.push_back(c.wan_kbps);
     }
     // Captured: 0.860 kb/s per instance (least squares over the four captures).
     const double captured_slope = slope(instances, captured);
     INFO("captured slope " << captured_slope << " kb/s per instance, simulated " << s["fits"][0]["slope"].get<double>());
-    CHECK(s["fits"][0]["slope"].get<double>() == doctest::Approx(captured_slope).epsilon(0.10));
+    CHECK(s["fits"][0]["slope"].get<double>() == within(captured_slope, 0.10));
 }
 
 TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL from the compute") {
@@ -62,8 +65,8 @@ TEST_CASE("Zed, one idle compute: AMQP and HTTP each within 15%, and no MySQL fr
         const auto c = committed_capture(names[i]);
         const auto& by = s["points"][i]["by_protocol"];
         INFO(names[i]);
-        CHECK(kbps(by["rabbitmq"]) == doctest::Approx(c.kbps_by_protocol.at("amqp")).epsilon(0.15));
-        CHECK(kbps(by["http"]) == doctest::Approx(c.kbps_by_protocol.at("http")).epsilon(0.15));
+        CHECK(kbps(by["rabbitmq"]) == within(c.kbps_by_protocol.at("amqp"), 0.15));
+        CHECK(kbps(by["http"]) == within(c.kbps_by_protocol.at("http"), 0.15));
         CHECK(c.kbps_by_protocol.count("mysql") == 0);
         CHECK(kbps(by["mysql"]) == 0.0);
     }
@@ -78,7 +81,7 @@ TEST_CASE("Zed, several idle computes: the traffic per compute within 10%") {
         const double per_compute = kbps(s) / static_cast<double>(c.computes);
         const double captured = c.wan_kbps / static_cast<double>(c.computes);
         INFO(name << ": captured " << captured << " kb/s per compute, simulated " << per_compute);
-        CHECK(per_compute == doctest::Approx(captured).epsilon(0.10));
+        CHECK(per_compute == within(captured, 0.10));
     }
 }
 
@@ -88,9 +91,9 @@ TEST_CASE("Zed, one create and delete: the traffic within 10% and the busiest se
     const auto s = pooled({fmt::format("duration={}s", c.duration_s)}, "scenarios/openstack/zed-create-delete.yaml");
     INFO("captured " << c.wan_kbps << " kb/s, busiest second " << c.busiest_second_kbps << "; simulated " << kbps(s) << ", "
                      << s["max_kbps"].get<double>());
-    CHECK(kbps(s) == doctest::Approx(c.wan_kbps).epsilon(0.10));
+    CHECK(kbps(s) == within(c.wan_kbps, 0.10));
     // The busiest second is the create's burst: 20%, the tolerance of Study B's peaks.
-    CHECK(s["max_kbps"].get<double>() == doctest::Approx(c.busiest_second_kbps).epsilon(0.20));
+    CHECK(s["max_kbps"].get<double>() == within(c.busiest_second_kbps, 0.20));
 }
 
 TEST_CASE("Zed, boot-and-delete of 10 instances at concurrency 1, 2, 5: the traffic within 10%") {
@@ -101,7 +104,7 @@ TEST_CASE("Zed, boot-and-delete of 10 instances at concurrency 1, 2, 5: the traf
         INFO("concurrency " << concurrency << ": captured " << c.wan_kbps << " kb/s over " << c.duration_s << " s, simulated "
                             << kbps(s));
         REQUIRE(s["rally"]["finished"].get<bool>());
-        CHECK(kbps(s) == doctest::Approx(c.wan_kbps).epsilon(0.10));
+        CHECK(kbps(s) == within(c.wan_kbps, 0.10));
     }
 }
 
@@ -113,9 +116,9 @@ TEST_CASE("Zed, boot-and-delete: the clients and the services share two cores, s
     const auto one = pooled({"sweep=null", "rally.concurrency=1", "duration=164s"}, "scenarios/openstack/zed-boot-and-delete.yaml");
     const auto five = pooled({"sweep=null", "rally.concurrency=5", "duration=64s"}, "scenarios/openstack/zed-boot-and-delete.yaml");
     REQUIRE(five["rally"]["finished"].get<bool>());
-    CHECK(one["rally"]["seen_create_s"].get<double>() == doctest::Approx(6.74).epsilon(0.10));
-    CHECK(five["rally"]["seen_create_s"].get<double>() == doctest::Approx(8.48).epsilon(0.10));
-    CHECK(one["rally"]["duration_s"].get<double>() == doctest::Approx(133.4).epsilon(0.10));
-    CHECK(five["rally"]["duration_s"].get<double>() == doctest::Approx(33.8).epsilon(0.10));
+    CHECK(one["rally"]["seen_create_s"].get<double>() == within(6.74, 0.10));
+    CHECK(five["rally"]["seen_create_s"].get<double>() == within(8.48, 0.10));
+    CHECK(one["rally"]["duration_s"].get<double>() == within(133.4, 0.10));
+    CHECK(five["rally"]["duration_s"].get<double>() == within(33.8, 0.10));
     CHECK(five["rally"]["seen_create_s"].get<double>() > one["rally"]["seen_create_s"].get<double>() + 1.0);
 }

@@ -3,6 +3,9 @@
 #include "models/traffic/traffic_scenario.hpp"
 #include "sim/config/config_document.hpp"
 #include "sim/output/figure_json.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim;
 
@@ -58,7 +61,7 @@ TEST_CASE("a poisson stream's message count follows its rate") {
     yaml.replace(yaml.find("duration: 100s"), 14, "duration: 1000s");
     const auto r = load(yaml)->run(0);
     const double requests = *r.figures.number("messages_sent") / 2;
-    CHECK(requests == doctest::Approx(1000).epsilon(0.1));  // Poisson(1000): sd 32, 3 sd = 10%
+    CHECK(requests == within(1000, 0.1));  // Poisson(1000): sd 32, 3 sd = 10%
 }
 
 TEST_CASE("a random phase differs between replications but not between runs") {

@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "sim/net/network.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim::sim;
 using namespace tbsim::sim::net;
@@ -128,7 +131,7 @@ TEST_CASE("the losses of a message of millions of packets are drawn at once, as 
     sim.run();
     const double packets = std::ceil(1e12 / 1448.0);
     const auto resent = static_cast<double>(net.stats(0).retransmitted_packets);
-    CHECK(resent == doctest::Approx(packets * 0.01 / 0.99).epsilon(0.001));
+    CHECK(resent == within(packets * 0.01 / 0.99, 0.001));
     CHECK(net.messages_delivered() == 1);
 }
 

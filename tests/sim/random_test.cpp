@@ -7,6 +7,9 @@
 #include "sim/random/distributions.hpp"
 #include "sim/random/value_distribution.hpp"
 #include "sim/stats/tally.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim::sim;
 
@@ -78,13 +81,13 @@ TEST_CASE("distributions have their nominal moments") {
         uniform.add(draw_uniform(rs, 1.0, 3.0));
     }
     // Tolerances are about 5 standard errors of the estimate with 200000 draws.
-    CHECK(expo.mean() == doctest::Approx(2.0).epsilon(0.012));
-    CHECK(expo.stddev() == doctest::Approx(2.0).epsilon(0.02));
-    CHECK(normal.mean() == doctest::Approx(5.0).epsilon(0.007));
-    CHECK(normal.stddev() == doctest::Approx(3.0).epsilon(0.01));
-    CHECK(lognormal.percentile(0.5) == doctest::Approx(10.0).epsilon(0.01));  // median exp(mu)
-    CHECK(lognormal.mean() == doctest::Approx(10.0 * std::exp(0.125)).epsilon(0.01));
-    CHECK(uniform.mean() == doctest::Approx(2.0).epsilon(0.003));
+    CHECK(expo.mean() == within(2.0, 0.012));
+    CHECK(expo.stddev() == within(2.0, 0.02));
+    CHECK(normal.mean() == within(5.0, 0.007));
+    CHECK(normal.stddev() == within(3.0, 0.01));
+    CHECK(lognormal.percentile(0.5) == within(10.0, 0.01));  // median exp(mu)
+    CHECK(lognormal.mean() == within(10.0 * std::exp(0.125), 0.01));
+    CHECK(uniform.mean() == within(2.0, 0.003));
     CHECK(uniform.min() >= 1.0);
     CHECK(uniform.max() < 3.0);
 }
@@ -98,8 +101,8 @@ TEST_CASE("an empirical distribution inverts its piecewise-linear CDF") {
     RandomStream rs(5, "empirical");
     Tally t;
     for (int i = 0; i < 100000; ++i) t.add(d.draw(rs));
-    CHECK(t.mean() == doctest::Approx(12.5).epsilon(0.01));
-    CHECK(t.percentile(0.5) == doctest::Approx(10.0).epsilon(0.02));
+    CHECK(t.mean() == within(12.5, 0.01));
+    CHECK(t.percentile(0.5) == within(10.0, 0.02));
     CHECK_THROWS(EmpiricalDistribution({{0.0, 0.0}, {10.0, 0.7}, {5.0, 1.0}}));
     CHECK_THROWS(EmpiricalDistribution({{0.0, 0.0}, {10.0, 0.9}}));
 }

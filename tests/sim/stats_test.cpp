@@ -6,6 +6,9 @@
 #include "sim/stats/tally.hpp"
 #include "sim/stats/time_series.hpp"
 #include "sim/stats/time_weighted.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim::sim;
 using namespace tbsim::sim::time_literals;
@@ -70,12 +73,12 @@ TEST_CASE("a time series keeps nothing past its horizon, and the bins before it 
 }
 
 TEST_CASE("Student-t quantiles match the tables") {
-    CHECK(student_t_975(1) == doctest::Approx(12.7062).epsilon(1e-5));
-    CHECK(student_t_975(4) == doctest::Approx(2.7764).epsilon(1e-4));
-    CHECK(student_t_975(30) == doctest::Approx(2.0423).epsilon(1e-4));
-    CHECK(student_t_975(40) == doctest::Approx(2.0211).epsilon(1e-4));   // table: 2.021075
-    CHECK(student_t_975(120) == doctest::Approx(1.9799).epsilon(1e-4));  // table: 1.979930
-    CHECK(student_t_975(100000) == doctest::Approx(1.95999).epsilon(1e-4));
+    CHECK(student_t_975(1) == within(12.7062, 1e-5));
+    CHECK(student_t_975(4) == within(2.7764, 1e-4));
+    CHECK(student_t_975(30) == within(2.0423, 1e-4));
+    CHECK(student_t_975(40) == within(2.0211, 1e-4));   // table: 2.021075
+    CHECK(student_t_975(120) == within(1.9799, 1e-4));  // table: 1.979930
+    CHECK(student_t_975(100000) == within(1.95999, 1e-4));
 }
 
 TEST_CASE("the 95% confidence interval of five replications") {
@@ -83,7 +86,7 @@ TEST_CASE("the 95% confidence interval of five replications") {
     CHECK(ci.n == 5);
     CHECK(ci.mean == doctest::Approx(3.0));
     // s = sqrt(2.5) = 1.5811; t(0.975, 4) = 2.776445; half-width = 2.776445 * 1.5811 / sqrt(5)
-    CHECK(ci.half_width == doctest::Approx(1.96324).epsilon(1e-4));
+    CHECK(ci.half_width == within(1.96324, 1e-4));
     CHECK(confidence_95({42.0}).half_width == 0.0);
 }
 
@@ -113,7 +116,7 @@ TEST_CASE("a log histogram gives percentiles within 0.5% in fixed memory") {
     }
     h.add(0.0);
     exact.add(0.0);
-    for (const double q : {0.5, 0.95, 0.99}) CHECK(h.percentile(q) == doctest::Approx(exact.percentile(q)).epsilon(0.006));
+    for (const double q : {0.5, 0.95, 0.99}) CHECK(h.percentile(q) == within(exact.percentile(q), 0.006));
     CHECK(h.percentile(0.0) == 0.0);
     CHECK(h.max() == 10.0);
     CHECK(h.mean() == doctest::Approx(exact.mean()));
@@ -130,7 +133,7 @@ TEST_CASE("a log histogram's percentiles hold for values of days and years, neve
         h.add(x);
         exact.add(x);
     }
-    for (const double q : {0.5, 0.99}) CHECK(h.percentile(q) == doctest::Approx(exact.percentile(q)).epsilon(0.006));
+    for (const double q : {0.5, 0.99}) CHECK(h.percentile(q) == within(exact.percentile(q), 0.006));
     LogHistogram beyond;
     beyond.add(5e13);
     beyond.add(6e13);

@@ -12,6 +12,9 @@
 #include "validation/calibration/fit_parameter.hpp"
 #include "validation/calibration/fitted_profile.hpp"
 #include "validation/calibration/parameter_fit.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 using namespace tbsim::validation;
 
@@ -65,13 +68,13 @@ TEST_CASE("the fit finds a straight line's slope and intercept from a poor start
                                     [](const std::vector<double>& v) { return line_residuals(v, 0.01); }, options);
     REQUIRE(fit.converged);
     // Alternating noise of +-0.01 on 20 points: the least-squares line is within 1% of a = 3, b = 0.5.
-    CHECK(fit.parameters[0].value == doctest::Approx(3.0).epsilon(0.01));
-    CHECK(fit.parameters[1].value == doctest::Approx(0.5).epsilon(0.02));
+    CHECK(fit.parameters[0].value == within(3.0, 0.01));
+    CHECK(fit.parameters[1].value == within(0.5, 0.02));
     CHECK(fit.loss_after < fit.loss_before);
     // Ordinary least squares: SE(a) = s / sqrt(sum (x - mean x)^2), s = 0.01 * sqrt(20 / 18),
     // sum (x - 0.95)^2 = 6.65 for x = 0, 0.1, ..., 1.9: SE(a) = 0.00409; central differences of 5%
     // in log space reproduce it to a few percent.
-    CHECK(fit.parameters[0].standard_error == doctest::Approx(0.01054 / std::sqrt(6.65)).epsilon(0.05));
+    CHECK(fit.parameters[0].standard_error == within(0.01054 / std::sqrt(6.65), 0.05));
     CHECK(fit.unidentified.empty());
     CHECK(fit.residuals == 20u);
 }
@@ -81,14 +84,14 @@ TEST_CASE("a parameter the residuals do not depend on is flagged as not identifi
                                     [](const std::vector<double>& v) { return line_residuals({v[0], 0.5}, 0.01); }, FitOptions{});
     REQUIRE(fit.unidentified.size() == 1);
     CHECK(fit.unidentified[0] == "ignored");
-    CHECK(fit.parameters[0].value == doctest::Approx(3.0).epsilon(0.01));
+    CHECK(fit.parameters[0].value == within(3.0, 0.01));
 }
 
 TEST_CASE("two parameters that only act through their product are reported as correlated or unidentified") {
     const auto fit = fit_parameters({parameter("a", 1.0), parameter("c", 1.0)},
                                     [](const std::vector<double>& v) { return line_residuals({v[0] * v[1], 0.5}, 0.01); }, FitOptions{});
     CHECK((!fit.correlations.empty() || !fit.unidentified.empty()));
-    CHECK(fit.parameters[0].value * fit.parameters[1].value == doctest::Approx(3.0).epsilon(0.01));
+    CHECK(fit.parameters[0].value * fit.parameters[1].value == within(3.0, 0.01));
 }
 
 TEST_CASE("a budget too small to converge says so") {
@@ -103,7 +106,7 @@ TEST_CASE("a budget too small to converge says so") {
 TEST_CASE("a multi-start fit leaves a shallow basin that a single local search stays in") {
     const auto single = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, FitOptions{});
     REQUIRE(single.converged);
-    CHECK(std::log(single.parameters[0].value) == doctest::Approx(-0.96).epsilon(0.05));  // the shallow well (tilted a little)
+    CHECK(std::log(single.parameters[0].value) == within(-0.96, 0.05));  // the shallow well (tilted a little)
     CHECK(single.loss_after > 0.3);
     REQUIRE(single.starts.size() == 1u);
 
@@ -112,11 +115,11 @@ TEST_CASE("a multi-start fit leaves a shallow basin that a single local search s
     FitOptions options;
     options.starts = 4;
     const auto near = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
-    CHECK(std::log(near.parameters[0].value) == doctest::Approx(-0.96).epsilon(0.05));
+    CHECK(std::log(near.parameters[0].value) == within(-0.96, 0.05));
     options.start_spread = 0.0;
     const auto multi = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
     REQUIRE(multi.converged);
-    CHECK(std::log(multi.parameters[0].value) == doctest::Approx(1.0).epsilon(0.02));  // the deep well: loss 0 at l = 1
+    CHECK(std::log(multi.parameters[0].value) == within(1.0, 0.02));  // the deep well: loss 0 at l = 1
     CHECK(multi.loss_after < 1e-4);
     REQUIRE(multi.starts.size() == 4u);
     CHECK(multi.best_start > 0u);
@@ -144,8 +147,8 @@ TEST_CASE("a point the model cannot run scores a high loss and the fit goes on")
     REQUIRE(fit.converged);
     CHECK(fit.infeasible > 0);
     CHECK(fit.first_infeasible == "a simulated time beyond tbsim's clock");
-    CHECK(fit.parameters[0].value == doctest::Approx(3.0).epsilon(0.01));
-    CHECK(fit.parameters[1].value == doctest::Approx(0.5).epsilon(0.02));
+    CHECK(fit.parameters[0].value == within(3.0, 0.01));
+    CHECK(fit.parameters[1].value == within(0.5, 0.02));
 }
 
 namespace {
@@ -199,8 +202,8 @@ TEST_CASE("a fit parameter reads its unit and bounds from the profile, and refus
         "profile.yaml");
     const auto w = fit_parameter(*doc, "database.insert_work");
     CHECK(w.unit == ParameterUnit::seconds);
-    CHECK(w.initial == doctest::Approx(170e-6));
-    CHECK(w.lower == doctest::Approx(17e-6));
+    CHECK(w.initial == within(170e-6, 1e-9));
+    CHECK(w.lower == within(17e-6, 1e-9));
     CHECK(format_parameter(w, 228.9391e-6) == "228.939us");
     CHECK(fit_parameter(*doc, "database.row_bytes").unit == ParameterUnit::bytes);
     CHECK(fit_parameter(*doc, "hosts.disk_stall_probability").upper == doctest::Approx(1.0));  // a probability stays <= 1

@@ -16,6 +16,9 @@
 #include <map>
 #include <sstream>
 #include <thread>
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 namespace {
 
@@ -123,7 +126,7 @@ TEST_CASE("a tiny real testbed: every operation recorded, every batch at every p
         // The rate is kept: D = 1200/min is one insert every 50 ms; a tiny run on an idle machine
         // keeps up, so the main loop spans 39 periods (1.95 s) give or take 10%.
         const double span_s = static_cast<double>(insert_starts.back() - insert_starts.front()) * 1e-9;
-        CHECK(span_s == doctest::Approx(1.95).epsilon(0.10));
+        CHECK(span_s == within(1.95, 0.10));
     }
 
     const auto meta = nlohmann::json::parse(read_file(out + "/meta.json"));

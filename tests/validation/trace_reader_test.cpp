@@ -12,6 +12,9 @@
 #include "validation/readers/json_field.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
+#include "tests/support/within.hpp"
+
+using tbsim::test::within;
 
 namespace fs = std::filesystem;
 using tbsim::validation::read_testbed_trace;
@@ -70,7 +73,7 @@ TEST_CASE("a committed trace reads back with its conditions, operations and traf
     CHECK(t.nodes[0].master);
     CHECK(t.nodes[3].sent_bytes > 0);
     // validation/traces/mysqlrep/README.md: main loop 22.68 s, K/D 10.00 s, slowdown 2.268.
-    CHECK(t.main_loop_s() == doctest::Approx(22.68).epsilon(0.001));
+    CHECK(t.main_loop_s() == within(22.68, 0.001));
     CHECK(t.nominal_main_loop_s() == doctest::Approx(10.0));
     std::size_t local = 0;
     for (const auto& op : t.operations) local += op.op == tbsim::validation::BenchmarkOp::local_insert ? 1u : 0u;
@@ -80,9 +83,9 @@ TEST_CASE("a committed trace reads back with its conditions, operations and traf
 TEST_CASE("the host's CPU outside the containers is its busy time less the containers' cpu_ns over the run") {
     // ladder-n8-ag10-d6000's meta.json: busy 0.47683 of 2 cores over run_s 8.6468 s, the eight
     // containers' cpu_ns 4.4 s in all: 0.9537 - 0.5134 = 0.440 cores (docs/mysqlrep.md).
-    CHECK(read_testbed_trace(kTraces + "ladder-n8-ag10-d6000").foreign_cores() == doctest::Approx(0.4403).epsilon(0.002));
+    CHECK(read_testbed_trace(kTraces + "ladder-n8-ag10-d6000").foreign_cores() == within(0.4403, 0.002));
     // The first day's quietest: n2-d3000-ag10, 0.014 cores.
-    CHECK(read_testbed_trace(kTraces + "n2-d3000-ag10").foreign_cores() == doctest::Approx(0.0140).epsilon(0.05));
+    CHECK(read_testbed_trace(kTraces + "n2-d3000-ag10").foreign_cores() == within(0.0140, 0.05));
 }
 
 TEST_CASE("the testbed's setup time is read from meta.json, and a setup that took no time is refused") {
