@@ -37,6 +37,8 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("multi_row_info_bytes", &DatabaseCosts::multi_row_info_bytes,
                   "bytes an INSERT of R > 1 rows adds to its reply, plus R's digits (\"Records: R  Duplicates: 0  Warnings: 0\")",
                   Check::non_negative),
+            param("update_info_bytes", &DatabaseCosts::update_info_bytes,
+                  "bytes an UPDATE adds to its reply (\"Rows matched: 1  Changed: 1  Warnings: 0\")", Check::non_negative),
             param("result_set_bytes", &DatabaseCosts::result_set_bytes,
                   "bytes of a SELECT's result set besides its rows: column count, column definitions, EOF packets (0: reply_bytes)",
                   Check::non_negative),

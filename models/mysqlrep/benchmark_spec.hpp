@@ -46,6 +46,9 @@ struct DatabaseCosts {
     // An INSERT of several rows gets an OK packet with an info string, "Records: R  Duplicates: 0
     // Warnings: 0" (MySQL's mysql_info()): this many bytes plus R's digits. Zero: no info string.
     sim::DataSize multi_row_info_bytes{0};
+    // An UPDATE's OK packet says what it did, "Rows matched: 1  Changed: 1  Warnings: 0": this many
+    // bytes (the desync phase's one UPDATE per instance). Zero: no info string.
+    sim::DataSize update_info_bytes{0};
     // A SELECT's reply is a result set: the column count, the column's definition and the EOF
     // packets around the rows (MySQL's text protocol), then a packet per row listed. Zero: a
     // select's reply is reply_bytes, whatever it lists.
@@ -54,6 +57,8 @@ struct DatabaseCosts {
 
     /// Bytes of the reply to a query that inserted `rows` rows.
     double reply_bytes_for(std::int64_t rows) const;
+    /// Bytes of the reply to an UPDATE of one row.
+    double update_reply_bytes() const { return reply_bytes.bytes + update_info_bytes.bytes; }
     /// Bytes of the reply to a SELECT that lists `rows` rows.
     double result_bytes_for(std::int64_t rows) const;
 };

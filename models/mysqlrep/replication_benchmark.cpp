@@ -256,7 +256,8 @@ sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t clie
     const Time start = sim_.now();
     const auto& db = spec_.database;
     const bool lists = op == BenchmarkOp::sync_poll || op == BenchmarkOp::desync_poll;
-    const double reply_bytes = lists ? db.result_bytes_for(rows) : db.reply_bytes_for(rows);
+    const bool updates = op == BenchmarkOp::desync_leave;  // UPDATE sync SET done = 1 WHERE instance = i
+    const double reply_bytes = lists ? db.result_bytes_for(rows) : updates ? db.update_reply_bytes() : db.reply_bytes_for(rows);
     co_await query(client, server, request_bytes, work, commit, done, lists ? 0 : rows, reply_bytes);
     log(op, client, server, start, copies, rows);
 }
