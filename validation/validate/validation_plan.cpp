@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -89,10 +90,12 @@ std::vector<std::string> trace_list(const sim::ConfigNode& node, const fs::path&
 
 }  // namespace
 
-ValidationPlan read_validation_plan(const std::string& path) {
+ValidationPlan read_validation_plan(const std::string& path) { return parse_validation_plan(read_whole(path), path); }
+
+ValidationPlan parse_validation_plan(std::string text, const std::string& path) {
     ValidationPlan plan;
     plan.source = path;
-    plan.text = read_whole(path);
+    plan.text = std::move(text);
     const auto doc = sim::ConfigDocument::from_text(plan.text, path);
     const auto root = doc->root();
     const auto base = fs::path(path).parent_path();

@@ -70,5 +70,7 @@ bool absolute_metric(const std::string& metric);
 bool ks_metric(const std::string& metric);
 
 ValidationPlan read_validation_plan(const std::string& path);
+/// The same from the file's text; `path` names it in errors and anchors its relative references.
+ValidationPlan parse_validation_plan(std::string text, const std::string& path);
 
 }  // namespace tbsim::validation
