@@ -1,8 +1,8 @@
 // libFuzzer target: any bytes as a validation file (validation/NAME.yaml). The reader must either
 // give a plan or refuse with a ConfigError naming the file, line and key; anything else (a crash, a
 // sanitizer report, another exception) is a bug. The text is read as if it lay in validation/, so
-// the shipped files (the seeds) find their profiles, scenarios and traces by relative path; the
-// reader checks that each exists and is a trace or capture folder, and reads no more of them.
+// the shipped files (the seeds) find their profiles, scenarios and traces by relative path; of a
+// trace or capture the reader reads only its meta.json's format.
 #include <cstddef>
 #include <cstdint>
 #include <string>
