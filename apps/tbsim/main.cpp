@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "apps/tbsim/calibrate_command.hpp"
+#include "apps/tbsim/option_checks.hpp"
 #include "apps/tbsim/params_command.hpp"
 #include "apps/tbsim/plan_command.hpp"
 #include "apps/tbsim/plot_command.hpp"
@@ -25,6 +26,9 @@
 #include "sim/core/time.hpp"
 
 namespace {
+
+using tbsim::app::at_least_one;
+using tbsim::app::seed_value;
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 1;
@@ -69,10 +73,10 @@ int main(int argc, char** argv) {
     std::string search_key, until;
     auto* run = app.add_subcommand("run", "run a scenario (or a sweep) and write summary.json and CSV results");
     add_load_options(*run, run_load);
-    auto* seed_opt = run->add_option("--seed", seed, "master seed (replaces the scenario's seed)");
-    auto* reps_opt = run->add_option("--replications", replications, "independent replications (of every point)")->check(CLI::PositiveNumber);
+    auto* seed_opt = run->add_option("--seed", seed, "master seed (replaces the scenario's seed)")->check(seed_value());
+    auto* reps_opt = run->add_option("--replications", replications, "independent replications (of every point)")->check(at_least_one());
     run->add_option("--out", run_request.out_dir, "output folder (default: out/<scenario name>)");
-    run->add_option("--jobs", run_request.jobs, "threads running replications and points in parallel")->check(CLI::PositiveNumber);
+    run->add_option("--jobs", run_request.jobs, "threads running replications and points in parallel")->check(at_least_one());
     run->add_flag("--json", json, "print the summary as JSON on stdout instead of the readable account");
     auto* search_opt = run->add_option("--search", search_key, "a whole-number key to search: its largest value that keeps --until");
     auto* until_opt = run->add_option("--until", until, "the bound a figure must keep, e.g. p99_kbps<=10Mbps (or <, >=, >)")->type_name("FIGURE<=BOUND");
@@ -86,7 +90,7 @@ int main(int argc, char** argv) {
     auto* sweep = app.add_subcommand("sweep", "run a sweep at scale: a result store that resumes, threads, MPI ranks or shards, the same files");
     add_load_options(*sweep, sweep_load);
     sweep->add_option("--out", sweep_request.out_dir, "output folder, also the result store's (default: out/<sweep name>)");
-    sweep->add_option("--jobs", sweep_request.jobs, "threads running simulations at once (per MPI rank)")->check(CLI::PositiveNumber);
+    sweep->add_option("--jobs", sweep_request.jobs, "threads running simulations at once (per MPI rank)")->check(at_least_one());
     auto* precision_opt = sweep->add_option("--precision", precision,
                                             "add replications to a point until every collected figure's 95% half-width is under this share of its mean, e.g. 2%");
     auto* shard_opt = sweep->add_option("--shard", shard, "run only the I-th of K fixed slices of the points into the store (job arrays), e.g. 2/3")
@@ -142,10 +146,10 @@ int main(int argc, char** argv) {
     plan->add_option("--rally-concurrency", plan_request.rally_concurrency, "Rally users in parallel (default 1)");
     plan->add_option("--duration", plan_request.duration, "simulated time (default 10min)");
     plan->add_option("--profile", plan_request.profile, "release profile: juno or zed (embedded) or a YAML file (default juno)");
-    plan->add_option("--seed", plan_request.seed, "master seed (default 1)");
+    plan->add_option("--seed", plan_request.seed, "master seed (default 1)")->check(seed_value());
     plan->add_option("--max-servers-for", plan_request.max_servers_for,
                      "find the most servers whose p99 of 1 s bins stays under this rate, e.g. 10Mbps");
-    plan->add_option("--jobs", plan_request.jobs, "threads")->check(CLI::PositiveNumber);
+    plan->add_option("--jobs", plan_request.jobs, "threads")->check(at_least_one());
     plan->add_flag("--json", plan_json, "print the figures as JSON (stable keys, see docs/outputs.md)");
 
     // tbsim replay
@@ -165,10 +169,10 @@ int main(int argc, char** argv) {
                        "their recorded times")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* replay_reps_opt = replay->add_option("--replications", replay_replications, "simulated runs per trace, pooled (default: the profile's)")
-                                ->check(CLI::PositiveNumber);
-    auto* replay_seed_opt = replay->add_option("--seed", replay_seed, "master seed (default: the profile's)");
+                                ->check(at_least_one());
+    auto* replay_seed_opt = replay->add_option("--seed", replay_seed, "master seed (default: the profile's)")->check(seed_value());
     replay->add_option("--set", replay_sets, "override a key of the profile: key.path=value (repeatable)")->type_name("KEY=VALUE");
-    replay->add_option("--jobs", replay_request.jobs, "threads (one trace each)")->check(CLI::PositiveNumber);
+    replay->add_option("--jobs", replay_request.jobs, "threads (one trace each)")->check(at_least_one());
     replay->add_option("--out", replay_request.out, "output folder (default out/replay, or out/replay/TRACE for one trace)");
     replay->add_flag("--json", replay_json, "print replay.json instead of the table");
     replay->add_flag("--simulated-traces", replay_request.simulated_traces,
@@ -212,7 +216,7 @@ int main(int argc, char** argv) {
     calibrate->add_option("--bounds", calibrate_request.bounds, "bounds of a fitted key in its unit (default: a tenth to ten times its start)")
         ->type_name("KEY=LOW:HIGH");
     calibrate->add_option("--out", calibrate_request.out, "the fitted profile (default out/calibrate/<base>-fitted.yaml)");
-    calibrate->add_option("--jobs", calibrate_request.jobs, "threads replaying traces at once")->check(CLI::PositiveNumber);
+    calibrate->add_option("--jobs", calibrate_request.jobs, "threads replaying traces at once")->check(at_least_one());
     auto* calibrate_evals_opt =
         calibrate->add_option("--max-evaluations", calibrate_max_evaluations, "the optimiser's budget for each local search (default 200)");
     calibrate->add_option("--starts", calibrate_request.starts,
@@ -227,8 +231,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,
                                                      "simulated runs per trace and evaluation (default: the profile's; 3 for captures)")
-                                   ->check(CLI::PositiveNumber);
-    auto* calibrate_seed_opt = calibrate->add_option("--seed", calibrate_seed, "master seed (default: the profile's)");
+                                   ->check(at_least_one());
+    auto* calibrate_seed_opt = calibrate->add_option("--seed", calibrate_seed, "master seed (default: the profile's)")->check(seed_value());
     calibrate->add_option("--set", calibrate_sets, "override a key of the base profile: key.path=value (repeatable)")->type_name("KEY=VALUE");
     calibrate->add_flag("--json", calibrate_json, "no progress line; print the fit as JSON");
 
@@ -245,12 +249,12 @@ int main(int argc, char** argv) {
     std::uint64_t validate_seed = 0;
     std::int64_t validate_replications = 0;
     auto* validate_seed_opt =
-        validate->add_option("--seed", validate_seed, "master seed of every replay, the fit's and the held-out ones (default: the file's replay.seed)");
+        validate->add_option("--seed", validate_seed, "master seed of every replay, the fit's and the held-out ones (default: the file's replay.seed)")->check(seed_value());
     auto* validate_reps_opt = validate->add_option("--replications", validate_replications,
                                                    "simulated runs per trace (default: the file's replay.replications); "
                                                    "more, or other seeds, show how much of a verdict is chance")
-                                  ->check(CLI::PositiveNumber);
-    validate->add_option("--jobs", validate_request.jobs, "threads replaying traces at once")->check(CLI::PositiveNumber);
+                                  ->check(at_least_one());
+    validate->add_option("--jobs", validate_request.jobs, "threads replaying traces at once")->check(at_least_one());
     validate->add_option("--report", validate_request.report, "write index.html (the report), fitted.yaml and verdict.json in this folder");
     validate->add_flag("--json", validate_json, "no progress; print the verdict as JSON");
 
@@ -261,8 +265,8 @@ int main(int argc, char** argv) {
     std::uint64_t events = 10'000'000;
     bool bench_json = false;
     auto* engine = bench->add_subcommand("engine", "hold model through the engine and through a bare 4-ary heap");
-    engine->add_option("--pending", pending, "events pending at once")->check(CLI::PositiveNumber);
-    engine->add_option("--events", events, "events to process")->check(CLI::PositiveNumber);
+    engine->add_option("--pending", pending, "events pending at once")->check(at_least_one());
+    engine->add_option("--events", events, "events to process")->check(at_least_one());
     engine->add_flag("--json", bench_json, "print the figures as one JSON object");
 
     try {
