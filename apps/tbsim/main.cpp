@@ -249,7 +249,8 @@ int main(int argc, char** argv) {
     std::uint64_t validate_seed = 0;
     std::int64_t validate_replications = 0;
     auto* validate_seed_opt =
-        validate->add_option("--seed", validate_seed, "master seed of every replay, the fit's and the held-out ones (default: the file's replay.seed)")->check(seed_value());
+        validate->add_option("--seed", validate_seed, "master seed of every replay, the fit's and the held-out ones (default: the file's replay.seed)")
+            ->check(seed_value());
     auto* validate_reps_opt = validate->add_option("--replications", validate_replications,
                                                    "simulated runs per trace (default: the file's replay.replications); "
                                                    "more, or other seeds, show how much of a verdict is chance")

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -13,17 +14,24 @@
 
 namespace tbsim::app {
 
+/// The whole of `text` as a signed 64-bit whole number; none if it is not one.
+inline std::optional<std::int64_t> whole_number(const std::string& text) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
 /// A count of at least 1: threads, replications, events.
 inline CLI::Validator at_least_one() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
-            std::int64_t value = 0;
-            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (ec != std::errc() || end != text.data() + text.size()) return fmt::format("expected a whole number, got \"{}\"", text);
-            if (value < 1) return fmt::format("must be at least 1, got \"{}\"", text);
+            const auto value = whole_number(text);
+            if (!value) return fmt::format("expected a whole number, got \"{}\"", text);
+            if (*value < 1) return fmt::format("must be at least 1, got \"{}\"", text);
             return {};
         },
-        "INT>=1");
+        "POSITIVE");
 }
 
 /// A seed: a whole number from 0 to 2^63 - 1 (what a scenario's `seed` key takes), never a
@@ -31,14 +39,12 @@ inline CLI::Validator at_least_one() {
 inline CLI::Validator seed_value() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
-            if (!text.empty() && text.front() == '-') return fmt::format("must not be negative, got \"{}\"", text);
-            std::int64_t value = 0;
-            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (ec != std::errc() || end != text.data() + text.size())
-                return fmt::format("expected a whole number from 0 to 9223372036854775807, got \"{}\"", text);
+            const auto value = whole_number(text);
+            if (!value) return fmt::format("expected a whole number from 0 to 9223372036854775807, got \"{}\"", text);
+            if (*value < 0) return fmt::format("must not be negative, got \"{}\"", text);
             return {};
         },
-        "UINT");
+        "< 2^63");
 }
 
 }  // namespace tbsim::app

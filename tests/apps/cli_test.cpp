@@ -136,16 +136,15 @@ TEST_CASE("counts and seeds on the command line are refused with the option's na
     // CLI11 took "-1" for an unsigned seed as 18446744073709551615, and `tbsim replay --seed -1` ran
     // with it; its PositiveNumber check answered "--jobs 0" with a range up to 1.8e308.
     const std::string source = TBSIM_SOURCE_DIR;
-    const auto negative_seed =
-        run_tbsim("replay " + source + "/validation/traces/mysqlrep/n2-d3000-ag10 --seed -1 --out " + scratch_dir("seed"));
-    CHECK(negative_seed.exit_code == 2);
-    CHECK(negative_seed.err.find("--seed: must not be negative, got \"-1\"") != std::string::npos);
-    const auto no_threads = run_tbsim("plan --servers 2 --jobs 0");
-    CHECK(no_threads.exit_code == 2);
-    CHECK(no_threads.err.find("--jobs: must be at least 1, got \"0\"") != std::string::npos);
-    const auto half_seed = run_tbsim("run --seed 1.5");
-    CHECK(half_seed.exit_code == 2);
-    CHECK(half_seed.err.find("--seed: expected a whole number from 0 to 9223372036854775807") != std::string::npos);
+    // Exit 2 with `message` on stderr.
+    auto refused = [](const std::string& args, const std::string& message) {
+        const auto r = run_tbsim(args);
+        return r.exit_code == 2 && r.err.find(message) != std::string::npos;
+    };
+    CHECK(refused("replay " + source + "/validation/traces/mysqlrep/n2-d3000-ag10 --seed -1 --out " + scratch_dir("seed"),
+                  "--seed: must not be negative, got \"-1\""));
+    CHECK(refused("plan --servers 2 --jobs 0", "--jobs: must be at least 1, got \"0\""));
+    CHECK(refused("run --seed 1.5", "--seed: expected a whole number from 0 to 9223372036854775807, got \"1.5\""));
     CHECK(run_tbsim("run --seed 9223372036854775808").exit_code == 2);  // a scenario's seed is at most 2^63 - 1
     CHECK(run_tbsim("validate " + source + "/validation/mysqlrep.yaml --no-fit --replications 0").exit_code == 2);
 }
