@@ -59,7 +59,7 @@ ControlPlane::ControlPlane(sim::Simulation& sim, CallExecutor& calls, const Rele
             }
         }
         for (std::size_t t = 0; t < tasks_.size(); ++t) {
-            Runner r{sim.rng(fmt::format("openstack/{}/{}", server_name(s), keys[t])), {}, {}, static_cast<std::uint32_t>(s),
+            Runner r{sim.rng(fmt::format("openstack/{}/{}", server_name(s), keys[t])), {}, {}, static_cast<std::uint32_t>(s - range.first),
                      static_cast<std::uint16_t>(t), 0, 0, static_cast<std::int32_t>(deployment.vms_per_server)};
             const auto pinned = pinned_phases.find(keys[t]);
             if (pinned != pinned_phases.end()) r.next_call = pinned->second;
@@ -144,7 +144,7 @@ void ControlPlane::continue_run(std::size_t index) {
             }
             const double request = sized(call.request, call.size_spread);
             const std::optional<double> reply = call.reply ? std::optional<double>(sized(*call.reply, call.size_spread)) : std::nullopt;
-            const sim::Time done = calls_.call(r.server, call.protocol, request, reply, call.controller_time, call.database.at(vms), r.next_call,
+            const sim::Time done = calls_.call(first_server_ + r.server, call.protocol, request, reply, call.controller_time, call.database.at(vms), r.next_call,
                                                call.framed);
             r.next_call = done + task.gap;
         }
@@ -159,7 +159,7 @@ void ControlPlane::continue_run(std::size_t index) {
     sim_.schedule_direct_at(start_event_, next, static_cast<std::uint32_t>(index));
     // The tasks that run within this one and are due on this server: right after its last call.
     for (const std::uint16_t t : inside_[r.task]) {
-        const std::uint32_t at = position_[(r.server - first_server_) * tasks_.size() + t];
+        const std::uint32_t at = position_[r.server * tasks_.size() + t];
         if (runners_[at].call == kWaitingForHost) sim_.schedule_direct_at(start_event_, std::max(last_reply, sim_.now()), at);
     }
 }

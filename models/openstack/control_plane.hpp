@@ -53,7 +53,7 @@ private:
         sim::RandomStream rng;
         sim::Time started;
         sim::Time next_call;       // when the next call leaves (before the first run: its start)
-        std::uint32_t server;
+        std::uint32_t server;      // counted from first_server_ (a partition's servers may number past 2^32)
         std::uint16_t task;        // index in tasks_
         std::uint16_t call = 0;    // index in the task's calls
         std::uint32_t repeat = 0;  // calls of that kind already made

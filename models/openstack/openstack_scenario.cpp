@@ -1,8 +1,8 @@
 #include "models/openstack/openstack_scenario.hpp"
 
 #include <filesystem>
+#include <limits>
 #include <mutex>
-#include <numeric>
 #include <set>
 
 #include <fmt/format.h>
@@ -235,19 +235,20 @@ void run_in_steps(sim::Simulation& sim, sim::Time duration, sim::RunTicker* tick
 // accounts to `whole` in partition order; `ticker` hears each partition's share as it ends.
 void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::int64_t parts, unsigned threads, PlaneRun& whole,
                     sim::RunTicker* ticker) {
+    // Partition i holds servers [first(i), first(i + 1)), first(i) = floor(servers x i / parts),
+    // computed without the product (it passes 2^63 on a plan of 10^11 servers).
     const std::int64_t servers = spec.deployment.servers;
-    std::vector<std::unique_ptr<PlaneRun>> finished(static_cast<std::size_t>(parts));
-    std::size_t added = 0;
+    const auto first = [servers, parts](std::int64_t i) { return servers / parts * i + servers % parts * i / parts; };
+    // Partitions that ended before an earlier one: held until it is added (a few, not one per partition).
+    std::map<std::int64_t, std::unique_ptr<PlaneRun>> waiting;
+    std::int64_t added = 0;
     std::mutex mutex;
-    std::vector<std::size_t> order(finished.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    sim::parallel_for(order, threads, [&](std::size_t k) {
+    sim::parallel_for_count(static_cast<std::size_t>(parts), threads, [&](std::size_t k) {
         const auto i = static_cast<std::int64_t>(k);
         auto part = std::make_unique<PlaneRun>(spec, replication);
         {
             CallExecutor calls = part->calls(spec);
-            ControlPlane plane(part->sim, calls, spec.profile, spec.deployment, spec.phases,
-                               ServerRange{servers * i / parts, servers * (i + 1) / parts});
+            ControlPlane plane(part->sim, calls, spec.profile, spec.deployment, spec.phases, ServerRange{first(i), first(i + 1)});
             plane.start();
             part->sim.run_before(spec.header.duration);
             part->task_runs = plane.task_runs();
@@ -258,12 +259,11 @@ void run_partitions(const OpenStackSpec& spec, std::uint64_t replication, std::i
             ticker->add(static_cast<std::uint64_t>(whole_run * (i + 1) / parts - whole_run * i / parts));
         }
         const std::lock_guard lock(mutex);
-        finished[k] = std::move(part);
-        for (; added < finished.size() && finished[added]; ++added) {
-            whole.net.absorb(finished[added]->net);
-            whole.task_runs += finished[added]->task_runs;
-            whole.events += finished[added]->events;
-            finished[added].reset();
+        waiting.emplace(i, std::move(part));
+        for (auto next = waiting.begin(); next != waiting.end() && next->first == added; next = waiting.erase(next), ++added) {
+            whole.net.absorb(next->second->net);
+            whole.task_runs += next->second->task_runs;
+            whole.events += next->second->events;
         }
     });
 }
@@ -378,10 +378,44 @@ PointRun simulate_point(const OpenStackSpec& spec, std::uint64_t replication, bo
     return out;
 }
 
+namespace {
+
+// The node of deployment key `key`, or the root when the scenario leaves it at its default.
+sim::ConfigNode deployment_key(const sim::ConfigNode& root, std::string_view key) {
+    const auto d = root.child("deployment");
+    return d && d->has(key) ? d->required(key) : root;
+}
+
+// What one simulation can hold, checked before it starts. Each periodic task on each server is one
+// entity of the engine, indexed in 24 bits (sim/core/event_queue.hpp): a simulation holds at most
+// 2^24 of them. Servers that meet (a queueing or lossy link, VM operations) are all in one
+// simulation; independent ones in partitions of partition_servers. A server's VM count is 32 bits.
+void check_fits_the_engine(const sim::ConfigNode& root, const OpenStackSpec& spec) {
+    const auto& d = spec.deployment;
+    if (d.vms_per_server > std::numeric_limits<std::int32_t>::max())
+        deployment_key(root, "vms_per_server")
+            .fail(fmt::format("at most {} VMs per server, got {}", std::numeric_limits<std::int32_t>::max(), d.vms_per_server));
+    std::int64_t tasks = 0;
+    for (const auto& service : spec.profile.services) tasks += static_cast<std::int64_t>(service.tasks.size());
+    if (tasks == 0 || d.servers == 0) return;
+    const std::int64_t parts = partition_count(spec);
+    const std::int64_t per_run = d.servers / parts + (d.servers % parts != 0 ? 1 : 0);
+    constexpr std::int64_t kEntities = std::int64_t{1} << sim::EventQueue::kIndexBits;
+    if (per_run <= kEntities / tasks) return;
+    deployment_key(root, "servers")
+        .fail(fmt::format("{} servers in one simulation, with {} periodic tasks each, make {} task runners, more than the {} (2^24) "
+                          "one simulation holds: at most {} servers here. Servers that share a link with a capacity or a loss, "
+                          "or VM operations, run in one simulation; independent servers in partitions of partition_servers ({})",
+                          per_run, tasks, per_run * tasks, kEntities, kEntities / tasks, spec.partition_servers));
+}
+
+}  // namespace
+
 OpenStackSpec read_openstack_spec(const sim::ConfigNode& root, const sim::ScenarioHeader& header) {
     OpenStackSpec spec;
     spec.header = header;
     scenario_table().read(root, spec);
+    check_fits_the_engine(root, spec);
     if (const auto why = sim::series_bins_problem(header.duration, spec.bin)) {
         const auto outputs = root.child("outputs");
         (outputs && outputs->has("bin") ? outputs->required("bin") : root).fail(*why);

@@ -14,27 +14,34 @@
 
 namespace tbsim::sim {
 
+/// Runs task(0) to task(count - 1), as below, in that order of taking.
 template <class Task>
-void parallel_for(const std::vector<std::size_t>& order, unsigned jobs, Task&& task) {
+void parallel_for_count(std::size_t count, unsigned jobs, Task&& task) {
     std::atomic<std::size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto worker = [&] {
-        for (std::size_t k = next++; k < order.size(); k = next++) {
+        for (std::size_t k = next++; k < count; k = next++) {
             try {
-                task(order[k]);
+                task(k);
             } catch (...) {
                 const std::lock_guard lock(failure_mutex);
                 if (!failure) failure = std::current_exception();
             }
         }
     };
-    const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(order.size())));
+    const unsigned threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, count)));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
+}
+
+/// Runs task(order[0]), task(order[1]), ... on up to `jobs` threads.
+template <class Task>
+void parallel_for(const std::vector<std::size_t>& order, unsigned jobs, Task&& task) {
+    parallel_for_count(order.size(), jobs, [&](std::size_t k) { task(order[k]); });
 }
 
 }  // namespace tbsim::sim

@@ -83,6 +83,14 @@ TEST_CASE("tbsim plan refuses bad input with exit code 2") {
         {"--servers 5 --packet-header 52", "--packet-header: expected a data size with a unit"},
         {"--servers 5 --tunnel-overhead=-4B", "--tunnel-overhead: must not be negative"},
         {"--servers 5 --wan-mtu 40B", "--wan-mtu: must be larger than the packet header (52 B)"},
+        // With a capacity every server is in one simulation, which holds 2^24 task runners: Juno's
+        // 8 periodic tasks per server allow 2,097,152 servers. This used to fail after 32 s and
+        // 3 GB with an internal error (exit 1).
+        {"--servers 3000000 --wan-capacity 10Gbps",
+         "--servers: 3000000 servers in one simulation, with 8 periodic tasks each, make 24000000 task runners, more than the "
+         "16777216 (2^24) one simulation holds: at most 2097152 servers here"},
+        // A server's VM count is 32 bits: more used to wrap silently.
+        {"--servers 2 --vms-per-server 3000000000", "--vms-per-server: at most 2147483647 VMs per server, got 3000000000"},
     };
     for (const auto& c : cases) {
         const auto r = run_tbsim("plan " + c.args);
