@@ -1,5 +1,6 @@
 #include "models/openstack/deployment.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -135,7 +136,9 @@ sim::net::TopologySpec build_topology(const Deployment& d) {
     for (const char* n : {"controller", "controller-db", "hub"}) t.add_node(n);
     t.add_link("uplink", "hub", "controller", d.uplink);
     t.add_link("internal", "controller", "controller-db", d.internal);
-    for (std::int64_t k = 0; k < d.sites; ++k) {
+    // Sites past the servers' count hold no server and carry nothing: only those in use are built
+    // (a billion sites for five servers took gigabytes).
+    for (std::int64_t k = 0; k < std::min(d.sites, d.servers); ++k) {
         const auto site = fmt::format("site-{}", k);
         t.add_node(site);
         t.add_link(fmt::format("wan-{}", k), site, "hub", d.wan);

@@ -108,6 +108,19 @@ TEST_CASE("servers add up: ten servers send ten times one server's bytes") {
     CHECK(ten.total.bytes == doctest::Approx(10 * one.total.bytes));
 }
 
+TEST_CASE("sites past the servers' count are not built, and change nothing") {
+    // Server i is at site i mod sites: with 3 servers, sites 3 onwards hold none. A billion of them
+    // used to be built (gigabytes before the first event).
+    auto spec = spec_with(kOneCall, 3);
+    spec.deployment.sites = 3;
+    const auto three_sites = simulate_point(spec, 0).figures;
+    spec.deployment.sites = 1'000'000'000;
+    const auto topology = build_topology(spec.deployment);
+    CHECK(topology.nodes.size() == 3 + 3);  // controller, its database, the hub, three sites
+    CHECK(topology.links.size() == 2 + 3);  // the uplink, the internal link, three WAN links
+    CHECK(simulate_point(spec, 0).figures.total.bytes == three_sites.total.bytes);
+}
+
 TEST_CASE("servers started together run their tasks in phase, within the start spread, in every partition") {
     // One call every 10 s, its first run drawn in [0, 10 s) (no phase given): 1 s bins.
     const std::string random_phase = with(kOneCall, "        phase: 0s\n", "");
