@@ -392,6 +392,9 @@ TEST_CASE("calibrate refuses bad input with exit 2, and a fit that does not conv
     r = run_tbsim("calibrate " + kTraces + "n4-d3000-ag10 --fit database.insert_work --bounds hosts.wake_up=1us:1ms");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("not one of the --fit keys") != std::string::npos);
+    r = run_tbsim("calibrate " + kTraces + "n4-d3000-ag10 --fit database.insert_work,hosts.wake_up,database.insert_work");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--fit database.insert_work: named twice") != std::string::npos);
     // A key each replay takes from its trace's meta.json: it used to fit to its start, "not identified".
     r = run_tbsim("calibrate " + kTraces + "n4-d3000-ag10 --fit database.insert_work,hosts.cores --out " + dir + "/f.yaml");
     CHECK(r.exit_code == 2);

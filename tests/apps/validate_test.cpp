@@ -158,6 +158,15 @@ TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("spread.yaml:15:15: start_spread: expected a factor above 1") != std::string::npos);
 
+    // A key named twice was fitted as two parameters writing one value, and the fitted profile had
+    // the key twice in its `fitted` mapping.
+    plan = small_plan("10%");
+    plan.replace(plan.find("fit: [database.insert_work]"), 27, "fit: [database.insert_work, database.insert_work]");
+    write_text(dir + "/twice.yaml", plan);
+    r = run_tbsim("validate " + dir + "/twice.yaml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("twice.yaml:4:29: fit[1]: named twice: a key is one parameter of the fit") != std::string::npos);
+
     r = run_tbsim("validate " + dir + "/pass.yaml");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no such validation file") != std::string::npos);

@@ -68,6 +68,8 @@ std::vector<FitParameter> fit_parameters_of(const sim::ConfigDocument& doc, cons
                                             const std::map<std::string, std::string>& bounds) {
     std::vector<FitParameter> parameters;
     for (const auto& key : keys) {
+        if (std::count(keys.begin(), keys.end(), key) > 1)
+            throw sim::ConfigError(fmt::format("--fit {}: named twice: a key is one parameter of the fit", key));
         const auto b = bounds.find(key);
         parameters.push_back(fit_parameter(doc, key, b == bounds.end() ? std::nullopt : std::optional<std::string>(b->second)));
     }

@@ -129,7 +129,10 @@ ValidationPlan parse_validation_plan(std::string text, const std::string& path) 
         scenario("boot-and-delete", plan.scenarios.boot_and_delete);
     }
     const auto fit = root.required("fit");
-    for (const auto& k : fit.items(true)) plan.fit.push_back(k.text());
+    for (const auto& k : fit.items(true)) {
+        if (std::find(plan.fit.begin(), plan.fit.end(), k.text()) != plan.fit.end()) k.fail("named twice: a key is one parameter of the fit");
+        plan.fit.push_back(k.text());
+    }
     if (plan.fit.empty()) fit.fail("names no parameter");
     if (const auto b = root.child("bounds")) {
         for (const auto& key : b->keys()) {
