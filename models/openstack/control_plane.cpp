@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/engine_limit.hpp"
 #include "sim/random/distributions.hpp"
 
 namespace tbsim::models::openstack {
@@ -136,7 +137,12 @@ void ControlPlane::continue_run(std::size_t index) {
     for (; r.call < task.calls.size(); ++r.call, r.repeat = 0) {
         const CallSpec& call = task.calls[r.call];
         if ((call.only_with_vms && vms <= 0) || (call.only_without_vms && vms > 0)) continue;
-        const auto count = static_cast<std::uint32_t>(call.count.at(vms) + 0.5);  // nearest whole number of calls
+        const double calls = std::floor(call.count.at(vms) + 0.5);  // nearest whole number of calls
+        if (calls > static_cast<double>(UINT32_MAX)) [[unlikely]]
+            throw sim::EngineLimit(fmt::format("a run of {} makes {:g} '{}' calls at {:g} VMs, more than the 2^32 a run counts: the count "
+                                               "law is out of proportion",
+                                               task.name, calls, call.name, vms));
+        const auto count = static_cast<std::uint32_t>(calls);
         for (; r.repeat < count; ++r.repeat) {
             if (r.next_call > horizon) {  // too far ahead: continue when the clock gets there
                 sim_.schedule_direct_at(continue_event_, r.next_call, static_cast<std::uint32_t>(index));

@@ -7,6 +7,7 @@
 #include "models/openstack/openstack_scenario.hpp"
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/core/engine_limit.hpp"
 #include "tests/support/shipped_scenarios.hpp"
 #include "tests/support/within.hpp"
 
@@ -100,6 +101,15 @@ TEST_CASE("sizes and counts grow with the VMs on the server") {
     const auto f = simulate_point(spec, 0).figures;
     // 3 calls per run (1 + 0.5 x 4); replies 500 + 400 = 900 B payload, in one packet.
     CHECK(f.by_direction.from_controller.bytes == doctest::Approx(6 * 3 * ((900 + 200 + 93) + 93)));
+}
+
+TEST_CASE("a count law beyond 2^32 calls a run is refused, not wrapped") {
+    // 10^6 calls per VM at 10^5 VMs: 10^11 calls in one run. The conversion to the run's 32-bit
+    // count wrapped silently (a handful of calls, or none).
+    auto spec = spec_with(with(kOneCall, "request: 1000B, reply: 500B", "request: 1000B, reply: 500B, count: {base: 1, per_vm: 1000000}"));
+    spec.deployment.vms_per_server = 100'000;
+    CHECK_THROWS_WITH_AS(simulate_point(spec, 0), doctest::Contains("makes 1e+11 'call' calls at 100000 VMs, more than the 2^32"),
+                         sim::EngineLimit);
 }
 
 TEST_CASE("servers add up: ten servers send ten times one server's bytes") {
