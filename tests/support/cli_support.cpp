@@ -29,6 +29,14 @@ CommandResult run_program(const std::string& program, const std::string& args) {
 
 CommandResult run_tbsim(const std::string& args) { return run_program("apps/tbsim", args); }
 
+std::string refusal_problem(const CommandResult& r, const std::string& message) {
+    const bool named = r.err.find(message) != std::string::npos;
+    if (r.exit_code == 2 && named) return "";
+    std::string problem = r.exit_code == 2 ? "" : "exit " + std::to_string(r.exit_code) + " (bad input is 2); ";
+    if (!named) problem += "stderr does not say \"" + message + "\"; ";
+    return problem + "stderr: " + r.err;
+}
+
 std::string scratch_dir(const std::string& name) {
     const auto path = std::filesystem::path(TBSIM_BINARY_DIR) / "test-scratch" / name;
     std::filesystem::remove_all(path);

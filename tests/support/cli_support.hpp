@@ -19,6 +19,11 @@ CommandResult run_program(const std::string& program, const std::string& args);
 /// Runs `tbsim ARGS` from the build directory; `args` is passed through the shell.
 CommandResult run_tbsim(const std::string& args);
 
+/// What keeps `r` from being a refusal of bad input naming `message`: "" when it exited 2 with
+/// `message` in its stderr, else its exit code and stderr. CHECK(refusal_problem(r, M) == "") then
+/// prints what the command did instead.
+std::string refusal_problem(const CommandResult& r, const std::string& message);
+
 /// A fresh empty directory under the build tree for one test.
 std::string scratch_dir(const std::string& name);
 
