@@ -45,8 +45,10 @@ struct Axis {
     double scaled(double v) const { return log ? std::log10(v) : v; }
     // Position in [0, 1] along the axis.
     double at(double v) const {
-        const double a = scaled(low), b = scaled(high);
-        return b > a ? (scaled(v) - a) / (b - a) : 0.5;
+        // In halves, the same quotient (halving is exact), but from -1e308 to 1e308 no difference
+        // overflows.
+        const double a = scaled(low) * 0.5, b = scaled(high) * 0.5;
+        return b > a ? (scaled(v) * 0.5 - a) / (b - a) : 0.5;
     }
 };
 
@@ -55,10 +57,11 @@ Axis linear_axis(double low, double high) {
     Axis axis;
     if (!(high > low)) {
         const double pad = low == 0.0 ? 1.0 : std::abs(low) * 0.1;
-        low -= pad;
-        high += pad;
+        low = std::max(low - pad, -std::numeric_limits<double>::max());
+        high = std::min(high + pad, std::numeric_limits<double>::max());
     }
-    const double rough = (high - low) / 6.0;
+    // From -1e308 to 1e308 the width overflows: a sixth of each end instead.
+    const double rough = std::isfinite(high - low) ? (high - low) / 6.0 : high / 6.0 - low / 6.0;
     const double power = std::pow(10.0, std::floor(std::log10(rough)));
     double step = power;
     for (const double m : {1.0, 2.0, 5.0, 10.0})
@@ -66,9 +69,11 @@ Axis linear_axis(double low, double high) {
             step = m * power;
             break;
         }
-    axis.low = std::floor(low / step) * step;
-    axis.high = std::ceil(high / step) * step;
-    for (double t = axis.low; t <= axis.high + step * 1e-9; t += step) axis.ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+    // At the top of the doubles the next tick overflows: the axis ends at the data.
+    axis.low = std::max(std::floor(low / step) * step, -std::numeric_limits<double>::max());
+    axis.high = std::min(std::ceil(high / step) * step, std::numeric_limits<double>::max());
+    for (double t = axis.low; std::isfinite(t) && t <= axis.high + step * 1e-9; t += step)
+        axis.ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
     return axis;
 }
 
@@ -76,13 +81,21 @@ Axis linear_axis(double low, double high) {
 Axis log_axis(double low, double high) {
     Axis axis;
     axis.log = true;
-    axis.low = std::pow(10.0, std::floor(std::log10(low)));
-    axis.high = std::pow(10.0, std::ceil(std::log10(high)));
-    if (axis.high <= axis.low) axis.high = axis.low * 10.0;
-    const int decades = static_cast<int>(std::lround(std::log10(axis.high / axis.low)));
-    for (double d = axis.low; d <= axis.high * 1.0000001; d *= 10.0) {
+    // Whole decades within the normal doubles: the decade of a denormal (5e-324) has a power of ten
+    // of 0, and ticks multiplied up from it never reached the top (tbsim plot hung).
+    const int first = std::clamp(static_cast<int>(std::floor(std::log10(low))), -307, 307);
+    int last = std::clamp(static_cast<int>(std::ceil(std::log10(high))), -307, 308);
+    axis.low = std::pow(10.0, first);
+    axis.high = std::pow(10.0, last);
+    if (last <= first) {
+        last = first + 1;
+        axis.high = axis.low * 10.0;
+    }
+    const int decades = last - first;
+    double d = axis.low;
+    for (int k = 0; k <= decades; ++k, d *= 10.0) {
         axis.ticks.push_back(d);
-        if (decades <= 3 && d < axis.high * 0.99)
+        if (decades <= 3 && k < decades)
             for (const double m : {2.0, 5.0}) axis.ticks.push_back(d * m);
     }
     std::sort(axis.ticks.begin(), axis.ticks.end());

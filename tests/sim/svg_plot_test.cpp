@@ -1,0 +1,37 @@
+// The plots' axes at the ends of the doubles: every plot is drawn, with finite coordinates.
+#include <doctest/doctest.h>
+
+#include "sim/output/svg_plot.hpp"
+
+using namespace tbsim::sim;
+
+namespace {
+
+PlotSpec two_points(double y0, double y1, bool log_y) {
+    PlotSpec spec;
+    spec.x_label = "x";
+    spec.y_label = "y";
+    spec.log_y = log_y;
+    spec.series.push_back(PlotSeries{"s", {1.0, 2.0}, {y0, y1}, {}, PlotSeries::Style::lines_and_markers, false});
+    return spec;
+}
+
+bool has_nan_or_inf(const std::string& svg) { return svg.find("nan") != std::string::npos || svg.find("inf") != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a logarithmic axis down to a denormal starts at 1e-307 instead of never reaching its top") {
+    // 5e-324's decade has a power of ten of 0: the ticks, multiplied up from it, stayed 0 forever.
+    const auto svg = svg_plot(two_points(5e-324, 1.0, true));
+    CHECK(svg.find(">1e-307<") != std::string::npos);  // the lowest tick, where the normal doubles start
+    CHECK(svg.find(">1<") != std::string::npos);
+    CHECK_FALSE(has_nan_or_inf(svg));
+}
+
+TEST_CASE("a linear axis from -1e308 to 1e308 has finite ticks, though its width overflows") {
+    const auto svg = svg_plot(two_points(-1e308, 1e308, false));
+    CHECK(svg.find(">0<") != std::string::npos);  // the middle tick
+    CHECK_FALSE(has_nan_or_inf(svg));
+    // One value at the top of the doubles: its padding stays within them.
+    CHECK_FALSE(has_nan_or_inf(svg_plot(two_points(1.7e308, 1.7e308, false))));
+}
