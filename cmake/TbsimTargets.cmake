@@ -10,14 +10,16 @@ function(tbsim_target_defaults target)
   if(TBSIM_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
+  # float-cast-overflow is not part of -fsanitize=undefined: a double converted to an integer too
+  # small for it (a count or a time out of proportion) wraps silently without it.
   if(TBSIM_FUZZ)
-    target_compile_options(${target} PUBLIC -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
-                           -fno-sanitize-recover=undefined)
-    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+    target_compile_options(${target} PUBLIC -fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow -fno-omit-frame-pointer
+                           -fno-sanitize-recover=undefined,float-cast-overflow)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined,float-cast-overflow)
   elseif(TBSIM_SANITIZE)
-    target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer
-                           -fno-sanitize-recover=undefined)
-    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+    target_compile_options(${target} PUBLIC -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
+                           -fno-sanitize-recover=undefined,float-cast-overflow)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined,float-cast-overflow)
   endif()
 endfunction()
 
