@@ -55,7 +55,13 @@ struct Axis {
 // Round ticks (1, 2, 5 times a power of ten) covering [low, high], the ends widened to ticks.
 Axis linear_axis(double low, double high) {
     Axis axis;
-    if (!(high > low)) {
+    // The ticks step through the range by adding: a range the doubles cannot step through is widened
+    // as a single value is. So are two values an ulp apart (a relative width under 1e-12; the ticks'
+    // sum stayed put and tbsim plot hung), and values under 1e-300 count as 0 (their sixths underflow).
+    const auto tiny_to_zero = [](double v) { return std::abs(v) < 1e-300 ? 0.0 : v; };
+    low = tiny_to_zero(low);
+    high = tiny_to_zero(high);
+    if (!(high - low > std::max(std::abs(low), std::abs(high)) * 1e-12)) {
         const double pad = low == 0.0 ? 1.0 : std::abs(low) * 0.1;
         low = std::max(low - pad, -std::numeric_limits<double>::max());
         high = std::min(high + pad, std::numeric_limits<double>::max());
@@ -107,11 +113,13 @@ Axis make_axis(const std::vector<PlotSeries>& series, bool x, bool log) {
     for (const auto& s : series) {
         const auto& values = x ? s.x : s.y;
         for (std::size_t i = 0; i < values.size(); ++i) {
-            const double e = (!x && i < s.error.size()) ? s.error[i] : 0.0;
+            // An error bar's half-width, as drawn: none unless positive.
+            const double e = (!x && i < s.error.size() && s.error[i] > 0) ? s.error[i] : 0.0;
             double lo = values[i] - e, hi = values[i] + e;
             if (log) {
                 if (values[i] <= 0) continue;
                 lo = std::max(lo, values[i] * 0.5);
+                if (!(lo > 0)) lo = values[i];  // half a denormal is 0, which has no logarithm
             }
             if (!std::isfinite(lo) || !std::isfinite(hi)) continue;
             low = std::min(low, lo);
@@ -185,9 +193,11 @@ std::string svg_plot(const PlotSpec& spec) {
         for (std::size_t i = 0; i < series.x.size() && i < series.y.size(); ++i) {
             if (!visible(series.x[i], series.y[i])) continue;
             const double x = px(series.x[i]), y = py(series.y[i]);
-            if (i < series.error.size() && series.error[i] > 0) {
-                const double lo = series.y[i] - series.error[i], hi = series.y[i] + series.error[i];
-                const double ylo = py(spec.log_y ? std::max(lo, series.y[i] * 1e-3) : lo), yhi = py(hi);
+            // The error bar, where its ends have coordinates (not past the doubles, not down to 0 on a
+            // logarithmic axis).
+            const double v = series.y[i], e = i < series.error.size() ? series.error[i] : 0.0;
+            const double ylo = py(spec.log_y ? std::max(v - e, v * 1e-3) : v - e), yhi = py(v + e);
+            if (e > 0 && std::isfinite(ylo) && std::isfinite(yhi)) {
                 out += fmt::format("<path d=\"M{0},{1}V{2}M{3},{1}H{4}M{3},{2}H{4}\" stroke=\"{5}\" stroke-width=\"1.2\" fill=\"none\"/>\n", num(x),
                                    num(ylo), num(yhi), num(x - 4), num(x + 4), colour);
             }

@@ -35,3 +35,20 @@ TEST_CASE("a linear axis from -1e308 to 1e308 has finite ticks, though its width
     // One value at the top of the doubles: its padding stays within them.
     CHECK_FALSE(has_nan_or_inf(svg_plot(two_points(1.7e308, 1.7e308, false))));
 }
+
+TEST_CASE("two values an ulp apart get an axis around them instead of ticks that never advance") {
+    // A sweep's figure that differs only in its last digit (byte sums added in another order): the
+    // step was a sixth of the width, less than the doubles can add to 1, and tbsim plot hung.
+    const auto svg = svg_plot(two_points(1.0, 1.0000000000000002, false));
+    CHECK(svg.find(">0.95<") != std::string::npos);  // widened by a tenth, as a single value
+    CHECK(svg.find(">1.05<") != std::string::npos);
+    CHECK_FALSE(has_nan_or_inf(svg));
+}
+
+TEST_CASE("error bars that are negative, or reach past the doubles, are not drawn") {
+    auto spec = two_points(1.0, 2.0, true);
+    spec.series[0].error = {-5.0, 1e308 * 10};
+    const auto svg = svg_plot(spec);
+    CHECK(svg.find("<path d=\"M") == std::string::npos);
+    CHECK_FALSE(has_nan_or_inf(svg));
+}
