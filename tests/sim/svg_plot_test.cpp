@@ -52,3 +52,13 @@ TEST_CASE("error bars that are negative, or reach past the doubles, are not draw
     CHECK(svg.find("<path d=\"M") == std::string::npos);
     CHECK_FALSE(has_nan_or_inf(svg));
 }
+
+TEST_CASE("on a log axis, an error bar reaching below 0 next to a denormal leaves neither axis nor bar at 0") {
+    // Found by fuzz_svg_plot: half of 1e-322 is 0, so the axis started at 0 (-inf as its decade, cast
+    // to an int), and the bar's lower end, a thousandth of the value, was 0 too (at -infinity).
+    auto spec = two_points(1e-322, 1.0, true);
+    spec.series[0].error = {1.0, 0.5};
+    const auto svg = svg_plot(spec);
+    CHECK_FALSE(has_nan_or_inf(svg));
+    CHECK(svg.find(">1e-307<") != std::string::npos);
+}
