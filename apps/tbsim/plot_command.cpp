@@ -24,9 +24,11 @@ std::pair<std::size_t, std::string> find_column(const sim::CsvData& t, const std
     for (std::size_t i = 0; i < t.columns.size(); ++i)
         if (t.columns[i].rfind(key + "_", 0) == 0 && t.columns[i].find('.', key.size()) == std::string::npos)
             return {i, t.columns[i].substr(key.size() + 1)};
+    // The columns one can plot: not a figure's .sd, .ci95 or .n (the list was always empty: a
+    // column without ".n" passed c.size() < 2 + npos, which wraps to 1).
     std::string known;
     for (const auto& c : t.columns)
-        if (c.find(".sd") == std::string::npos && c.find(".ci95") == std::string::npos && c.size() < 2 + c.rfind(".n")) known += " " + c;
+        if (!c.ends_with(".sd") && !c.ends_with(".ci95") && !c.ends_with(".n")) known += " " + c;
     throw sim::ConfigError(fmt::format("{}: no column '{}'; columns:{}", table, key, known));
 }
 

@@ -201,4 +201,8 @@ TEST_CASE("tbsim plot draws a sweep's figure with its error bars as SVG") {
     CHECK(read_file(dir + "/again.svg") == svg);  // deterministic
     const auto bad = run_tbsim("plot " + dir + "/out/points.csv --x deployment.servers --y mean_kpbs");
     CHECK(refusal_problem(bad, "no column 'mean_kpbs'") == "");
+    // The columns it could plot follow, the figure's spread and counts left out.
+    CHECK(bad.err.find(" mean_kbps") != std::string::npos);
+    CHECK(bad.err.find(" deployment.servers") != std::string::npos);
+    CHECK(bad.err.find("mean_kbps.ci95") == std::string::npos);
 }
