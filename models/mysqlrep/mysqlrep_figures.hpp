@@ -54,7 +54,8 @@ void visit_figures(F& f, V& v) {
     v.number("desync_s", f.desync_s, "s", "de-synchronisation phase of the slowest instance");
     v.number("nominal_main_loop_s", f.nominal_main_loop_s, "s", "inserts / D");
     v.number("slowdown", f.slowdown, "ratio", "main_loop_s / nominal_main_loop_s (not finished: a lower bound)");
-    v.flag("keeps_up", f.keeps_up, "finished with slowdown <= 1.05: the configuration keeps up with the rate (above: its limit; not finished: false)");
+    v.flag("keeps_up", f.keeps_up,
+           "finished with slowdown <= 1.05: the configuration keeps up with the rate (above: its limit; not finished: false)");
     v.group("insert_latency_ms", f.insert_latency_ms, "a local insert, request to commit acknowledged");
     v.group("batch_latency_ms", f.batch_latency_ms, "one batch to one peer, sent to acknowledged");
     v.group("replication_lag_ms", f.replication_lag_ms, "a row's local commit to its commit at a peer (percentiles within 0.5%)");

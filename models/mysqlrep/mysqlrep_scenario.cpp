@@ -119,7 +119,9 @@ protected:
         if (!f.finished)
             out += "  NOT FINISHED within the scenario's duration: the figures are partial (a phase still running counts up to the end)\n";
         // Cut short, the main loop's span and so the slowdown are lower bounds: "keeps up" is not known.
-        const char* verdict = f.slowdown > kKeepsUpSlowdown ? ": falls behind" : f.finished ? ": keeps up" : ", whether it keeps up not known";
+        const char* verdict = f.slowdown > kKeepsUpSlowdown ? ": falls behind"
+                              : f.finished                   ? ": keeps up"
+                                                             : ", whether it keeps up not known";
         out += fmt::format("  sync {:.2f} s, main loop {:.2f} s (nominal {:.2f} s, slowdown {}{:.3f}{}), desync {:.2f} s\n", f.sync_s,
                            f.main_loop_s, f.nominal_main_loop_s, f.finished ? "" : "at least ", f.slowdown, verdict, f.desync_s);
         auto lat = [&](const LatencyFigures& x, const char* label) {

@@ -150,8 +150,8 @@ void ControlPlane::continue_run(std::size_t index) {
             }
             const double request = sized(call.request, call.size_spread);
             const std::optional<double> reply = call.reply ? std::optional<double>(sized(*call.reply, call.size_spread)) : std::nullopt;
-            const sim::Time done = calls_.call(first_server_ + r.server, call.protocol, request, reply, call.controller_time, call.database.at(vms), r.next_call,
-                                               call.framed);
+            const sim::Time done = calls_.call(first_server_ + r.server, call.protocol, request, reply, call.controller_time,
+                                               call.database.at(vms), r.next_call, call.framed);
             r.next_call = done + task.gap;
         }
     }

@@ -1,5 +1,5 @@
-// Runs independent tasks on up to `jobs` threads: each thread takes the next task in `order`
-// until none is left (dynamic scheduling, so a long task does not hold the others back). The first
+// Runs independent tasks on up to `jobs` threads: each thread takes the next task (by index, or in
+// `order`) until none is left (dynamic scheduling, so a long task does not hold the others back). The first
 // exception a task throws is rethrown after every thread has stopped. Tasks share no mutable
 // state through this helper: each writes only its own result.
 #pragma once
@@ -14,7 +14,7 @@
 
 namespace tbsim::sim {
 
-/// Runs task(0) to task(count - 1), as below, in that order of taking.
+/// Runs task(0), task(1), ... task(count - 1) on up to `jobs` threads, taken in that order.
 template <class Task>
 void parallel_for_count(std::size_t count, unsigned jobs, Task&& task) {
     std::atomic<std::size_t> next{0};
@@ -38,7 +38,7 @@ void parallel_for_count(std::size_t count, unsigned jobs, Task&& task) {
     if (failure) std::rethrow_exception(failure);
 }
 
-/// Runs task(order[0]), task(order[1]), ... on up to `jobs` threads.
+/// The same over task(order[0]), task(order[1]), ...: the tasks taken in the order given.
 template <class Task>
 void parallel_for(const std::vector<std::size_t>& order, unsigned jobs, Task&& task) {
     parallel_for_count(order.size(), jobs, [&](std::size_t k) { task(order[k]); });

@@ -130,7 +130,8 @@ ValidationPlan parse_validation_plan(std::string text, const std::string& path) 
     }
     const auto fit = root.required("fit");
     for (const auto& k : fit.items(true)) {
-        if (std::find(plan.fit.begin(), plan.fit.end(), k.text()) != plan.fit.end()) k.fail("named twice: a key is one parameter of the fit");
+        if (std::find(plan.fit.begin(), plan.fit.end(), k.text()) != plan.fit.end())
+            k.fail("named twice: a key is one parameter of the fit");
         plan.fit.push_back(k.text());
     }
     if (plan.fit.empty()) fit.fail("names no parameter");
