@@ -134,35 +134,27 @@ TEST_CASE("validate --seed and --replications replace the file's replay settings
 
 TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     const auto dir = scratch_dir("validate-bad");
-    auto plan = small_plan("10%");
-    plan.replace(plan.find("main_loop_s"), 11, "main_loop_z");
-    write_text(dir + "/bad.yaml", plan);
-    auto r = run_tbsim("validate " + dir + "/bad.yaml");
-    CHECK(refusal_problem(r, "bad.yaml:7:16: metrics.main_loop_z: unknown metric") == "");
-
-    plan = small_plan("10%");
-    plan.replace(plan.find("n4-d3000-ag10"), 13, "n4-d3000-ag99");
-    write_text(dir + "/missing.yaml", plan);
-    r = run_tbsim("validate " + dir + "/missing.yaml");
-    CHECK(refusal_problem(r, "missing.yaml:13:5") == "");
-    CHECK(r.err.find("no testbed trace there") != std::string::npos);
-
-    write_text(dir + "/starts.yaml", small_plan("10%") + "starts: 0\n");
-    r = run_tbsim("validate " + dir + "/starts.yaml");
-    CHECK(refusal_problem(r, "starts.yaml:14:9: starts: expected 1 to 100 local searches") == "");
-    write_text(dir + "/spread.yaml", small_plan("10%") + "starts: 3\nstart_spread: 0.5\n");
-    r = run_tbsim("validate " + dir + "/spread.yaml");
-    CHECK(refusal_problem(r, "spread.yaml:15:15: start_spread: expected a factor above 1") == "");
-
+    // The small plan with `from` replaced by `to` (and `extra` appended), as file `name`: what
+    // keeps `tbsim validate` on it from being a refusal naming `message`.
+    auto refusal = [&](const std::string& name, const std::string& from, const std::string& to, const std::string& extra,
+                       const std::string& message) {
+        auto plan = small_plan("10%");
+        if (!from.empty()) plan.replace(plan.find(from), from.size(), to);
+        write_text(dir + "/" + name, plan + extra);
+        return refusal_problem(run_tbsim("validate " + dir + "/" + name), message);
+    };
+    CHECK(refusal("bad.yaml", "main_loop_s", "main_loop_z", "", "bad.yaml:7:16: metrics.main_loop_z: unknown metric") == "");
+    CHECK(refusal("missing.yaml", "n4-d3000-ag10", "n4-d3000-ag99", "", "missing.yaml:13:5") == "");
+    CHECK(refusal("missing.yaml", "n4-d3000-ag10", "n4-d3000-ag99", "", "no testbed trace there") == "");
+    CHECK(refusal("starts.yaml", "", "", "starts: 0\n", "starts.yaml:14:9: starts: expected 1 to 100 local searches") == "");
+    CHECK(refusal("spread.yaml", "", "", "starts: 3\nstart_spread: 0.5\n", "spread.yaml:15:15: start_spread: expected a factor above 1") ==
+          "");
     // A key named twice was fitted as two parameters writing one value, and the fitted profile had
     // the key twice in its `fitted` mapping.
-    plan = small_plan("10%");
-    plan.replace(plan.find("fit: [database.insert_work]"), 27, "fit: [database.insert_work, database.insert_work]");
-    write_text(dir + "/twice.yaml", plan);
-    r = run_tbsim("validate " + dir + "/twice.yaml");
-    CHECK(refusal_problem(r, "twice.yaml:4:29: fit[1]: named twice: a key is one parameter of the fit") == "");
+    CHECK(refusal("twice.yaml", "fit: [database.insert_work]", "fit: [database.insert_work, database.insert_work]", "",
+                  "twice.yaml:4:29: fit[1]: named twice: a key is one parameter of the fit") == "");
 
-    r = run_tbsim("validate " + dir + "/pass.yaml");
+    const auto r = run_tbsim("validate " + dir + "/pass.yaml");
     CHECK(refusal_problem(r, "no such validation file") == "");
 }
 
