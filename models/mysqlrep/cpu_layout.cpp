@@ -10,11 +10,12 @@ namespace tbsim::models::mysqlrep {
 
 CpuLayout cpu_layout(const BenchmarkSpec& spec) {
     const auto n = static_cast<std::size_t>(spec.workload.instances);
-    const auto hosts = static_cast<std::size_t>(spec.hosts.count);
     const auto& p = spec.placement;
+    const std::size_t hosts = p.shared_node ? 1 : std::min(static_cast<std::size_t>(spec.hosts.count), n);
     const double idle = spec.profile.idle_load;
     const double capacity = spec.hosts.capacity();
     CpuLayout layout;
+    layout.hosts = hosts;
     std::vector<double> requested(hosts, 0.0);  // cores the nodes of each host ask for
     std::vector<std::size_t> nodes_on(hosts, 0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -51,7 +52,7 @@ std::optional<CpuShortage> cpu_shortage(const BenchmarkSpec& spec) {
                                                                "profile {}) is paid",
                                                                std::min(capacity, p.node_cores), idle, p.profile)};
     // The busiest host's nodes, as the layout placed them.
-    std::vector<std::size_t> nodes_on(static_cast<std::size_t>(spec.hosts.count), 0);
+    std::vector<std::size_t> nodes_on(layout.hosts, 0);
     for (const std::size_t h : layout.host_of) ++nodes_on[h];
     const std::size_t per_host = *std::max_element(nodes_on.begin(), nodes_on.end());
     if (static_cast<double>(per_host) * idle >= capacity)

@@ -16,8 +16,11 @@ struct BenchmarkSpec;
 
 /// The processors the nodes run on, in cores once each node's OS has paid its idle load: one for a
 /// shared node (containers in one VM), one per host when containers share the host's cores, else
-/// one per node (its own cores, or its fair share of an overcommitted host's).
+/// one per node (its own cores, or its fair share of an overcommitted host's). Only the hosts that
+/// hold a node are laid out: round-robin fills the first min(hosts.count, nodes), and the hosts past
+/// them would stay idle (a sweep over N with a fixed count of hosts, or a count far too large).
 struct CpuLayout {
+    std::size_t hosts = 0;                   // hosts that hold a node
     std::vector<double> cores;               // per processor; zero or less: the idle load takes it all
     std::vector<std::size_t> of_instance;    // each instance's processor
     std::vector<std::size_t> host_of;        // each instance's host

@@ -59,7 +59,7 @@ void visit_figures(F& f, V& v) {
     v.group("insert_latency_ms", f.insert_latency_ms, "a local insert, request to commit acknowledged");
     v.group("batch_latency_ms", f.batch_latency_ms, "one batch to one peer, sent to acknowledged");
     v.group("replication_lag_ms", f.replication_lag_ms, "a row's local commit to its commit at a peer (percentiles within 0.5%)");
-    v.numbers("host_cpu_utilisation", f.host_cpu_utilisation, "fraction", "per host, time zero to the benchmark's end, idle load included");
+    v.numbers("host_cpu_utilisation", f.host_cpu_utilisation, "fraction", "per host that holds a node (round-robin fills the first ones), time zero to the benchmark's end, idle load included");
     v.number("network_bytes", f.network_bytes, "B", "wire bytes of the benchmark's messages");
 }
 

@@ -40,11 +40,10 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
 
     // CPUs (cpu_layout): nodes that share the host's cores (containers) run on one processor per
     // host, each thread on at most one core.
-    const auto hosts = static_cast<std::size_t>(spec.hosts.count);
-    host_cores_.assign(hosts, spec.hosts.capacity());
-    disks_.resize(hosts);
-    stall_episode_end_.assign(hosts, Time::zero());
     const CpuLayout layout = cpu_layout(spec);
+    host_cores_.assign(layout.hosts, spec.hosts.capacity());
+    disks_.resize(layout.hosts);
+    stall_episode_end_.assign(layout.hosts, Time::zero());
     for (const double cores : layout.cores) {
         TBSIM_CHECK(cores > 0.0, "a node without CPU once its idle load is paid (refused when the scenario is read)");
         cpus_.push_back(Cpu{std::make_unique<sim::ProcessorSharing>(sim, cores), 0.0});

@@ -56,7 +56,7 @@ const sim::ParamTable<RallySpec>& rally_table() {
         "rally (Rally's boot-and-delete)",
         {
             param("times", &RallySpec::times, "VMs created in all", Check::positive).required(),
-            param("concurrency", &RallySpec::concurrency, "users in parallel", Check::positive),
+            param("concurrency", &RallySpec::concurrency, "users in parallel (at most `times` have work: the others do not start)", Check::positive),
             param("start", &RallySpec::start, "when the users start", Check::non_negative),
             param("prepoll_delay", &RallySpec::prepoll_delay, "Rally's first poll after a create request", Check::positive),
             param("poll_interval", &RallySpec::poll_interval, "Rally's polls until the VM is active", Check::positive),
@@ -390,17 +390,23 @@ sim::ConfigNode deployment_key(const sim::ConfigNode& root, std::string_view key
 // entity of the engine, indexed in 24 bits (sim/core/event_queue.hpp): a simulation holds at most
 // 2^24 of them. Servers that meet (a queueing or lossy link, VM operations) are all in one
 // simulation; independent ones in partitions of partition_servers. A server's VM count is 32 bits.
+// Each Rally user has an event pending from the start, and the engine holds 2^24 pending at once.
 void check_fits_the_engine(const sim::ConfigNode& root, const OpenStackSpec& spec) {
     const auto& d = spec.deployment;
     if (d.vms_per_server > std::numeric_limits<std::int32_t>::max())
         deployment_key(root, "vms_per_server")
             .fail(fmt::format("at most {} VMs per server, got {}", std::numeric_limits<std::int32_t>::max(), d.vms_per_server));
+    constexpr std::int64_t kEntities = std::int64_t{1} << sim::EventQueue::kIndexBits;
+    if (spec.rally.users() > kEntities)
+        root.required("rally").required("concurrency")
+            .fail(fmt::format("{} Rally users at once, each with an event pending from the start, more than the {} (2^24) events one "
+                              "simulation holds pending",
+                              spec.rally.users(), kEntities));
     std::int64_t tasks = 0;
     for (const auto& service : spec.profile.services) tasks += static_cast<std::int64_t>(service.tasks.size());
     if (tasks == 0 || d.servers == 0) return;
     const std::int64_t parts = partition_count(spec);
     const std::int64_t per_run = d.servers / parts + (d.servers % parts != 0 ? 1 : 0);
-    constexpr std::int64_t kEntities = std::int64_t{1} << sim::EventQueue::kIndexBits;
     if (per_run <= kEntities / tasks) return;
     deployment_key(root, "servers")
         .fail(fmt::format("{} servers in one simulation, with {} periodic tasks each, make {} task runners, more than the {} (2^24) "

@@ -12,7 +12,7 @@ sim::Process RallyRun::client_start() {
 
 void RallyRun::start() {
     if (spec_.times <= 0) return;
-    for (std::int64_t u = 0; u < spec_.concurrency; ++u)
+    for (std::int64_t u = 0; u < spec_.users(); ++u)
         sim_.schedule_at(spec_.start, [this] { sim_.start(user()); });
 }
 
@@ -33,7 +33,7 @@ sim::Process RallyRun::user() {
         while (!vm.is_gone);
         seen_delete_s_.add((sim_.now() - delete_start).seconds());
     }
-    if (++users_done_ == spec_.concurrency) end_ = sim_.now();
+    if (++users_done_ == spec_.users()) end_ = sim_.now();
 }
 
 }  // namespace tbsim::models::openstack

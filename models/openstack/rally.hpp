@@ -2,9 +2,11 @@
 // it is active, deleting it and waiting until it is gone, then starting over, until `times` VMs
 // have been created in all. Rally learns the state by polling the API (from the controller's side,
 // so the polls do not cross the WAN): first `prepoll_delay` after the request, then every
-// `poll_interval` until active; every `delete_poll_interval` until the VM is gone.
+// `poll_interval` until active; every `delete_poll_interval` until the VM is gone. Users beyond
+// `times` would find nothing left to create: only min(concurrency, times) start.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 
@@ -27,6 +29,9 @@ struct RallySpec {
     // authentication, look-ups), on the controller's processors, which the clients share with the
     // services, as where the Zed captures were recorded; 0: Rally, one long-running process.
     sim::ValueDistribution client_start_work = sim::ValueDistribution::constant(0.0);  // seconds
+
+    /// The users that have a VM to create: each is one process, with an event pending from the start.
+    std::int64_t users() const { return std::min(concurrency, times); }
 };
 
 class RallyRun {
@@ -35,7 +40,7 @@ public:
     /// Starts the users.
     void start();
 
-    bool finished() const { return users_done_ == spec_.concurrency; }
+    bool finished() const { return users_done_ == spec_.users(); }
     sim::Time started() const { return spec_.start; }
     /// When the last VM was gone (the simulation's end if the run did not finish).
     sim::Time ended(sim::Time horizon) const { return finished() ? end_ : horizon; }

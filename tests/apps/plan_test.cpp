@@ -52,6 +52,13 @@ TEST_CASE("tbsim plan with Rally reports the run's traffic and duration") {
     CHECK(j["rally"]["finished"].get<bool>());
     CHECK(j["rally"]["duration_s"].get<double>() > 10.0);
     CHECK(j["rally"]["mean_kbps"].get<double>() > 300.0);  // Study B: 0.4 to 2 Mb/s during a run
+    // Users beyond the VMs to create find nothing to do: a concurrency of 10^8 for 10 VMs runs as
+    // concurrency 10, at once and in a few megabytes (it used to start 10^8 users).
+    const auto all_at_once = nlohmann::json::parse(run_tbsim("plan --servers 2 --rally-times 10 --rally-concurrency 10 --json").out);
+    const auto beyond = nlohmann::json::parse(run_tbsim("plan --servers 2 --rally-times 10 --rally-concurrency 100000000 --json").out);
+    CHECK(beyond["rally"]["duration_s"].get<double>() == all_at_once["rally"]["duration_s"].get<double>());
+    CHECK(beyond["mean_kbps"].get<double>() == all_at_once["mean_kbps"].get<double>());
+    CHECK(beyond["rally"]["concurrency"].get<double>() == 100000000.0);  // as asked
 }
 
 TEST_CASE("--max-servers-for finds the largest server count whose p99 fits the bound") {
@@ -91,6 +98,10 @@ TEST_CASE("tbsim plan refuses bad input with exit code 2") {
          "16777216 (2^24) one simulation holds: at most 2097152 servers here"},
         // A server's VM count is 32 bits: more used to wrap silently.
         {"--servers 2 --vms-per-server 3000000000", "--vms-per-server: at most 2147483647 VMs per server, got 3000000000"},
+        // Each Rally user has an event pending from the start; the engine holds 2^24. This used to
+        // stop only once they overflowed it, after 5 s and 1.4 GB.
+        {"--servers 2 --rally-times 100000000 --rally-concurrency 100000000",
+         "--rally-concurrency: 100000000 Rally users at once, each with an event pending from the start, more than the 16777216"},
     };
     for (const auto& c : cases) {
         const auto r = run_tbsim("plan " + c.args);

@@ -229,3 +229,21 @@ TEST_CASE("an instance still syncing when a faster one has finished its main loo
     CHECK(r["sync_s"].get<double>() < 200.0);  // boot spread and connection set-up: 124.5 s here
     CHECK(r["desync_s"].get<double>() <= 2.0);
 }
+
+TEST_CASE("hosts left without an instance are idle and not simulated, however many the scenario names") {
+    // Four VMs placed round-robin: on 4 hosts each has a host of its own, and a count of 10^8 (a
+    // typo, or a sweep over N with a fixed count) adds only idle hosts. Before they were skipped,
+    // 10^8 hosts took 4.7 GB before the first event.
+    const std::vector<std::string> point{"workload.instances=4", rate(6000), "workload.inserts=200", "hosts.cores=2", "hosts.threads=2"};
+    auto on = [&](const std::string& hosts) {
+        auto overrides = point;
+        overrides.push_back("hosts.count=" + hosts);
+        return run(kRate, overrides);
+    };
+    const auto four = on("4"), many = on("100000000");
+    CHECK(many["host_cpu_utilisation"].size() == 4);
+    CHECK(many["main_loop_s"].get<double>() == four["main_loop_s"].get<double>());
+    CHECK(many["host_cpu_utilisation"] == four["host_cpu_utilisation"]);
+    // Each of the four hosts carries one VM, so each is busy: none of the four is an idle one.
+    for (const auto& u : many["host_cpu_utilisation"]) CHECK(u.get<double>() > 0.0);
+}
