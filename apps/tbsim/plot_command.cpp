@@ -9,8 +9,6 @@
 
 #include "sim/config/config_error.hpp"
 #include "sim/output/atomic_file.hpp"
-#include "sim/output/csv_reader.hpp"
-#include "sim/output/svg_plot.hpp"
 
 namespace tbsim::app {
 namespace {
@@ -49,8 +47,7 @@ std::string unit_label(const std::string& name, const std::string& unit) {
 
 }  // namespace
 
-std::vector<std::string> plot_table(const PlotRequest& r) {
-    const auto t = sim::read_csv_file(r.table);
+sim::PlotSpec plot_spec(const sim::CsvData& t, const PlotRequest& r) {
     const auto [xi, x_unit] = find_column(t, r.x, r.table);
     const auto [yi, y_unit] = find_column(t, r.y, r.table);
     const auto ci = t.column(t.columns[yi] + ".ci95");
@@ -89,6 +86,11 @@ std::vector<std::string> plot_table(const PlotRequest& r) {
         }
         s = std::move(sorted);
     }
+    return spec;
+}
+
+std::vector<std::string> plot_table(const PlotRequest& r) {
+    const sim::PlotSpec spec = plot_spec(sim::read_csv_file(r.table), r);
     const std::string out = r.out.empty() ? (fs::path(r.table).parent_path() / (r.y + ".svg")).string() : r.out;
     sim::write_file_atomically(out, sim::svg_plot(spec));
     std::vector<std::string> written{out};

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/output/csv_reader.hpp"
+#include "sim/output/svg_plot.hpp"
+
 namespace tbsim::app {
 
 struct PlotRequest {
@@ -18,7 +21,11 @@ struct PlotRequest {
     std::string title;
 };
 
-/// Writes the plot; returns the files written. ConfigError on a missing column or a bad value.
+/// The plot of `table` (read from request.table, which names it in errors): its curves in order of
+/// x. ConfigError on a missing column or a cell that is not a number.
+sim::PlotSpec plot_spec(const sim::CsvData& table, const PlotRequest& request);
+
+/// Reads the table, writes the plot; returns the files written. ConfigError as plot_spec.
 std::vector<std::string> plot_table(const PlotRequest& request);
 
 }  // namespace tbsim::app
