@@ -49,13 +49,15 @@ void visit_figures(F& f, V& v) {
     v.flag("finished", f.finished, "every instance finished within the scenario's duration");
     v.number("boot_s", f.boot_s, "s", "when the last node had booted (the profile's boot time)");
     v.number("sync_s", f.sync_s, "s", "synchronisation phase of the slowest instance");
-    v.number("main_loop_s", f.main_loop_s, "s", "main loop of the slowest instance: Study A's figure of merit");
-    v.number("main_loop_mean_s", f.main_loop_mean_s, "s", "main loop, mean over instances");
+    v.number("main_loop_s", f.main_loop_s, "s", "main loop of the slowest instance: Study A's figure of merit (not finished: a lower bound, the part "
+             "run and a period per insert left; the recorded starts' part only under replay --mode driven)");
+    v.number("main_loop_mean_s", f.main_loop_mean_s, "s", "main loop, mean over instances (not finished: lower bounds, as main_loop_s)");
     v.number("desync_s", f.desync_s, "s", "de-synchronisation phase of the slowest instance");
     v.number("nominal_main_loop_s", f.nominal_main_loop_s, "s", "inserts / D");
     v.number("slowdown", f.slowdown, "ratio", "main_loop_s / nominal_main_loop_s (not finished: a lower bound)");
     v.flag("keeps_up", f.keeps_up,
-           "finished with slowdown <= 1.05: the configuration keeps up with the rate (above: its limit; not finished: false)");
+           "finished with slowdown <= 1.05: the configuration keeps up with the rate (above: its limit; not finished: false, "
+           "and the summary says whether the lower bound already falls behind)");
     v.group("insert_latency_ms", f.insert_latency_ms, "a local insert, request to commit acknowledged");
     v.group("batch_latency_ms", f.batch_latency_ms, "one batch to one peer, sent to acknowledged");
     v.group("replication_lag_ms", f.replication_lag_ms, "a row's local commit to its commit at a peer (percentiles within 0.5%)");

@@ -117,8 +117,10 @@ protected:
         std::string out = fmt::format("  {} instances on {}, D = {:g}/min, AG = {}, {} inserts each{}\n", f.instances, f.profile,
                                       f.rate_per_min, f.aggregation, f.inserts, f.remote_inserts ? "" : " (baseline: no remote batches)");
         if (!f.finished)
-            out += "  NOT FINISHED within the scenario's duration: the figures are partial (a phase still running counts up to the end)\n";
-        // Cut short, the main loop's span and so the slowdown are lower bounds: "keeps up" is not known.
+            out += "  NOT FINISHED within the scenario's duration: the figures are partial (a phase still running counts up to the end, "
+                   "an unfinished main loop at least a period per insert left)\n";
+        // Cut short, the main loop's span and so the slowdown are lower bounds: "keeps up" is not
+        // known, "falls behind" is when the bound is already above the limit.
         const char* verdict = f.slowdown > kKeepsUpSlowdown ? ": falls behind"
                               : f.finished                   ? ": keeps up"
                                                              : ", whether it keeps up not known";

@@ -324,8 +324,11 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     Time next_start = sim_.now();
     for (std::int64_t k = 0; k < w.inserts; ++k) {
         const auto recorded = driven_start();
+        me.insert_at = k;
+        me.insert_at_start = recorded ? *recorded : next_start;
         co_await sleep_until(i, recorded ? *recorded : next_start);
         const Time started = sim_.now();
+        me.insert_at_start = started;
         // The application builds the statement (and records the last operation).
         if (db.loop_work > Time::zero()) co_await compute(i, db.loop_work.seconds(), false);
         const Time sent_local = sim_.now();
@@ -397,17 +400,29 @@ NodeActivity ReplicationBenchmark::activity(std::size_t i) const {
 MysqlRepFigures ReplicationBenchmark::figures() const {
     const auto& w = spec_.workload;
     sim::Tally boot, sync, main, desync;
+    const double nominal = static_cast<double>(w.inserts) / w.rate.per_second;
+    const double period = 1.0 / w.rate.per_second;
     // A run cut short by its duration leaves an instance's phase unfinished: it lasts until the end.
     auto bound = [this](const Instance& inst, int k, Time t) { return inst.phase_bounds > k ? t : sim_.now(); };
-    for (const auto& inst : instances_) {
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+        const auto& inst = instances_[i];
         const Time sync_start = bound(inst, 0, inst.sync_start), main_start = bound(inst, 1, inst.main_start);
         const Time main_end = bound(inst, 2, inst.main_end), desync_end = bound(inst, 3, inst.desync_end);
         boot.add(sync_start.seconds());
         sync.add((main_start - sync_start).seconds());
-        main.add((main_end - main_start).seconds());
+        double main_s = (main_end - main_start).seconds();
+        // An unfinished main loop paces itself (model mode): its last insert starts at least a period
+        // per insert after the one in progress or waited for, (K - 1) periods after its start if it
+        // has not started.
+        const bool paced = driven_ == nullptr || i >= driven_->size();
+        if (paced && inst.phase_bounds < 3) {
+            const double left = static_cast<double>(w.inserts - 1 - inst.insert_at) * period;
+            main_s = std::max(main_s, inst.phase_bounds < 2 ? static_cast<double>(w.inserts - 1) * period
+                                                              : (inst.insert_at_start - main_start).seconds() + left);
+        }
+        main.add(main_s);
         desync.add((desync_end - main_end).seconds());
     }
-    const double nominal = static_cast<double>(w.inserts) / w.rate.per_second;
     auto dist = [](const sim::Tally& t) { return LatencyFigures{t.mean(), t.percentile(0.5), t.percentile(0.95), t.percentile(0.99)}; };
     MysqlRepFigures f;
     f.profile = spec_.profile.name;

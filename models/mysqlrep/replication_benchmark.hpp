@@ -88,6 +88,11 @@ private:
         sim::net::NodeId node = 0;
         sim::Time sync_start, main_start, main_end, desync_end;
         int phase_bounds = 0;  // how many of the four times above the instance has reached, in order
+        // The main loop's insert in progress or waited for, and its start (once started) or the
+        // earliest it can start: with the inserts after it at one period each, a lower bound of
+        // the main loop's end for a run cut short (model mode).
+        std::int64_t insert_at = 0;
+        sim::Time insert_at_start;
         double cpu_s = 0.0;
         std::unique_ptr<sim::CpuQuota> quota;
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
