@@ -65,12 +65,14 @@ PlanOutcome run_plan(const PlanRequest& request) {
     // Everything is checked before the first simulation.
     const auto probe = sim::load_study(text, overrides, app_context());
     std::optional<std::int64_t> max_servers;
+    std::string bound;  // as given, and in kb/s when it had no unit ("10": 10 kb/s, not 10 Mb/s)
     std::uint64_t search_events = 0;
     if (request.max_servers_for) {
         sim::SearchRequest search;
         search.key = "deployment.servers";
         search.until = sim::parse_search_bound("p99_kbps<=" + *request.max_servers_for, probe.figures, "--max-servers-for");
         search.option = "--max-servers-for";
+        bound = fmt::format("{} ({:g} kb/s)", *request.max_servers_for, search.until.bound);
         search.jobs = request.jobs;
         const auto found = sim::search_largest(text, overrides, search, app_context());
         max_servers = found.largest;
@@ -92,12 +94,11 @@ PlanOutcome run_plan(const PlanRequest& request) {
     out.figures["wall_s"] = wall_s;
     out.text = "tbsim plan: " + sim::study_account(study, results);
     if (max_servers && *max_servers > 0)
-        out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it)\n", *request.max_servers_for,
-                                *max_servers);
+        out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it)\n", bound, *max_servers);
     else if (max_servers)
         out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: none, one server's p99 is already above it "
                                 "(figures above are for one server)\n",
-                                *request.max_servers_for);
+                                bound);
     out.text += fmt::format("{} events simulated in {:.2f} s\n", events, wall_s);
     return out;
 }
