@@ -9,6 +9,7 @@
 #include "sim/config/config_error.hpp"
 #include "sim/config/input_path.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_folder.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
 #include "validation/replay/replay_output.hpp"
@@ -58,6 +59,8 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     std::vector<validation::TestbedTrace> traces;
     traces.reserve(folders.size());
     for (const auto& f : folders) traces.push_back(validation::read_testbed_trace(f));
+    const std::string dir = !request.out.empty() ? request.out : traces.size() == 1 ? "out/replay/" + traces.front().name : "out/replay";
+    sim::check_output_folder(dir, request.out.empty() ? "the default output folder" : "--out");
 
     const auto replays = validation::replay_traces(traces, profile.spec, options, request.jobs);
     const auto limits = validation::limit_rates(replays);
@@ -65,7 +68,6 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     outcome.json = validation::replays_json(replays, limits);
     outcome.json["profile"] = profile.source;
     outcome.table = validation::replay_table(replays, limits);
-    const std::string dir = !request.out.empty() ? request.out : replays.size() == 1 ? "out/replay/" + replays.front().trace : "out/replay";
     fs::create_directories(dir);
     const auto json_path = (fs::path(dir) / "replay.json").string();
     const auto csv_path = (fs::path(dir) / "quantiles.csv").string();

@@ -7,6 +7,7 @@
 #include "apps/tbsim/app_context.hpp"
 #include "apps/tbsim/progress_display.hpp"
 #include "sim/core/units.hpp"
+#include "sim/output/output_folder.hpp"
 #include "sim/scenario/run_store.hpp"
 #include "sim/scenario/study_output.hpp"
 
@@ -34,6 +35,7 @@ RunOutcome run_scenario(const RunRequest& request) {
     const auto study = sim::load_study(text, overrides, app_context());
     const auto& h = study.header;
     const std::string dir = request.out_dir.empty() ? "out/" + study.name : request.out_dir;
+    sim::check_output_folder(dir, request.out_dir.empty() ? "the default output folder" : "--out");
     sim::ResumeFolder kept(dir);
     sim::RunOptions options;
     options.jobs = request.jobs;

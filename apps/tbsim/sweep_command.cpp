@@ -12,6 +12,7 @@
 #include "sim/config/input_path.hpp"
 #include "sim/core/units.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_folder.hpp"
 #include "sim/scenario/mpi_runner.hpp"
 #include "sim/scenario/result_store.hpp"
 #include "sim/scenario/study_manifest.hpp"
@@ -112,8 +113,9 @@ SweepOutcome merge(const SweepRequest& request) {
     sim::RunOptions options;
     options.store = &store;
     options.keep_going = true;
-    const auto report = sim::run_study(study, options);
     const std::string dir = request.out_dir.empty() ? request.merge.front() : request.out_dir;
+    sim::check_output_folder(dir, request.out_dir.empty() ? "--merge" : "--out");
+    const auto report = sim::run_study(study, options);
     return finish(study, report, dir, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
@@ -138,6 +140,7 @@ SweepOutcome run_sweep(const SweepRequest& request) {
     if (request.shard) shard = parse_shard(*request.shard);
     std::unique_ptr<sim::ResultStore> store;
     if (writer) {
+        sim::check_output_folder(dir, request.out_dir.empty() ? "the default output folder" : "--out");
         sim::write_file_atomically(manifest_path(dir), sim::study_manifest(study).dump(1) + "\n");
         store = std::make_unique<sim::ResultStore>(std::vector<std::string>{dir},
                                                    shard ? fmt::format("shard-{}-of-{}", shard->index, shard->count) : "main");

@@ -13,6 +13,7 @@
 #include "sim/config/config_error.hpp"
 #include "sim/config/input_path.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_folder.hpp"
 #include "validation/validate/openstack_validation.hpp"
 #include "validation/validate/testbed_validation.hpp"
 #include "validation/validate/validation_report.hpp"
@@ -144,6 +145,7 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
                 if (fs::weakly_canonical(h) == fs::weakly_canonical(t))
                     throw sim::ConfigError(fmt::format("--held-out {}: a training trace of {}", h, request.file));
     }
+    if (!request.report.empty()) sim::check_output_folder(request.report, "--report");  // before the fit, not after it
     validation::ValidationOptions options;
     options.jobs = request.jobs;
     options.refit = request.refit;

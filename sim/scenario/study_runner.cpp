@@ -68,7 +68,14 @@ RunReport run_study(const Study& study, const RunOptions& options) {
                     stop = true;
                 }
             } else {
-                if (options.store != nullptr && !kept) options.store->save(point.identity, task.replication, *result);
+                // A run that cannot be kept (the disk full, the store's folder gone) stops the study:
+                // the error goes to the caller, never out of a worker thread (std::terminate).
+                try {
+                    if (options.store != nullptr && !kept) options.store->save(point.identity, task.replication, *result);
+                } catch (...) {
+                    if (!failure) failure = std::current_exception();
+                    stop = true;
+                }
                 schedule.complete(task, std::move(*result));
             }
             publish();

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -198,4 +199,40 @@ TEST_CASE("every shipped scenario and sweep file is valid") {
         }
     }
     CHECK(checked >= 18);  // 1 default, 8 openstack (plan.yaml among them), 3 mysqlrep, 6 sweeps
+}
+
+TEST_CASE("an output folder that cannot be one is refused before any run, with the option that named it") {
+    // A file where the folder should be used to abort the process (exit 134) from a worker thread
+    // that kept a replication there, after the first run.
+    const std::string dir = scratch_dir("output_folder");
+    const std::string file = dir + "/a-file";
+    std::ofstream(file) << "not a folder\n";
+    const std::string source = std::string(TBSIM_SOURCE_DIR) + "/";
+    const std::string trace = source + "validation/traces/mysqlrep/n2-d3000-ag10";
+    auto refused = [&](const std::string& command, const std::string& option) {
+        return refusal_problem(run_tbsim(command), option + " " + file + ": cannot be the output folder: it is not a folder");
+    };
+    CHECK(refused("run --jobs 2 --out " + file, "--out") == "");
+    CHECK(refused("sweep " + source + "scenarios/sweeps/study-b-fig6.yaml --out " + file, "--out") == "");
+    CHECK(refused("replay " + trace + " --out " + file, "--out") == "");
+    CHECK(refusal_problem(run_tbsim("run --out " + file + "/below"),
+                          "--out " + file + "/below: cannot be the output folder: " + file + " is not a folder") == "");
+    // The fit and the verdict take minutes: their outputs are checked before them.
+    CHECK(refused("validate " + source + "validation/mysqlrep.yaml --report " + file, "--report") == "");
+    CHECK(refused("calibrate " + trace + " --fit hosts.wake_up --out " + file + "/fitted.yaml", "--out") == "");  // its folder
+    CHECK(refusal_problem(run_tbsim("calibrate " + trace + " --fit hosts.wake_up --out " + dir),
+                          "--out " + dir + ": a folder; give the fitted profile's file name") == "");
+    // A run that cannot be kept once it is done (here a file where the resume folder goes) stops the
+    // study with the error, from the thread that runs the study, not with std::terminate from a
+    // worker (exit 134).
+    const std::string blocked = dir + "/blocked";
+    std::filesystem::create_directories(blocked);
+    std::ofstream(blocked + "/.tbsim-resume") << "in the way\n";
+    const auto kept = run_tbsim("run --jobs 2 --replications 2 --out " + blocked);
+    CHECK(kept.exit_code == 1);
+    CHECK(kept.err.find("tbsim: internal error: filesystem error: cannot create directories") == 0);
+    // A folder that does not exist yet is made, as before.
+    const auto fresh = run_tbsim("run --out " + dir + "/new/folder");
+    CHECK(fresh.exit_code == 0);
+    CHECK(std::filesystem::exists(dir + "/new/folder/summary.json"));
 }
