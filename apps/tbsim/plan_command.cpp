@@ -74,6 +74,8 @@ PlanOutcome run_plan(const PlanRequest& request) {
         search.option = "--max-servers-for";
         bound = fmt::format("{} ({:g} kb/s)", *request.max_servers_for, search.until.bound);
         search.jobs = request.jobs;
+        if (request.progress)
+            search.on_evaluation = [&search](std::int64_t value, double figure, bool holds) { sim::print_search_step(search, value, figure, holds); };
         const auto found = sim::search_largest(text, overrides, search, app_context());
         max_servers = found.largest;
         search_events = found.events;

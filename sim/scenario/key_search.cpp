@@ -67,6 +67,11 @@ SearchBound parse_search_bound(const std::string& text, const std::vector<Figure
     return b;
 }
 
+void print_search_step(const SearchRequest& request, std::int64_t value, double figure, bool holds) {
+    fmt::print(stderr, "search: {} = {}: {} {:g}, {}\n", request.key, value, request.until.figure, figure, holds ? "holds" : "breaks");
+    std::fflush(stderr);
+}
+
 SearchOutcome search_largest(const ScenarioText& file, const std::vector<Override>& overrides, const SearchRequest& request,
                              const StudyContext& context) {
     SearchOutcome out;
@@ -82,7 +87,9 @@ SearchOutcome search_largest(const ScenarioText& file, const std::vector<Overrid
         out.events += results.events;
         const auto figure = results.points.front().mean.number(request.until.figure);
         if (!figure) throw ConfigError(fmt::format("{}: the run has no figure '{}'", request.option, request.until.figure));
-        return request.until.holds(*figure);
+        const bool holds = request.until.holds(*figure);
+        if (request.on_evaluation) request.on_evaluation(value, *figure, holds);
+        return holds;
     };
     std::int64_t good = request.first - 1, high = request.first;
     while (fits(high)) {

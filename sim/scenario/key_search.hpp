@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,14 @@ struct SearchRequest {
     std::int64_t limit = 10'000'000;
     std::string option = "--search";  // names the search in errors
     unsigned jobs = 1;          // threads running a candidate's replications
+    // Called after each candidate with its value, its figure and whether the bound held: a search
+    // of millions of servers takes minutes, and says how far it has got.
+    std::function<void(std::int64_t value, double figure, bool holds)> on_evaluation;
 };
+
+/// "search: deployment.servers = 4096: p99_kbps 1520.3, holds" on stderr, one line per candidate:
+/// what the commands show on a terminal while a search goes on.
+void print_search_step(const SearchRequest& request, std::int64_t value, double figure, bool holds);
 
 struct SearchOutcome {
     std::int64_t largest = 0;   // first - 1 when even `first` breaks the bound

@@ -74,6 +74,20 @@ TEST_CASE("--max-servers-for finds the largest server count whose p99 fits the b
     const auto none = run_tbsim("plan --max-servers-for 1bps --duration 5min");
     CHECK(none.exit_code == 0);
     CHECK(none.out.find("none, one server's p99 is already above it") != std::string::npos);
+    CHECK(none.out.find("stays under 1bps (0.001 kb/s)") != std::string::npos);  // the bound in the figure's unit
+    // On a terminal the search says each step as it goes (`script` gives the command one): a search
+    // of millions of servers takes minutes. Not in a pipe: the output above has no such line.
+    const auto terminal = run_command_line("script -qec '" + std::string(TBSIM_BINARY_DIR) +
+                                           "/apps/tbsim plan --vms-per-server 20 --max-servers-for 2Mbps --duration 5min' /dev/null");
+    CHECK(none.err.find("search:") == std::string::npos);
+    if (terminal.out.find("largest number of servers") == std::string::npos) {
+        MESSAGE("no pseudo-terminal here (script: exit " << terminal.exit_code << ", " << terminal.err << "): the terminal's lines are not checked");
+        return;
+    }
+    CHECK(terminal.exit_code == 0);
+    CHECK(terminal.out.find("search: deployment.servers = 1: p99_kbps ") != std::string::npos);
+    CHECK(terminal.out.find("search: deployment.servers = " + std::to_string(s) + ": p99_kbps ") != std::string::npos);
+    CHECK(terminal.out.find("search: deployment.servers = " + std::to_string(s + 1) + ": p99_kbps ") != std::string::npos);
 }
 
 TEST_CASE("tbsim plan refuses bad input with exit code 2") {
