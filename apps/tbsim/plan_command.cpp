@@ -74,8 +74,7 @@ PlanOutcome run_plan(const PlanRequest& request) {
         search.option = "--max-servers-for";
         bound = fmt::format("{} ({:g} kb/s)", *request.max_servers_for, search.until.bound);
         search.jobs = request.jobs;
-        if (request.progress)
-            search.on_evaluation = [&search](std::int64_t value, double figure, bool holds) { sim::print_search_step(search, value, figure, holds); };
+        if (request.progress) sim::show_search_steps(search);
         const auto found = sim::search_largest(text, overrides, search, app_context());
         max_servers = found.largest;
         search_events = found.events;
@@ -96,7 +95,8 @@ PlanOutcome run_plan(const PlanRequest& request) {
     out.figures["wall_s"] = wall_s;
     out.text = "tbsim plan: " + sim::study_account(study, results);
     if (max_servers && *max_servers > 0)
-        out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it)\n", bound, *max_servers);
+        out.text +=
+            fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it)\n", bound, *max_servers);
     else if (max_servers)
         out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: none, one server's p99 is already above it "
                                 "(figures above are for one server)\n",

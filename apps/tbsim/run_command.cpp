@@ -25,8 +25,7 @@ RunOutcome run_scenario(const RunRequest& request) {
         search.key = *request.search_key;
         search.until = sim::parse_search_bound(*request.until, probe.figures, "--until");
         search.jobs = request.jobs;
-        if (request.progress)
-            search.on_evaluation = [&search](std::int64_t value, double figure, bool holds) { sim::print_search_step(search, value, figure, holds); };
+        if (request.progress) sim::show_search_steps(search);
         const auto found = sim::search_largest(text, overrides, search, app_context());
         if (found.largest < search.first)
             throw sim::ConfigError(fmt::format("--until {}: does not hold even at {} = {}", search.until.text(), search.key, search.first));

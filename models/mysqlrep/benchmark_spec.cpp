@@ -66,7 +66,9 @@ const sim::ParamTable<Hosts>& hosts_table() {
     static const sim::ParamTable<Hosts> t{
         "hosts (physical machines)",
         {
-            param("count", &Hosts::count, "physical hosts; instances are placed round-robin, and hosts left without one are idle and not simulated", Check::positive),
+            param("count", &Hosts::count,
+                  "physical hosts; instances are placed round-robin, and hosts left without one are idle and not simulated",
+                  Check::positive),
             param("cores", &Hosts::cores, "cores per host", Check::positive),
             param("threads", &Hosts::threads, "hardware threads per host (SMT)", Check::positive),
             param("smt_gain", &Hosts::smt_gain, "extra throughput of a hardware thread beyond a core", Check::non_negative),

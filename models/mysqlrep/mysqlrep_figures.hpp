@@ -49,8 +49,9 @@ void visit_figures(F& f, V& v) {
     v.flag("finished", f.finished, "every instance finished within the scenario's duration");
     v.number("boot_s", f.boot_s, "s", "when the last node had booted (the profile's boot time)");
     v.number("sync_s", f.sync_s, "s", "synchronisation phase of the slowest instance");
-    v.number("main_loop_s", f.main_loop_s, "s", "main loop of the slowest instance: Study A's figure of merit (not finished: a lower bound, the part "
-             "run and a period per insert left; the recorded starts' part only under replay --mode driven)");
+    v.number("main_loop_s", f.main_loop_s, "s",
+             "main loop of the slowest instance: Study A's figure of merit (not finished: a lower bound, the part run and a period "
+             "per insert left; the part run only under replay --mode driven)");
     v.number("main_loop_mean_s", f.main_loop_mean_s, "s", "main loop, mean over instances (not finished: lower bounds, as main_loop_s)");
     v.number("desync_s", f.desync_s, "s", "de-synchronisation phase of the slowest instance");
     v.number("nominal_main_loop_s", f.nominal_main_loop_s, "s", "inserts / D");
@@ -61,7 +62,8 @@ void visit_figures(F& f, V& v) {
     v.group("insert_latency_ms", f.insert_latency_ms, "a local insert, request to commit acknowledged");
     v.group("batch_latency_ms", f.batch_latency_ms, "one batch to one peer, sent to acknowledged");
     v.group("replication_lag_ms", f.replication_lag_ms, "a row's local commit to its commit at a peer (percentiles within 0.5%)");
-    v.numbers("host_cpu_utilisation", f.host_cpu_utilisation, "fraction", "per host that holds a node (round-robin fills the first ones), time zero to the benchmark's end, idle load included");
+    v.numbers("host_cpu_utilisation", f.host_cpu_utilisation, "fraction",
+              "per host that holds a node (round-robin fills the first ones), time zero to the benchmark's end, idle load included");
     v.number("network_bytes", f.network_bytes, "B", "wire bytes of the benchmark's messages");
 }
 

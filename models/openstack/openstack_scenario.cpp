@@ -56,7 +56,8 @@ const sim::ParamTable<RallySpec>& rally_table() {
         "rally (Rally's boot-and-delete)",
         {
             param("times", &RallySpec::times, "VMs created in all", Check::positive).required(),
-            param("concurrency", &RallySpec::concurrency, "users in parallel (at most `times` have work: the others do not start)", Check::positive),
+            param("concurrency", &RallySpec::concurrency, "users in parallel (at most `times` have work: the others do not start)",
+                  Check::positive),
             param("start", &RallySpec::start, "when the users start", Check::non_negative),
             param("prepoll_delay", &RallySpec::prepoll_delay, "Rally's first poll after a create request", Check::positive),
             param("poll_interval", &RallySpec::poll_interval, "Rally's polls until the VM is active", Check::positive),

@@ -24,7 +24,8 @@ void check_output_folder(const std::string& dir, std::string_view option) {
         if (!at.has_parent_path() || at.parent_path() == at) refuse("no part of the path exists");
         at = at.parent_path();
     }
-    if (!fs::is_directory(at, error)) refuse(at == fs::absolute(dir) ? "it is not a folder" : fmt::format("{} is not a folder", at.string()));
+    if (!fs::is_directory(at, error))
+        refuse(at == fs::absolute(dir) ? "it is not a folder" : fmt::format("{} is not a folder", at.string()));
     if (::access(at.c_str(), W_OK | X_OK) != 0) refuse(fmt::format("{} cannot be written", at.string()));
 }
 

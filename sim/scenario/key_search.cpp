@@ -1,5 +1,7 @@
 #include "sim/scenario/key_search.hpp"
 
+#include <cstdio>
+
 #include <fmt/format.h>
 
 #include "sim/core/units.hpp"
@@ -67,9 +69,11 @@ SearchBound parse_search_bound(const std::string& text, const std::vector<Figure
     return b;
 }
 
-void print_search_step(const SearchRequest& request, std::int64_t value, double figure, bool holds) {
-    fmt::print(stderr, "search: {} = {}: {} {:g}, {}\n", request.key, value, request.until.figure, figure, holds ? "holds" : "breaks");
-    std::fflush(stderr);
+void show_search_steps(SearchRequest& request) {
+    request.on_evaluation = [key = request.key, figure_name = request.until.figure](std::int64_t value, double figure, bool holds) {
+        fmt::print(stderr, "search: {} = {}: {} {:g}, {}\n", key, value, figure_name, figure, holds ? "holds" : "breaks");
+        std::fflush(stderr);
+    };
 }
 
 SearchOutcome search_largest(const ScenarioText& file, const std::vector<Override>& overrides, const SearchRequest& request,

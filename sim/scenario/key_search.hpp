@@ -40,9 +40,10 @@ struct SearchRequest {
     std::function<void(std::int64_t value, double figure, bool holds)> on_evaluation;
 };
 
-/// "search: deployment.servers = 4096: p99_kbps 1520.3, holds" on stderr, one line per candidate:
-/// what the commands show on a terminal while a search goes on.
-void print_search_step(const SearchRequest& request, std::int64_t value, double figure, bool holds);
+/// Sets `request.on_evaluation` to print "search: deployment.servers = 4096: p99_kbps 1520.3,
+/// holds" on stderr, one line per candidate: what the commands show on a terminal while a search
+/// goes on. Set the key and the bound first.
+void show_search_steps(SearchRequest& request);
 
 struct SearchOutcome {
     std::int64_t largest = 0;   // first - 1 when even `first` breaks the bound

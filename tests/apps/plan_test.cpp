@@ -81,7 +81,8 @@ TEST_CASE("--max-servers-for finds the largest server count whose p99 fits the b
                                            "/apps/tbsim plan --vms-per-server 20 --max-servers-for 2Mbps --duration 5min' /dev/null");
     CHECK(none.err.find("search:") == std::string::npos);
     if (terminal.out.find("largest number of servers") == std::string::npos) {
-        MESSAGE("no pseudo-terminal here (script: exit " << terminal.exit_code << ", " << terminal.err << "): the terminal's lines are not checked");
+        MESSAGE("no pseudo-terminal here (script: exit " << terminal.exit_code << ", " << terminal.err
+                                                          << "): the terminal's lines are not checked");
         return;
     }
     CHECK(terminal.exit_code == 0);
