@@ -187,10 +187,8 @@ CalibrateOutcome run_calibrate(const CalibrateRequest& request) {
         throw sim::ConfigError(fmt::format("--max-evaluations {}: at least {} for {} parameter(s)", *request.max_evaluations,
                                            2 * request.fit.size() + 2, request.fit.size()));
     // Where the fitted profile goes, checked before the fit (minutes), not after it.
-    const fs::path out_parent = request.out.empty() ? fs::path("out/calibrate") : fs::path(request.out).parent_path();
-    sim::check_output_folder(out_parent.string(), request.out.empty() ? "the default output folder" : "--out");
-    if (!request.out.empty() && fs::is_directory(request.out))
-        throw sim::ConfigError(fmt::format("--out {}: a folder; give the fitted profile's file name", request.out));
+    if (request.out.empty()) sim::check_output_folder("out/calibrate", "the default output folder");
+    else sim::check_output_file(request.out, "--out");
     const auto folders = expand_trace_folders(request.traces);
     const auto captures = static_cast<std::size_t>(std::count_if(folders.begin(), folders.end(), validation::is_openstack_capture));
     if (captures != 0 && captures != folders.size())

@@ -93,8 +93,7 @@ sim::PlotSpec plot_spec(const sim::CsvData& t, const PlotRequest& r) {
 std::vector<std::string> plot_table(const PlotRequest& r) {
     const sim::PlotSpec spec = plot_spec(sim::read_csv_file(r.table), r);
     const std::string out = r.out.empty() ? (fs::path(r.table).parent_path() / (r.y + ".svg")).string() : r.out;
-    sim::check_output_folder(fs::path(out).parent_path().string(), r.out.empty() ? "the table's folder" : "--out");
-    if (fs::is_directory(out)) throw sim::ConfigError(fmt::format("--out {}: a folder; give the plot's file name", out));
+    sim::check_output_file(out, r.out.empty() ? "the table's folder" : "--out");
     sim::write_file_atomically(out, sim::svg_plot(spec));
     std::vector<std::string> written{out};
     // A PNG beside it when librsvg's converter is there (Debian: librsvg2-bin).

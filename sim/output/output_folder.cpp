@@ -29,4 +29,11 @@ void check_output_folder(const std::string& dir, std::string_view option) {
     if (::access(at.c_str(), W_OK | X_OK) != 0) refuse(fmt::format("{} cannot be written", at.string()));
 }
 
+void check_output_file(const std::string& path, std::string_view option) {
+    namespace fs = std::filesystem;
+    check_output_folder(fs::path(path).parent_path().string(), option);
+    std::error_code error;
+    if (fs::is_directory(path, error)) throw ConfigError(fmt::format("{} {}: a folder; give a file name", option, path));
+}
+
 }  // namespace tbsim::sim

@@ -14,4 +14,8 @@ namespace tbsim::sim {
 /// `option` names where `dir` came from ("--out", "--report").
 void check_output_folder(const std::string& dir, std::string_view option);
 
+/// The same for a file a command will write (a fitted profile, a plot): its folder as above, and
+/// ConfigError "OPTION PATH: a folder; give a file name" when `path` is a folder.
+void check_output_file(const std::string& path, std::string_view option);
+
 }  // namespace tbsim::sim

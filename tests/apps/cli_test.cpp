@@ -221,7 +221,7 @@ TEST_CASE("an output folder that cannot be one is refused before any run, with t
     CHECK(refused("validate " + source + "validation/mysqlrep.yaml --report " + file, "--report") == "");
     CHECK(refused("calibrate " + trace + " --fit hosts.wake_up --out " + file + "/fitted.yaml", "--out") == "");  // its folder
     CHECK(refusal_problem(run_tbsim("calibrate " + trace + " --fit hosts.wake_up --out " + dir),
-                          "--out " + dir + ": a folder; give the fitted profile's file name") == "");
+                          "--out " + dir + ": a folder; give a file name") == "");
     // A run that cannot be kept once it is done (here a file where the resume folder goes) stops the
     // study with the error, from the thread that runs the study, not with std::terminate from a
     // worker (exit 134).
