@@ -6,12 +6,19 @@
 
 #include <fmt/format.h>
 
+#include "sim/config/config_error.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/figure_json.hpp"
 
 namespace tbsim::sim {
 
-ResumeFolder::ResumeFolder(const std::string& out_dir) : root_((std::filesystem::path(out_dir) / ".tbsim-resume").string()) {}
+ResumeFolder::ResumeFolder(const std::string& out_dir) : root_((std::filesystem::path(out_dir) / ".tbsim-resume").string()) {
+    std::error_code error;
+    if (std::filesystem::exists(root_, error) && !std::filesystem::is_directory(root_, error))
+        throw ConfigError(fmt::format("{}: in the way: tbsim keeps a run's finished replications in a folder of that name "
+                                      "until its results are written; remove it, or give another --out",
+                                      root_));
+}
 
 std::string ResumeFolder::path(const std::string& identity, std::uint64_t replication) const {
     return (std::filesystem::path(root_) / identity / fmt::format("replication-{}.json", replication)).string();

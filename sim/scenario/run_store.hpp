@@ -23,6 +23,7 @@ public:
 /// atomically (figures, tables, event count).
 class ResumeFolder final : public RunStore {
 public:
+    /// ConfigError when `<out_dir>/.tbsim-resume` exists and is not a folder (checked before any run).
     explicit ResumeFolder(const std::string& out_dir);
     std::optional<RunResult> load(const std::string& identity, std::uint64_t replication) const override;
     void save(const std::string& identity, std::uint64_t replication, const RunResult& result) override;

@@ -141,6 +141,7 @@ TEST_CASE("a log histogram's percentiles hold for values of days and years, neve
 }
 
 #include <map>
+#include <stdexcept>
 
 #include "sim/scenario/run_store.hpp"
 #include "sim/scenario/study_runner.hpp"
@@ -173,6 +174,13 @@ public:
     void save(const std::string& identity, std::uint64_t r, const RunResult& result) override { kept[{identity, r}] = result; }
 };
 
+// A store that cannot keep anything (a full disk): every save throws.
+class FailingStore final : public RunStore {
+public:
+    std::optional<RunResult> load(const std::string&, std::uint64_t) const override { return std::nullopt; }
+    void save(const std::string&, std::uint64_t, const RunResult&) override { throw std::runtime_error("disk full"); }
+};
+
 // One point, "point-a", of three replications of a CountingScenario counting into `runs`.
 Study counting_study(int& runs) {
     auto scenario = std::make_unique<CountingScenario>();
@@ -199,6 +207,17 @@ TEST_CASE("replications already kept are reused, new ones are kept as they end")
     CHECK(*runs[0][1].figures.number("value") == 999.0);
     CHECK(*runs[0][2].figures.number("value") == 20.0);
     CHECK(store.kept.size() == 4);
+}
+
+TEST_CASE("a run that cannot be kept stops the study with its error, in the calling thread") {
+    // The error must leave run_study, not a worker thread (std::terminate, exit 134): with two
+    // threads the workers save, and the exception reaches the caller.
+    int runs_done = 0;
+    const Study study = counting_study(runs_done);
+    FailingStore store;
+    CHECK_THROWS_WITH_AS(run_study(study, 2, &store), "disk full", std::runtime_error);
+    CHECK(runs_done >= 1);
+    CHECK(runs_done <= 3);
 }
 
 TEST_CASE("the progress of a study counts every run whole at its end, kept ones too") {
