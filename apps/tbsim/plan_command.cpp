@@ -74,6 +74,7 @@ PlanOutcome run_plan(const PlanRequest& request) {
         search.option = "--max-servers-for";
         bound = fmt::format("{} ({:g} kb/s)", *request.max_servers_for, search.until.bound);
         search.jobs = request.jobs;
+        search.grows_at_most_in_proportion = true;  // traffic of independent servers (docs/openstack.md)
         if (request.progress) sim::show_search_steps(search);
         const auto found = sim::search_largest(text, overrides, search, app_context());
         max_servers = found.largest;

@@ -80,6 +80,7 @@ SearchOutcome search_largest(const ScenarioText& file, const std::vector<Overrid
                              const StudyContext& context) {
     SearchOutcome out;
     const OverrideOrigin origin{request.option, request.option, true};
+    double last_figure = 0.0;
     auto fits = [&](std::int64_t value) {
         auto all = overrides;
         all.push_back({fmt::format("{}={}", request.key, value), origin});
@@ -91,13 +92,23 @@ SearchOutcome search_largest(const ScenarioText& file, const std::vector<Overrid
         out.events += results.events;
         const auto figure = results.points.front().mean.number(request.until.figure);
         if (!figure) throw ConfigError(fmt::format("{}: the run has no figure '{}'", request.option, request.until.figure));
+        last_figure = *figure;
         const bool holds = request.until.holds(*figure);
         if (request.on_evaluation) request.on_evaluation(value, *figure, holds);
         return holds;
     };
     std::int64_t good = request.first - 1, high = request.first;
+    const bool upper_bound = request.until.op == SearchBound::Op::at_most || request.until.op == SearchBound::Op::below;
     while (fits(high)) {
         good = high;
+        if (request.grows_at_most_in_proportion && upper_bound && good > 0 && last_figure > 0.0) {
+            const double at_limit = last_figure * static_cast<double>(request.limit) / static_cast<double>(good);
+            if (request.until.holds(at_limit))
+                throw ConfigError(fmt::format("{}: {} would still hold at the limit, {} = {}: {} is {:g} at {} and grows at most in "
+                                              "proportion to it (at most {:g} at the limit); ask a tighter bound",
+                                              request.option, request.until.text(), request.key, request.limit, request.until.figure,
+                                              last_figure, good, at_limit));
+        }
         high = high < 1 ? 1 : high * 2;
         if (high > request.limit)
             throw ConfigError(fmt::format("{}: {} still holds at {} = {}, below the limit of {}", request.option, request.until.text(),

@@ -35,6 +35,11 @@ struct SearchRequest {
     std::int64_t limit = 10'000'000;
     std::string option = "--search";  // names the search in errors
     unsigned jobs = 1;          // threads running a candidate's replications
+    // The figure at k times a value is at most k times the figure there (k >= 1): true of traffic
+    // summed over independent servers, whose quantiles grow no faster than their sum. With an upper
+    // bound (<=, <), a bound that the figure would keep even at the limit by that measure is refused
+    // as soon as a candidate shows it, not after running candidates up to the limit.
+    bool grows_at_most_in_proportion = false;
     // Called after each candidate with its value, its figure and whether the bound held: a search
     // of millions of servers takes minutes, and says how far it has got.
     std::function<void(std::int64_t value, double figure, bool holds)> on_evaluation;

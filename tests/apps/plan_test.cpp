@@ -91,6 +91,20 @@ TEST_CASE("--max-servers-for finds the largest server count whose p99 fits the b
     CHECK(terminal.out.find("search: deployment.servers = " + std::to_string(s + 1) + ": p99_kbps ") != std::string::npos);
 }
 
+TEST_CASE("--max-servers-for refuses at once a bound that the p99 would keep at the search's limit") {
+    // One server's p99 is about 35 kb/s (Juno, no VM): in proportion, 10 million servers give
+    // 352 Gb/s, under 1000 Gb/s. The search stops after its first candidate instead of running
+    // candidates up to 8 million servers (43 s here) and failing then.
+    const auto r = run_tbsim("plan --max-servers-for 1000Gbps --duration 10s");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("would still hold at the limit, deployment.servers = 10000000: p99_kbps is ") != std::string::npos);
+    CHECK(r.err.find(" at 1 and grows at most in proportion") != std::string::npos);
+    // A bound the limit would break is searched as before (100 kb/s, where 10 million servers
+    // would give up to 352 Gb/s): the search goes on past the first candidate.
+    const auto tight = nlohmann::json::parse(run_tbsim("plan --max-servers-for 100kbps --duration 10s --json").out);
+    CHECK(tight["max_servers"].get<int>() >= 2);
+}
+
 TEST_CASE("tbsim plan refuses bad input with exit code 2") {
     struct Case {
         std::string args, message;
