@@ -38,8 +38,8 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
     info.version = version;
     info.base = request.profile.source;
     for (const auto& t : request.traces) info.traces.push_back(t.name);
-    info.metrics = fmt::format("per trace: main loop span, local_insert and batch_send p50, p95 and KS, bytes and CPU per node "
-                               "({} mode, {} replication(s), seed {})",
+    info.metrics = fmt::format("per trace: main loop span and slowdown's excess, local_insert and batch_send p50, p95, p99 and KS, "
+                               "bytes and CPU per node (docs/calibration.md; {} mode, {} replication(s), seed {})",
                                replay_mode_name(request.replay.mode), request.replay.replications, request.replay.seed);
     // That the fitted profile can be written is checked before the fit, not after minutes of it.
     FitResult unfitted;
