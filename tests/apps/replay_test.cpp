@@ -132,8 +132,9 @@ TEST_CASE("the host's speed on the day, gauged by the testbed's setup time, scal
     // (meta.json) where the reference line of the shipped profile (fitted over the training traces)
     // gives 0.650 + 0.436 x 8 = 4.138 s. With the fitted elasticity (0.64) the model's CPU times
     // are (3.419 / 4.138)^0.64 = 0.88 of the reference host's, so every container's CPU is that
-    // much less, and the model's CPU error (measured 4.54 s per container) falls from +27% to +12%
-    // (2026-12-03, since a single-row batch costs 225 us rather than 252: +36% to +20% before).
+    // much less, and the model's CPU error (measured 4.54 s per container) falls from +25% to +11%
+    // (2026-12-03, with 95 ms of server start-up per node rather than 175: +27% to +12% before, and
+    // +36% to +20% before a single-row batch cost 225 us rather than 252).
     const auto trace = kTraces + "n8-d12000-ag1";
     const auto with = replay_json(trace + " --set hosts.setup_elasticity=1 --out " + scratch_dir("replay-setup-1"));
     const auto without = replay_json(trace + " --set hosts.setup_elasticity=0 --out " + scratch_dir("replay-setup-0"));
