@@ -75,6 +75,19 @@ PlanOutcome run_plan(const PlanRequest& request) {
         bound = fmt::format("{} ({:g} kb/s)", *request.max_servers_for, search.until.bound);
         search.jobs = request.jobs;
         search.grows_at_most_in_proportion = true;  // traffic of independent servers (docs/openstack.md)
+        // With a capacity each direction of the interface carries at most that much a second, so
+        // the p99 of both directions together never passes twice it: such a bound holds for any
+        // number of servers, and the search would run to the largest simulation before saying so.
+        if (request.wan_capacity)
+            if (const auto capacity = sim::parse_data_rate(*request.wan_capacity)) {
+                const double most_kbps = 2.0 * capacity->bits_per_second / 1e3;
+                // (a bin may hold a little more: transmission times are rounded to the nanosecond)
+                if (search.until.holds(most_kbps * 1.001))
+                    throw sim::ConfigError(fmt::format("--max-servers-for: {} holds for any number of servers: with --wan-capacity {} the "
+                                                       "controller's interface carries at most {:g} kb/s, both directions together; ask "
+                                                       "a bound below that",
+                                                       search.until.text(), *request.wan_capacity, most_kbps));
+            }
         if (request.progress) sim::show_search_steps(search);
         const auto found = sim::search_largest(text, overrides, search, app_context());
         max_servers = found.largest;

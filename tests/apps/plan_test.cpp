@@ -105,6 +105,19 @@ TEST_CASE("--max-servers-for refuses at once a bound that the p99 would keep at 
     CHECK(tight["max_servers"].get<int>() >= 2);
 }
 
+TEST_CASE("--max-servers-for with a capacity refuses a bound the interface can never carry") {
+    // 10 Mb/s each way: the p99 of both directions together is at most 20 Mb/s however many
+    // servers share it (2000 servers x 20 VMs saturate it: p99 18.4 Mb/s), so a bound of 21 Mb/s
+    // holds for any number; the search used to run single simulations up to the largest one.
+    const auto r = run_tbsim("plan --wan-capacity 10Mbps --max-servers-for 21Mbps --duration 10s");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("holds for any number of servers: with --wan-capacity 10Mbps the controller's interface carries at most 20000 kb/s") !=
+          std::string::npos);
+    // Below twice the capacity the search runs.
+    const auto below = nlohmann::json::parse(run_tbsim("plan --wan-capacity 10Mbps --max-servers-for 100kbps --duration 10s --json").out);
+    CHECK(below["max_servers"].get<int>() >= 2);
+}
+
 TEST_CASE("tbsim plan refuses bad input with exit code 2") {
     struct Case {
         std::string args, message;
