@@ -13,6 +13,14 @@
 namespace tbsim::app {
 namespace {
 
+// The busier direction's share of time transmitting from which a number of servers does not fit
+// the controller's interface, whatever the p99 bound: the queue there grows through the run
+// (10 Mb/s, 10 s: utilisation 0.92 with 1200 servers, mean queueing delay 21 ms; 0.956 with
+// 1300, 60 ms; 0.98 with 1792, 437 ms), and the p99 of what it carries levels off below twice
+// the capacity (19.0 to 19.7 Mb/s from 2048 to 65536 servers), so a bound just under that held
+// up to the search's limit.
+constexpr double kSaturatedUtilisation = 0.95;
+
 // An override named by its option: errors read "--servers: must not be negative".
 sim::Override option(const char* name, const std::string& assignment) { return {assignment, sim::OverrideOrigin{name, name, false}}; }
 
@@ -65,6 +73,7 @@ PlanOutcome run_plan(const PlanRequest& request) {
     // Everything is checked before the first simulation.
     const auto probe = sim::load_study(text, overrides, app_context());
     std::optional<std::int64_t> max_servers;
+    bool saturated_next = false;  // one server more saturates the interface while keeping the bound
     std::string bound;  // as given, and in kb/s when it had no unit ("10": 10 kb/s, not 10 Mb/s)
     std::uint64_t search_events = 0;
     if (request.max_servers_for) {
@@ -87,10 +96,12 @@ PlanOutcome run_plan(const PlanRequest& request) {
                                                        "controller's interface carries at most {:g} kb/s, both directions together; ask "
                                                        "a bound below that",
                                                        search.until.text(), *request.wan_capacity, most_kbps));
+                search.saturation = sim::SearchRequest::Saturation{"utilisation", kSaturatedUtilisation};
             }
         if (request.progress) sim::show_search_steps(search);
         const auto found = sim::search_largest(text, overrides, search, app_context());
         max_servers = found.largest;
+        saturated_next = found.saturated_next;
         search_events = found.events;
         overrides.push_back(option("--max-servers-for", fmt::format("deployment.servers={}", std::max<std::int64_t>(found.largest, 1))));
     }
@@ -105,12 +116,22 @@ PlanOutcome run_plan(const PlanRequest& request) {
     PlanOutcome out;
     out.figures = sim::figures_to_json(results.points.front().mean);
     out.figures["max_servers"] = max_servers ? sim::Json(*max_servers) : sim::Json(nullptr);
+    out.figures["max_servers_limited_by"] = !max_servers ? sim::Json(nullptr) : sim::Json(saturated_next ? "saturation" : "bound");
     out.figures["events"] = events;
     out.figures["wall_s"] = wall_s;
     out.text = "tbsim plan: " + sim::study_account(study, results);
-    if (max_servers && *max_servers > 0)
+    if (max_servers && *max_servers > 0 && saturated_next)
+        out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it); the capacity limits "
+                                "them, not the bound: with {} servers the p99 still keeps it, but the interface transmits {:g}% of the time "
+                                "or more and its queue grows through the run\n",
+                                bound, *max_servers, *max_servers + 1, 100.0 * kSaturatedUtilisation);
+    else if (max_servers && *max_servers > 0)
         out.text +=
             fmt::format("\nlargest number of servers whose p99 stays under {}: {} (figures above are for it)\n", bound, *max_servers);
+    else if (max_servers && saturated_next)
+        out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: none, one server already keeps the interface "
+                                "transmitting {:g}% of the time or more (figures above are for one server)\n",
+                                bound, 100.0 * kSaturatedUtilisation);
     else if (max_servers)
         out.text += fmt::format("\nlargest number of servers whose p99 stays under {}: none, one server's p99 is already above it "
                                 "(figures above are for one server)\n",

@@ -70,8 +70,8 @@ SearchBound parse_search_bound(const std::string& text, const std::vector<Figure
 }
 
 void show_search_steps(SearchRequest& request) {
-    request.on_evaluation = [key = request.key, figure_name = request.until.figure](std::int64_t value, double figure, bool holds) {
-        fmt::print(stderr, "search: {} = {}: {} {:g}, {}\n", key, value, figure_name, figure, holds ? "holds" : "breaks");
+    request.on_evaluation = [key = request.key, figure_name = request.until.figure](std::int64_t value, double figure, const char* verdict) {
+        fmt::print(stderr, "search: {} = {}: {} {:g}, {}\n", key, value, figure_name, figure, verdict);
         std::fflush(stderr);
     };
 }
@@ -81,6 +81,8 @@ SearchOutcome search_largest(const ScenarioText& file, const std::vector<Overrid
     SearchOutcome out;
     const OverrideOrigin origin{request.option, request.option, true};
     double last_figure = 0.0;
+    bool saturated = false;  // the last candidate kept the bound but reached request.saturation
+    bool high_saturated = false;
     auto fits = [&](std::int64_t value) {
         auto all = overrides;
         all.push_back({fmt::format("{}={}", request.key, value), origin});
@@ -93,13 +95,23 @@ SearchOutcome search_largest(const ScenarioText& file, const std::vector<Overrid
         const auto figure = results.points.front().mean.number(request.until.figure);
         if (!figure) throw ConfigError(fmt::format("{}: the run has no figure '{}'", request.option, request.until.figure));
         last_figure = *figure;
-        const bool holds = request.until.holds(*figure);
-        if (request.on_evaluation) request.on_evaluation(value, *figure, holds);
+        bool holds = request.until.holds(*figure);
+        saturated = false;
+        if (holds && request.saturation) {
+            const auto level = results.points.front().mean.number(request.saturation->figure);
+            saturated = level && *level >= request.saturation->threshold;
+            holds = !saturated;
+        }
+        if (request.on_evaluation) request.on_evaluation(value, *figure, holds ? "holds" : saturated ? "saturated" : "breaks");
         return holds;
     };
     std::int64_t good = request.first - 1, high = request.first;
     const bool upper_bound = request.until.op == SearchBound::Op::at_most || request.until.op == SearchBound::Op::below;
-    while (fits(high)) {
+    while (true) {
+        if (!fits(high)) {
+            high_saturated = saturated;
+            break;
+        }
         good = high;
         if (request.grows_at_most_in_proportion && upper_bound && good > 0 && last_figure > 0.0) {
             const double at_limit = last_figure * static_cast<double>(request.limit) / static_cast<double>(good);
@@ -116,9 +128,15 @@ SearchOutcome search_largest(const ScenarioText& file, const std::vector<Overrid
     }
     while (high - good > 1) {
         const std::int64_t mid = good + (high - good) / 2;
-        (fits(mid) ? good : high) = mid;
+        if (fits(mid)) {
+            good = mid;
+        } else {
+            high = mid;
+            high_saturated = saturated;
+        }
     }
     out.largest = good;
+    out.saturated_next = high_saturated;
     return out;
 }
 

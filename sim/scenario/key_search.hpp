@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,19 @@ struct SearchRequest {
     // bound (<=, <), a bound that the figure would keep even at the limit by that measure is refused
     // as soon as a candidate shows it, not after running candidates up to the limit.
     bool grows_at_most_in_proportion = false;
-    // Called after each candidate with its value, its figure and whether the bound held: a search
-    // of millions of servers takes minutes, and says how far it has got.
-    std::function<void(std::int64_t value, double figure, bool holds)> on_evaluation;
+    // A figure at or above which a value does not fit whatever the bound says: a link busy all the
+    // time carries no more however many servers queue behind it, so its p99 levels off and a
+    // bound just under the link's most would hold up to the limit, at values where the queue grows
+    // through the run. The outcome says whether this or the bound stopped the search.
+    struct Saturation {
+        std::string figure;  // e.g. utilisation
+        double threshold = 0.0;
+    };
+    std::optional<Saturation> saturation;
+    // Called after each candidate with its value, its figure and its verdict ("holds", "breaks",
+    // or "saturated": kept the bound but reached `saturation`): a search of millions of servers
+    // takes minutes, and says how far it has got.
+    std::function<void(std::int64_t value, double figure, const char* verdict)> on_evaluation;
 };
 
 /// Sets `request.on_evaluation` to print "search: deployment.servers = 4096: p99_kbps 1520.3,
@@ -52,6 +63,7 @@ void show_search_steps(SearchRequest& request);
 
 struct SearchOutcome {
     std::int64_t largest = 0;   // first - 1 when even `first` breaks the bound
+    bool saturated_next = false;  // largest + 1 kept the bound but reached the saturation figure
     std::size_t evaluations = 0;
     std::uint64_t events = 0;
 };

@@ -118,6 +118,28 @@ TEST_CASE("--max-servers-for with a capacity refuses a bound the interface can n
     CHECK(below["max_servers"].get<int>() >= 2);
 }
 
+TEST_CASE("--max-servers-for with a capacity stops where the interface saturates, and says which limit applied") {
+    // 10 Mb/s each way: past about 1300 servers the interface transmits 95% of the time or more,
+    // its queue grows through the run, and the p99 it carries levels off at 19.0 to 19.7 Mb/s
+    // (2048 to 65536 servers): a bound of 19.9 Mb/s used to hold up to the search's limit.
+    const auto saturated = nlohmann::json::parse(run_tbsim("plan --wan-capacity 10Mbps --max-servers-for 19.9Mbps --duration 10s --json").out);
+    CHECK(saturated["max_servers_limited_by"] == "saturation");
+    CHECK(saturated["utilisation"].get<double>() < 0.95);
+    CHECK(saturated["p99_kbps"].get<double>() <= 19900.0);
+    const int most = saturated["max_servers"].get<int>();
+    CHECK(most > 1000);
+    // A bound that breaks before the interface saturates is the limit, as before.
+    const auto bounded = nlohmann::json::parse(run_tbsim("plan --wan-capacity 10Mbps --max-servers-for 15Mbps --duration 10s --json").out);
+    CHECK(bounded["max_servers_limited_by"] == "bound");
+    CHECK(bounded["max_servers"].get<int>() < most);
+    CHECK(bounded["p99_kbps"].get<double>() <= 15000.0);
+    // The text says so too.
+    const auto text = run_tbsim("plan --wan-capacity 10Mbps --max-servers-for 19.9Mbps --duration 10s");
+    CHECK(text.out.find("the capacity limits them, not the bound") != std::string::npos);
+    // Without a search there is no limit to name.
+    CHECK(nlohmann::json::parse(run_tbsim("plan --servers 3 --duration 10s --json").out)["max_servers_limited_by"].is_null());
+}
+
 TEST_CASE("tbsim plan refuses bad input with exit code 2") {
     struct Case {
         std::string args, message;
