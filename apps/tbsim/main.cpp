@@ -270,6 +270,19 @@ int main(int argc, char** argv) {
     engine->add_option("--events", events, "events to process")->check(at_least_one());
     engine->add_flag("--json", bench_json, "print the figures as one JSON object");
 
+    // A first word that names no command: CLI11 would only say that a subcommand is required.
+    if (argc > 1 && argv[1][0] != '-') {
+        std::string names;
+        bool known = false;
+        for (const auto* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+            known = known || command->get_name() == argv[1];
+            names += (names.empty() ? "" : ", ") + command->get_name();
+        }
+        if (!known) {
+            fmt::print(stderr, "tbsim: '{}' is not a command; the commands are {} (tbsim --help says what each does)\n", argv[1], names);
+            return kExitBadInput;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

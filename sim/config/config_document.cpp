@@ -3,6 +3,7 @@
 #include "sim/core/hash.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -73,6 +74,7 @@ std::shared_ptr<ConfigDocument> ConfigDocument::from_text(const std::string& tex
 }
 
 std::shared_ptr<ConfigDocument> ConfigDocument::from_file(const std::string& path) {
+    if (std::filesystem::is_directory(path)) throw ConfigError(fmt::format("{}: is a folder, not a scenario file", path));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError(fmt::format("{}: cannot open the scenario file", path));
     std::stringstream buffer;

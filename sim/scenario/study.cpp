@@ -163,6 +163,7 @@ std::vector<std::string> Study::collected(const FigureRecord& record) const {
 }
 
 ScenarioText read_scenario_text(const std::string& path, const StudyContext& context) {
+    if (std::filesystem::is_directory(path)) throw ConfigError(fmt::format("{}: is a folder, not a scenario file", path));
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         if (context.embedded)

@@ -127,7 +127,13 @@ TEST_CASE("tbsim check validates only, and a missing file, an unknown model and 
     const auto m = run_tbsim("check " + dir + "/m.yaml");
     CHECK(refusal_problem(m, "m.yaml:1:8: model: unknown model 'nosuch'") == "");
     CHECK(run_tbsim("run --seed minus-one").exit_code == 2);
-    CHECK(run_tbsim("frobnicate").exit_code == 2);
+    const auto unknown = run_tbsim("frobnicate");
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("'frobnicate' is not a command; the commands are run, sweep") != std::string::npos);
+    // A folder where a file belongs says so (it used to read as an empty scenario).
+    const auto folder = run_tbsim("check " + dir);
+    CHECK(folder.exit_code == 2);
+    CHECK(folder.err.find(": is a folder, not a scenario file") != std::string::npos);
 }
 
 TEST_CASE("counts and seeds on the command line are refused with the option's name, never wrapped") {
