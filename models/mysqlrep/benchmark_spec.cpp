@@ -117,6 +117,8 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   "wake_latency scales by the setup ratio to this power", Check::non_negative),
             param("setup_ratio_max", &Hosts::setup_ratio_max,
                   "the setup ratio is taken as at most this (none: no bound)", Check::positive),
+            param("quota_cpu_factor", &Hosts::quota_cpu_factor,
+                  "CPU of a container's work under a CPU quota (limits.cpu_quota), relative to without one", Check::positive),
         }};
     return t;
 }

@@ -69,6 +69,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     direct_cpu_ = !limits.cpu_quota && spec.hosts.wake_up == Time::zero() && spec.hosts.wake_latency == Time::zero() &&
                   !spec.hosts.foreign_load();
     cpu_slowness_ = spec.hosts.cpu_slowness(spec.workload.instances);
+    if (limits.cpu_quota) cpu_slowness_ *= spec.hosts.quota_cpu_factor;
     wait_slowness_ = spec.hosts.wait_slowness(spec.workload.instances);
     wake_latency_ = spec.hosts.wake_latency_on_the_day(spec.workload.instances);
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
