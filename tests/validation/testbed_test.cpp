@@ -135,6 +135,16 @@ TEST_CASE("a tiny real testbed: every operation recorded, every batch at every p
     CHECK(meta["nodes"].size() == 2);
     CHECK(meta["nodes"][0]["cpu_ns"].get<long long>() > 0);
     CHECK(meta["environment"] == "netns-container");
+    // The setup's phases (links, install, start) are each under way and together within setup_s:
+    // the rest is the gaps between them (microseconds). At N = 2 most of it is mariadb-install-db
+    // (0.8 to 2.5 s here on 2026-12-03), the links a few tenths, the servers' start about 0.2 s.
+    const auto& phases = meta["setup_phases_s"];
+    const double links = phases["links"].get<double>(), install = phases["install"].get<double>(), start = phases["start"].get<double>();
+    CHECK(links > 0.0);
+    CHECK(install > start);
+    CHECK(start > 0.0);
+    CHECK(links + install + start <= meta["setup_s"].get<double>());
+    CHECK(links + install + start > 0.99 * meta["setup_s"].get<double>());
 
     // bytes.csv: both nodes sent at least their 8 batches of 5 tuples of about 40 bytes.
     std::istringstream bytes(read_file(out + "/bytes.csv"));

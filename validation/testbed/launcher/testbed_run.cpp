@@ -85,6 +85,7 @@ private:
     std::string name(std::string_view what, int k) const { return fmt::format("{}{}{}", ledger_.run_id(), what, k); }
 
     void build() {
+        const auto build_started = Clock::now();
         work_ = fmt::format("/tmp/tbsim-testbed-{}", ledger_.run_id());
         fs::create_directories(work_);
         ledger_.made_directory(work_);
@@ -107,6 +108,8 @@ private:
             for (auto& in : instances_)
                 start_packet_delay(in.link.namespace_name, *r_.delay_s, in.folder + "/delay.log", ledger_);
         }
+        const auto installing = Clock::now();
+        setup_phases_.links_s = std::chrono::duration<double>(installing - build_started).count();
         say("initializing {} MariaDB data directories", r_.instances);
         std::vector<pid_t> installers;
         for (auto& in : instances_) {
@@ -121,9 +124,12 @@ private:
             ledger_.process_ended(installers[k]);
             instances_[k].server->finish_initialize(*status);
         }
+        const auto starting = Clock::now();
+        setup_phases_.install_s = std::chrono::duration<double>(starting - installing).count();
         for (auto& in : instances_) in.server->start(in.cgroup->procs_files(), ledger_);
         const auto ready_deadline = Clock::now() + kServerReadyTimeout;
         for (auto& in : instances_) in.server->wait_ready(ready_deadline);
+        setup_phases_.start_s = std::chrono::duration<double>(Clock::now() - starting).count();
     }
 
     void run_applications() {
@@ -241,6 +247,8 @@ private:
               {"loadavg_after", load_after_},
               {"cpu_busy_fraction", busy_fraction(cpu_before_, cpu_after_)}}},
             {"setup_s", setup_s},
+            {"setup_phases_s",
+             {{"links", setup_phases_.links_s}, {"install", setup_phases_.install_s}, {"start", setup_phases_.start_s}}},
             {"run_s", run_seconds_},
             {"date", utc_now()},
             {"files",
@@ -273,6 +281,13 @@ private:
 
     const RunRequest& r_;
     TeardownLedger ledger_;
+    // Where the setup's time went (meta.json setup_phases_s): the bridge, links, cgroups and delay
+    // daemons; mariadb-install-db for every data directory (side by side); the servers' start until
+    // each accepts connections. setup_s gauges the host's speed, and at small N its reading moves
+    // by a second between runs (docs/mysqlrep.md): the phases say which part moved.
+    struct {
+        double links_s = 0.0, install_s = 0.0, start_s = 0.0;
+    } setup_phases_;
     std::string work_, bridge_;
     std::vector<Instance> instances_;
     std::unique_ptr<FlowCapture> capture_;
