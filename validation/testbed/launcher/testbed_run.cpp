@@ -33,6 +33,9 @@ constexpr auto kServerReadyTimeout = std::chrono::seconds(60);
 constexpr auto kInstallTimeout = std::chrono::seconds(120);
 constexpr auto kStopGrace = std::chrono::seconds(20);
 
+/// Seconds from `from` to `to`.
+double seconds_between(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+
 std::string own_folder() { return fs::read_symlink("/proc/self/exe").parent_path().string(); }
 
 std::string application_path() { return own_folder() + "/tbsim-testbed-app"; }
@@ -69,11 +72,10 @@ public:
     void run() {
         const auto started = Clock::now();
         build();
-        const auto built = Clock::now();
-        say("testbed up in {:.1f} s; running the benchmark (timeout {} s)",
-            std::chrono::duration<double>(built - started).count(), r_.timeout_s);
+        const double setup_s = seconds_between(started, Clock::now());
+        say("testbed up in {:.1f} s; running the benchmark (timeout {} s)", setup_s, r_.timeout_s);
         run_applications();
-        collect_and_write(std::chrono::duration<double>(built - started).count());
+        collect_and_write(setup_s);
     }
 
 private:
@@ -109,7 +111,7 @@ private:
                 start_packet_delay(in.link.namespace_name, *r_.delay_s, in.folder + "/delay.log", ledger_);
         }
         const auto installing = Clock::now();
-        setup_phases_.links_s = std::chrono::duration<double>(installing - build_started).count();
+        setup_phases_.links_s = seconds_between(build_started, installing);
         say("initializing {} MariaDB data directories", r_.instances);
         std::vector<pid_t> installers;
         for (auto& in : instances_) {
@@ -125,11 +127,11 @@ private:
             instances_[k].server->finish_initialize(*status);
         }
         const auto starting = Clock::now();
-        setup_phases_.install_s = std::chrono::duration<double>(starting - installing).count();
+        setup_phases_.install_s = seconds_between(installing, starting);
         for (auto& in : instances_) in.server->start(in.cgroup->procs_files(), ledger_);
         const auto ready_deadline = Clock::now() + kServerReadyTimeout;
         for (auto& in : instances_) in.server->wait_ready(ready_deadline);
-        setup_phases_.start_s = std::chrono::duration<double>(Clock::now() - starting).count();
+        setup_phases_.start_s = seconds_between(starting, Clock::now());
     }
 
     void run_applications() {
