@@ -124,6 +124,10 @@ struct Hosts {
     // and left out: busy periods shared by every thread of the host (threads waking in one period
     // wait together): held-out errors higher (docs/mysqlrep.md).
     double foreign_cores = 0.0;
+    // Foreign processes write the disk too: the log flush stalls with disk_stall_probability x
+    // (1 + disk_stall_foreign x foreign_cores) (capped at 1). Within each recording day the share
+    // of slow local inserts grows with the foreign CPU at a given commit rate and N (docs/mysqlrep.md).
+    double disk_stall_foreign = 0.0;
     sim::ValueDistribution foreign_wait = sim::ValueDistribution::constant(0.0);
 
     // The host's speed on the day, gauged by the setup it did before the run (initialising N data
@@ -170,6 +174,8 @@ struct Hosts {
     double setup_factor(std::int64_t instances, double elasticity) const;
     /// Whether foreign processes delay the benchmark's threads.
     bool foreign_load() const { return foreign_cores > 0.0 && foreign_wait.mean() > 0.0; }
+    /// The probability that a log flush stalls, with the foreign processes' share.
+    double stall_probability() const { return std::min(1.0, disk_stall_probability * (1.0 + disk_stall_foreign * foreign_cores)); }
 
     /// Cores' worth of processing the host offers.
     double capacity() const { return cores + (threads > cores ? (threads - cores) * smt_gain : 0.0); }

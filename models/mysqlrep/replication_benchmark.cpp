@@ -71,6 +71,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     cpu_slowness_ = spec.hosts.cpu_slowness(spec.workload.instances);
     if (limits.cpu_quota) cpu_slowness_ *= spec.hosts.quota_cpu_factor;
     wait_slowness_ = spec.hosts.wait_slowness(spec.workload.instances);
+    stall_probability_ = spec.hosts.stall_probability();
     wake_latency_ = spec.hosts.wake_latency_on_the_day(spec.workload.instances);
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
     for (std::size_t i = 0; i < n; ++i) {
@@ -228,7 +229,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
             episode_stall = Time::from_seconds(stall_s());
             if (h.disk_stall_renewal > 0.0 && rng.uniform01() < h.disk_stall_renewal)
                 episode_end = std::max(episode_end, sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng)));
-        } else if (h.disk_stall_probability > 0.0 && rng.uniform01() < h.disk_stall_probability) {
+        } else if (stall_probability_ > 0.0 && rng.uniform01() < stall_probability_) {
             draw += stall_s();
             if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
         }

@@ -164,6 +164,7 @@ private:
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time
+    double stall_probability_ = 0.0;    // of a log flush, on this host (hosts.stall_probability)
     double wait_slowness_ = 1.0;        // the same gauge for the host's other times (wake-ups, waits, flushes, stalls)
     sim::Time wake_latency_;            // hosts.wake_latency on the day
     bool direct_cpu_ = true;            // no wake-up or wake latency, no quota, no foreign load: work goes straight to the processor
