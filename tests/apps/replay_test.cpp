@@ -64,6 +64,18 @@ TEST_CASE("the shipped testbed profile replays a trace that keeps up and one tha
     CHECK(std::filesystem::exists(out + "/replay.json"));
     CHECK(std::filesystem::exists(out + "/quantiles.csv"));
     CHECK(read_file(out + "/quantiles.csv").rfind("trace,mode,op,quantile,measured_ms,simulated_ms", 0) == 0);
+    // Recorded on two days (meta.json: 2026-11-22 and 2026-11-30), one trace each: each day's mean
+    // |error| is its trace's own, and the table prints a row per day.
+    const auto& days = j.at("mean_abs_error_by_day");
+    REQUIRE(days.size() == 2);
+    CHECK(days.at("2026-11-22").at("main_loop_s").get<double>() ==
+          doctest::Approx(std::abs(easy.at("main_loop_s").at("error").get<double>())));
+    CHECK(days.at("2026-11-30").at("local_insert.p50_ms").get<double>() ==
+          doctest::Approx(std::abs(error_of(hard, "local_insert", "p50_ms"))));
+    const auto table = run_tbsim("replay " + kTraces + "n4-d3000-ag10 " + kTraces + "ladder-n4-ag1-d24000 --jobs 2 --out " + out);
+    REQUIRE(table.exit_code == 0);
+    CHECK(table.out.find("mean |error| by recording day") != std::string::npos);
+    CHECK(table.out.find("\n  2026-11-30      1 ") != std::string::npos);
 }
 
 TEST_CASE("slow operations come in runs on the testbed, and the model's stall episodes make them so") {

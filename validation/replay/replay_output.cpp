@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -66,18 +68,15 @@ Json replay_json(const TraceReplay& r) {
     return j;
 }
 
-Json replays_json(const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
-    if (replays.size() == 1 && limits.empty()) return replay_json(replays.front());
-    Json j;
-    Json traces = Json::array();
-    for (const auto& r : replays) traces.push_back(replay_json(r));
-    j["traces"] = traces;
-    // Mean of |error| over the traces, per headline figure.
+namespace {
+
+/// Mean of |error| over `replays`, per headline figure (null where no trace has the figure).
+Json mean_abs_errors(const std::vector<const TraceReplay*>& replays) {
     auto mean_abs = [&](auto get) {
         double sum = 0;
         std::size_t n = 0;
-        for (const auto& r : replays) {
-            const double e = get(r);
+        for (const auto* r : replays) {
+            const double e = get(*r);
             if (std::isfinite(e)) sum += std::abs(e), ++n;
         }
         return n == 0 ? Json(nullptr) : Json(sum / static_cast<double>(n));
@@ -97,10 +96,34 @@ Json replays_json(const std::vector<TraceReplay>& replays, const std::vector<Lim
         const std::string k(models::mysqlrep::op_name(op));
         mean[k + ".p50_ms"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.p50_ms.error(); }); });
         mean[k + ".p95_ms"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.p95_ms.error(); }); });
-        Json ks_sum = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.ks; }); });
-        mean[k + ".ks"] = ks_sum;
+        mean[k + ".ks"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.ks; }); });
     }
-    j["mean_abs_error"] = mean;
+    return mean;
+}
+
+/// The replays grouped by recording day, days in order.
+std::map<std::string, std::vector<const TraceReplay*>> by_day(const std::vector<TraceReplay>& replays) {
+    std::map<std::string, std::vector<const TraceReplay*>> days;
+    for (const auto& r : replays) days[r.day].push_back(&r);
+    return days;
+}
+
+}  // namespace
+
+Json replays_json(const std::vector<TraceReplay>& replays, const std::vector<LimitRate>& limits) {
+    if (replays.size() == 1 && limits.empty()) return replay_json(replays.front());
+    Json j;
+    Json traces = Json::array();
+    for (const auto& r : replays) traces.push_back(replay_json(r));
+    j["traces"] = traces;
+    std::vector<const TraceReplay*> all;
+    for (const auto& r : replays) all.push_back(&r);
+    j["mean_abs_error"] = mean_abs_errors(all);
+    // The same by recording day: the host's speed and stalls differ from day to day more than the
+    // model's errors between configurations (docs/mysqlrep.md).
+    Json days = Json::object();
+    for (const auto& [day, of_day] : by_day(replays)) days[day] = mean_abs_errors(of_day);
+    j["mean_abs_error_by_day"] = days;
     Json ladders = Json::array();
     for (const auto& l : limits) {
         ladders.push_back({{"instances", l.instances},
@@ -182,6 +205,23 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
     if (replays.size() > 1)
         for (const auto& r : replays)
             for (const auto& w : r.warnings) out += fmt::format("warning: {}: {}\n", r.trace, w);
+    if (const auto days = by_day(replays); days.size() > 1) {
+        out += "mean |error| by recording day (meta.json date):\n";
+        out += fmt::format("  {:<10} {:>6} {:>9} {:>9} {:>9} {:>6} {:>9} {:>9} {:>7}\n", "day", "traces", "loop", "insert50", "insert95",
+                           "KS", "batch50", "batch95", "bytes");
+        auto cell = [](const Json& m, const char* key, bool share) {
+            if (!m.contains(key) || m.at(key).is_null()) return std::string("-");
+            const double v = m.at(key).get<double>();
+            return share ? fmt::format("{:.2f}", v) : fmt::format("{:.1f}%", 100 * v);
+        };
+        for (const auto& [day, traces] : days) {
+            const Json m = mean_abs_errors(traces);
+            out += fmt::format("  {:<10} {:>6} {:>9} {:>9} {:>9} {:>6} {:>9} {:>9} {:>7}\n", day.empty() ? "?" : day, traces.size(),
+                               cell(m, "main_loop_s", false), cell(m, "local_insert.p50_ms", false), cell(m, "local_insert.p95_ms", false),
+                               cell(m, "local_insert.ks", true), cell(m, "batch_send.p50_ms", false), cell(m, "batch_send.p95_ms", false),
+                               cell(m, "bytes_sent", false));
+        }
+    }
     if (!limits.empty()) {
         out += "limit rate D* (lowest rate with slowdown above 1.05, per minute):\n";
         for (const auto& l : limits)

@@ -168,6 +168,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     TraceReplay out;
     out.trace = trace.name;
     out.folder = trace.folder;
+    out.day = trace.date.substr(0, 10);
     out.mode = options.mode;
     out.replications = options.replications;
     out.instances = trace.instances;

@@ -58,6 +58,7 @@ struct NodeComparison {
 struct TraceReplay {
     std::string trace;      // the folder's name
     std::string folder;
+    std::string day;        // the recording's day (meta.json date, YYYY-MM-DD): the host differs from day to day
     ReplayMode mode = ReplayMode::model;
     std::int64_t replications = 1;
     std::int64_t instances = 0, aggregation = 0, inserts = 0;
