@@ -78,6 +78,43 @@ TEST_CASE("the shipped testbed profile replays a trace that keeps up and one tha
     CHECK(table.out.find("\n  2026-11-30      1 ") != std::string::npos);
 }
 
+TEST_CASE("replay puts recordings of the same configuration side by side: how far one predicts another, and the model") {
+    // Two pairs: N = 4, D = 3000/min, AG = 10 on 2026-11-22 and 2026-12-02 (local insert median
+    // 0.557 and 1.175 ms, validation/traces/mysqlrep; the third day's host was two to three times
+    // slower), and N = 6, D = 6000/min, AG = 1 twice on 2026-12-04 (1.082 and 1.098 ms). A fifth
+    // trace, recorded once, is in no pair.
+    const auto j = replay_json(kTraces + "n4-d3000-ag10 " + kTraces + "n4-d3000-ag10-day3 " + kTraces + "n6-d6000-ag1 " + kTraces +
+                               "ladder-n6-ag1-d6000 " + kTraces + "n4-d3000-ag1 --jobs 2 --out " + scratch_dir("replay-repeats"));
+    const auto& repeats = j.at("repeat_recordings");
+    REQUIRE(repeats.at("configurations").size() == 2);
+    CHECK(repeats.at("pairs").get<int>() == 2);
+    const auto& median = repeats.at("mean_abs_difference").at("local_insert.p50_ms");
+    CHECK(median.at("pairs").get<int>() == 2);
+    CHECK(median.at("pairs_same_day").get<int>() == 1);
+    // Predicting each recording by the other: (|a - b| / a + |a - b| / b) / 2, from the measured
+    // medians of the traces (recomputed here from replay.json's own figures).
+    auto measured = [&](const std::string& name) { return trace_entry(j, name).at("ops").at("local_insert").at("p50_ms").at("measured").get<double>(); };
+    auto between = [](double a, double b) { return (std::abs(a - b) / a + std::abs(a - b) / b) / 2; };
+    const double days = between(measured("n4-d3000-ag10"), measured("n4-d3000-ag10-day3"));
+    const double same_day = between(measured("n6-d6000-ag1"), measured("ladder-n6-ag1-d6000"));
+    CHECK(days == within(0.82, 0.02));      // 0.557 against 1.175 ms: a factor of 2.1 between the days
+    CHECK(same_day == within(0.0154, 0.05));  // 1.082 against 1.098 ms: 12 minutes apart
+    CHECK(median.at("between_recordings").get<double>() == doctest::Approx((days + same_day) / 2));
+    CHECK(median.at("between_recordings_same_day").get<double>() == doctest::Approx(same_day));
+    // The model's mean |error| over the four traces of the pairs, not the fifth.
+    double model = 0;
+    for (const auto* name : {"n4-d3000-ag10", "n4-d3000-ag10-day3", "n6-d6000-ag1", "ladder-n6-ag1-d6000"})
+        model += std::abs(error_of(trace_entry(j, name), "local_insert", "p50_ms")) / 4;
+    CHECK(median.at("model").get<double>() == doctest::Approx(model));
+    // KS between the two recordings' samples: the days' pair barely overlaps, the same day's does.
+    const auto& ks = repeats.at("mean_abs_difference").at("local_insert.ks");
+    CHECK(ks.at("between_recordings").get<double>() > ks.at("between_recordings_same_day").get<double>() + 0.2);
+    CHECK(repeats.at("mean_abs_difference").contains("batch_send.p95_ms"));
+    const auto table = run_tbsim("replay " + kTraces + "n4-d3000-ag10 " + kTraces + "n4-d3000-ag10-day3 --out " + scratch_dir("replay-repeats"));
+    REQUIRE(table.exit_code == 0);
+    CHECK(table.out.find("recorded more than once: 1 configurations, 2 traces, 1 pairs (0 on the same day)") != std::string::npos);
+}
+
 TEST_CASE("slow operations come in runs on the testbed, and the model's stall episodes make them so") {
     const std::string trace = kTraces + "ladder-n8-ag1-d3000";
     const auto with = trace_entry(replay_json(trace + " --out " + scratch_dir("replay-episodes")), "ladder-n8-ag1-d3000");

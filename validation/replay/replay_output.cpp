@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "validation/replay/repeat_recordings.hpp"
 #include "validation/replay/sample_stats.hpp"
 
 namespace tbsim::validation {
@@ -124,6 +125,19 @@ Json replays_json(const std::vector<TraceReplay>& replays, const std::vector<Lim
     Json days = Json::object();
     for (const auto& [day, of_day] : by_day(replays)) days[day] = mean_abs_errors(of_day);
     j["mean_abs_error_by_day"] = days;
+    // Configurations recorded more than once: how far one recording is from another, the floor
+    // under a model that knows only the configuration (docs/replay.md).
+    const auto repeats = repeat_recordings(replays);
+    Json groups = Json::array();
+    for (const auto& g : repeats.groups) groups.push_back({{"configuration", g.configuration}, {"traces", g.traces}});
+    Json figures = Json::object();
+    for (const auto& f : repeats.figures)
+        figures[f.name] = {{"between_recordings", f.between},
+                           {"pairs", f.pairs},
+                           {"between_recordings_same_day", error_json(f.between_same_day)},
+                           {"pairs_same_day", f.pairs_same_day},
+                           {"model", error_json(f.model)}};
+    j["repeat_recordings"] = {{"configurations", groups}, {"pairs", repeats.pairs}, {"mean_abs_difference", figures}};
     Json ladders = Json::array();
     for (const auto& l : limits) {
         ladders.push_back({{"instances", l.instances},
@@ -220,6 +234,23 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                                cell(m, "main_loop_s", false), cell(m, "local_insert.p50_ms", false), cell(m, "local_insert.p95_ms", false),
                                cell(m, "local_insert.ks", true), cell(m, "batch_send.p50_ms", false), cell(m, "batch_send.p95_ms", false),
                                cell(m, "bytes_sent", false));
+        }
+    }
+    if (const auto repeats = repeat_recordings(replays); !repeats.groups.empty()) {
+        std::size_t traces = 0;
+        for (const auto& g : repeats.groups) traces += g.traces.size();
+        out += fmt::format("recorded more than once: {} configurations, {} traces, {} pairs ({} on the same day); mean |difference|\n"
+                           "when one recording predicts another of the same configuration, beside the model's mean |error|:\n",
+                           repeats.groups.size(), traces, repeats.pairs,
+                           repeats.figures.empty() ? std::size_t{0} : repeats.figures.front().pairs_same_day);
+        out += fmt::format("  {:<22} {:>10} {:>10} {:>8}\n", "figure", "recordings", "same day", "model");
+        for (const auto& f : repeats.figures) {
+            const bool share = f.name.ends_with(".ks");
+            auto cell = [&](double v) {
+                if (!std::isfinite(v)) return std::string("-");
+                return share ? fmt::format("{:.2f}", v) : fmt::format("{:.1f}%", 100 * v);
+            };
+            out += fmt::format("  {:<22} {:>10} {:>10} {:>8}\n", f.name, cell(f.between), cell(f.between_same_day), cell(f.model));
         }
     }
     if (!limits.empty()) {

@@ -101,6 +101,18 @@ models::mysqlrep::DrivenStarts driven_starts(const std::vector<OperationRecord>&
     return starts;
 }
 
+// What the recording ran, K aside (TraceReplay::configuration).
+std::string configuration_of(const TestbedTrace& trace) {
+    std::string c = fmt::format("N={} D={:g}/min AG={}", trace.instances, trace.rate_per_minute, trace.aggregation);
+    if (!trace.remote_inserts) c += " baseline";
+    c += fmt::format(" poll={}ms cores={}", trace.poll_period_ms, trace.cores);
+    const auto& l = trace.limits;
+    if (l.cpu_quota_cores) c += fmt::format(" cpu_quota={:g}/{}us", *l.cpu_quota_cores, l.cpu_period_us);
+    if (l.bandwidth_bps) c += fmt::format(" bandwidth={:g}bps", *l.bandwidth_bps);
+    if (l.delay_s) c += fmt::format(" delay={:g}s", *l.delay_s);
+    return c;
+}
+
 }  // namespace
 
 const char* replay_mode_name(ReplayMode m) { return m == ReplayMode::model ? "model" : "driven"; }
@@ -169,6 +181,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.trace = trace.name;
     out.folder = trace.folder;
     out.day = trace.date.substr(0, 10);
+    out.configuration = configuration_of(trace);
     out.mode = options.mode;
     out.replications = options.replications;
     out.instances = trace.instances;

@@ -59,6 +59,9 @@ struct TraceReplay {
     std::string trace;      // the folder's name
     std::string folder;
     std::string day;        // the recording's day (meta.json date, YYYY-MM-DD): the host differs from day to day
+    // What the recording ran, K aside: "N=4 D=3000/min AG=1 poll=1000ms cores=2" and the baseline
+    // and limits when set. Two recordings with the same one are the same configuration.
+    std::string configuration;
     ReplayMode mode = ReplayMode::model;
     std::int64_t replications = 1;
     std::int64_t instances = 0, aggregation = 0, inserts = 0;
