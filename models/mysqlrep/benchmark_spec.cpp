@@ -120,6 +120,15 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   "wake_latency scales by the setup ratio to this power", Check::non_negative),
             param("setup_ratio_max", &Hosts::setup_ratio_max,
                   "the setup ratio is taken as at most this (none: no bound)", Check::positive),
+            param("pacing_lateness", &Hosts::pacing_lateness,
+                  "median lateness of the paced main loop's wake-ups, a gauge of the host's wake-ups during the run "
+                  "(tbsim replay: from trace.csv)",
+                  Check::positive),
+            param("pacing_lateness_reference", &Hosts::pacing_lateness_reference, "the reference host's pacing lateness",
+                  Check::positive),
+            param("pacing_elasticity", &Hosts::pacing_elasticity,
+                  "the host's waits and wake latency scale by (pacing_lateness / reference) to this power (0: ignored)",
+                  Check::non_negative),
             param("quota_cpu_factor", &Hosts::quota_cpu_factor,
                   "CPU of a container's work under a CPU quota (limits.cpu_quota), relative to without one", Check::positive),
         }};
@@ -169,6 +178,11 @@ double DatabaseCosts::reply_bytes_for(std::int64_t rows) const {
 double DatabaseCosts::result_bytes_for(std::int64_t rows) const {
     if (result_set_bytes.bytes == 0.0) return reply_bytes.bytes;
     return result_set_bytes.bytes + result_row_bytes.bytes * static_cast<double>(std::max<std::int64_t>(rows, 0));
+}
+
+double Hosts::pacing_factor() const {
+    if (!pacing_lateness || pacing_elasticity == 0.0) return 1.0;
+    return std::pow(pacing_lateness->seconds() / pacing_lateness_reference.seconds(), pacing_elasticity);
 }
 
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {

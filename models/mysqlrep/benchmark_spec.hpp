@@ -155,6 +155,18 @@ struct Hosts {
     // otherwise be read as a host slower than any seen, and the steep wake_latency power would
     // carry it far. None: no bound.
     std::optional<double> setup_ratio_max;
+    // The host's wake-ups during the run, gauged by how late the application's paced main loop
+    // woke: `tbsim replay` sets pacing_lateness to the median, over the main loop's local inserts
+    // whose previous iteration ended 0.5 ms or more before it was due, of (start - the previous
+    // one's start - the period). The host's waits and wake latency (those the setup ratio scales,
+    // above) multiply by (pacing_lateness / pacing_lateness_reference) ^ pacing_elasticity too.
+    // The setup gauge reads the day; this one reads the hour: N = 4 and 8 at AG = 1 and 3000/min,
+    // recorded at 03:54 on 2026-12-04 with setup ratios of 0.95 to 1.12, had local medians 1.2 to
+    // 1.6 times those of 2026-11-30, and their paced wake-ups were 140 to 145 us late against 81
+    // and 82 us (docs/mysqlrep.md). None: the reference host (factor 1).
+    std::optional<sim::Time> pacing_lateness;
+    sim::Time pacing_lateness_reference = sim::Time::from_us(100);
+    double pacing_elasticity = 0.0;
     // The CPU a container's work takes under a CFS quota (limits.cpu_quota), relative to the same
     // work without one, throttled or not. Measured, not explained: in 7 of the 8 pairs of committed
     // traces recorded with and without a quota at the same N, D and AG, the containers with one
@@ -165,11 +177,13 @@ struct Hosts {
     /// What the host's speed on the day multiplies every CPU time by (1 without a setup time).
     double cpu_slowness(std::int64_t instances) const { return setup_factor(instances, setup_elasticity); }
     /// What it multiplies the host's waits by (1 without a setup time).
-    double wait_slowness(std::int64_t instances) const { return setup_factor(instances, setup_wait_elasticity); }
+    double wait_slowness(std::int64_t instances) const { return setup_factor(instances, setup_wait_elasticity) * pacing_factor(); }
     /// wake_latency on the day.
     sim::Time wake_latency_on_the_day(std::int64_t instances) const {
-        return sim::Time::from_seconds(wake_latency.seconds() * setup_factor(instances, wake_latency_elasticity));
+        return sim::Time::from_seconds(wake_latency.seconds() * setup_factor(instances, wake_latency_elasticity) * pacing_factor());
     }
+    /// (pacing_lateness / pacing_lateness_reference) ^ pacing_elasticity; 1 without a lateness.
+    double pacing_factor() const;
     /// (setup_time / reference setup time) ^ elasticity; 1 without a setup time.
     double setup_factor(std::int64_t instances, double elasticity) const;
     /// Whether foreign processes delay the benchmark's threads.

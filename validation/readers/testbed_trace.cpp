@@ -166,6 +166,31 @@ double TestbedTrace::foreign_cores() const {
     return std::max(0.0, host_busy_fraction * static_cast<double>(cores) - containers_s / *run_s);
 }
 
+std::optional<double> TestbedTrace::pacing_lateness_s() const {
+    if (rate_per_minute <= 0) return std::nullopt;
+    const auto period_ns = static_cast<std::int64_t>(60e9 / rate_per_minute);
+    const auto margin_ns = static_cast<std::int64_t>(kPacingMargin_s * 1e9);
+    std::vector<double> late_s;
+    // Per instance: the previous local insert's start and the last end of its iteration.
+    std::vector<std::optional<std::int64_t>> previous_start(static_cast<std::size_t>(std::max<std::int64_t>(instances, 0)));
+    std::vector<std::int64_t> iteration_end(previous_start.size(), 0);
+    for (const auto& op : operations) {
+        if (op.phase != BenchmarkPhase::main || op.instance >= previous_start.size()) continue;
+        auto& prev = previous_start[op.instance];
+        if (op.op == BenchmarkOp::local_insert) {
+            if (prev && iteration_end[op.instance] <= *prev + period_ns - margin_ns)
+                late_s.push_back(static_cast<double>(op.start_ns - (*prev + period_ns)) * 1e-9);
+            prev = op.start_ns;
+        }
+        iteration_end[op.instance] = std::max(iteration_end[op.instance], op.end_ns);
+    }
+    if (late_s.size() < 20) return std::nullopt;
+    std::nth_element(late_s.begin(), late_s.begin() + static_cast<std::ptrdiff_t>(late_s.size() / 2), late_s.end());
+    const double median = late_s[late_s.size() / 2];
+    if (median <= 0) return std::nullopt;
+    return median;
+}
+
 double TestbedTrace::main_loop_s(std::uint32_t instance) const {
     std::int64_t first = -1, last = -1;
     for (const auto& op : operations) {

@@ -79,6 +79,14 @@ struct TestbedTrace {
     /// CPU the host spent outside the containers over the run, in cores: its busy time less the
     /// containers' cpu_ns (0 when meta.json has no run_s).
     double foreign_cores() const;
+    /// How late the application's paced main loop woke, in seconds: the median over the local
+    /// inserts whose previous iteration (its local insert and batches) ended at least
+    /// kPacingMargin before it was due of (start - the previous local insert's start - the
+    /// period); the application sleeps until the previous start plus the period. None when fewer
+    /// than 20 such inserts (a loop that never waits) or a median not above 0.
+    std::optional<double> pacing_lateness_s() const;
+    static constexpr double kPacingMargin_s = 0.5e-3;
+
     /// The span of an instance's main loop: first local insert's start to its last operation's end
     /// in the main phase, in seconds.
     double main_loop_s(std::uint32_t instance) const;

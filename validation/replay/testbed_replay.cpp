@@ -151,6 +151,8 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     spec.hosts.foreign_cores = trace.foreign_cores();
     spec.hosts.setup_time.reset();
     if (trace.setup_s) spec.hosts.setup_time = Time::from_seconds(*trace.setup_s);
+    spec.hosts.pacing_lateness.reset();
+    if (const auto late = trace.pacing_lateness_s()) spec.hosts.pacing_lateness = Time::from_seconds(*late);
     auto& l = spec.limits;
     l.cpu_quota = trace.limits.cpu_quota_cores;
     l.cpu_period = Time::from_us(trace.limits.cpu_period_us);
@@ -165,7 +167,7 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
 
 const std::vector<std::string>& keys_set_by_traces() {
     static const std::vector<std::string> keys{"workload",           "hosts.count",      "hosts.cores", "hosts.threads",
-                                               "hosts.foreign_cores", "hosts.setup_time", "limits"};
+                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.pacing_lateness", "limits"};
     return keys;
 }
 
