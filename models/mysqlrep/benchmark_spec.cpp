@@ -129,6 +129,8 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("pacing_elasticity", &Hosts::pacing_elasticity,
                   "the host's waits and wake latency scale by (pacing_lateness / reference) to this power (0: ignored)",
                   Check::non_negative),
+            param("pacing_ratio_max", &Hosts::pacing_ratio_max,
+                  "the pacing ratio (lateness / reference) is taken as at most this (none: no bound)", Check::positive),
             param("quota_cpu_factor", &Hosts::quota_cpu_factor,
                   "CPU of a container's work under a CPU quota (limits.cpu_quota), relative to without one", Check::positive),
         }};
@@ -182,7 +184,9 @@ double DatabaseCosts::result_bytes_for(std::int64_t rows) const {
 
 double Hosts::pacing_factor() const {
     if (!pacing_lateness || pacing_elasticity == 0.0) return 1.0;
-    return std::pow(pacing_lateness->seconds() / pacing_lateness_reference.seconds(), pacing_elasticity);
+    double ratio = pacing_lateness->seconds() / pacing_lateness_reference.seconds();
+    if (pacing_ratio_max) ratio = std::min(ratio, *pacing_ratio_max);
+    return std::pow(ratio, pacing_elasticity);
 }
 
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {

@@ -167,6 +167,10 @@ struct Hosts {
     std::optional<sim::Time> pacing_lateness;
     sim::Time pacing_lateness_reference = sim::Time::from_us(100);
     double pacing_elasticity = 0.0;
+    // The ratio is trusted up to this (the committed traces reached 2.0): a loop that slept far
+    // longer than theirs (a rate below 600/min) or was throttled on its wake-ups would otherwise
+    // read as a host slower than any seen. None: no bound.
+    std::optional<double> pacing_ratio_max;
     // The CPU a container's work takes under a CFS quota (limits.cpu_quota), relative to the same
     // work without one, throttled or not. Measured, not explained: in 7 of the 8 pairs of committed
     // traces recorded with and without a quota at the same N, D and AG, the containers with one

@@ -176,6 +176,29 @@ TEST_CASE("a host's speed on the day is its setup time against the reference lin
     CHECK(h.wake_latency_on_the_day(4) == tbsim::sim::Time::from_us(10));
 }
 
+TEST_CASE("the pacing gauge scales the host's waits and wake latency by how late the paced loop woke, and not its CPU") {
+    tbsim::models::mysqlrep::Hosts h;
+    h.wake_latency = tbsim::sim::Time::from_us(10);
+    h.pacing_lateness_reference = tbsim::sim::Time::from_us(100);
+    h.pacing_elasticity = 0.5;
+    CHECK(h.wait_slowness(4) == 1.0);  // no lateness read: the reference host
+    h.pacing_lateness = tbsim::sim::Time::from_us(400);
+    CHECK(h.wait_slowness(4) == doctest::Approx(2.0));  // four times as late, to the power 0.5
+    CHECK(h.wake_latency_on_the_day(4).seconds() == within(20e-6, 1e-9));
+    CHECK(h.cpu_slowness(4) == 1.0);
+    // With the setup gauge: the factors multiply.
+    h.setup_wait_elasticity = 1.0;
+    h.setup_time = tbsim::sim::Time::from_ms(2 * (650 + 436 * 4));
+    h.setup_fixed = tbsim::sim::Time::from_ms(650);
+    h.setup_per_instance = tbsim::sim::Time::from_ms(436);
+    CHECK(h.wait_slowness(4) == doctest::Approx(4.0));
+    // A bound on the ratio: 4 counts as 2.25.
+    h.pacing_ratio_max = 2.25;
+    CHECK(h.wait_slowness(4) == doctest::Approx(2.0 * 1.5));
+    h.pacing_elasticity = 0.0;
+    CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
+}
+
 TEST_CASE("an INSERT of several rows is answered with an info string that a single row does not get") {
     // "Records: 10  Duplicates: 0  Warnings: 0" is 39 bytes: 37 around R's two digits.
     tbsim::models::mysqlrep::DatabaseCosts db;
