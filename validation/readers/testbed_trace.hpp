@@ -81,7 +81,7 @@ struct TestbedTrace {
     double foreign_cores() const;
     /// How late the application's paced main loop woke, in seconds: the median over the local
     /// inserts whose previous iteration (its local insert and batches) ended at least
-    /// kPacingMargin before it was due of (start - the previous local insert's start - the
+    /// kPacingMargin_s before it was due of (start - the previous local insert's start - the
     /// period); the application sleeps until the previous start plus the period. None when fewer
     /// than 20 such inserts (a loop that never waits) or a median not above 0.
     std::optional<double> pacing_lateness_s() const;

@@ -26,7 +26,7 @@ struct RepeatFigure {
     double model = 0.0;      // the model's mean |error| over the traces of those pairs
     std::size_t pairs = 0;   // pairs where both recordings have the figure
     // The same over the pairs recorded on the same day (NaN when there is none): how much the
-    // host wanders within a day, which neither the day nor its gauges tell apart.
+    // host wanders within a day, which the setup gauge does not see (the pacing gauge in part).
     double between_same_day = 0.0;
     std::size_t pairs_same_day = 0;
 };
