@@ -279,6 +279,14 @@ TEST_CASE("the pacing gauge reads how late the main loop woke and scales the hos
     auto median = [](const nlohmann::json& j) { return j.at("ops").at("local_insert").at("p50_ms").at("simulated").get<double>(); };
     auto cpu = [](const nlohmann::json& j) { return j.at("cpu_s").at("simulated").get<double>(); };
     const auto late = replay("repeat-n4-d3000-ag1-a", ""), late_off = replay("repeat-n4-d3000-ag1-a", off);
+    // replay.json says what it read and what it made of it: 140.3 us late, a setup of 2.460 s
+    // against the line's 0.650 + 0.436 x 4 = 2.394 s; waits x (2.460 / 2.394)^0.561 x
+    // (140.3 / 100)^0.502 = 1.203, CPU x (2.460 / 2.394)^0.642 = 1.018.
+    const auto& conditions = late.at("conditions");
+    CHECK(conditions.at("pacing_lateness_us").get<double>() == within(140.27, 0.001));
+    CHECK(conditions.at("wait_factor").get<double>() == within(1.203, 0.002));
+    CHECK(conditions.at("cpu_factor").get<double>() == within(1.018, 0.002));
+    CHECK(late_off.at("conditions").at("wait_factor").get<double>() == within(1.203 / 1.185, 0.002));
     CHECK(median(late) / median(late_off) > 1.05);
     CHECK(std::abs(error_of(late, "local_insert", "p50_ms")) < std::abs(error_of(late_off, "local_insert", "p50_ms")));
     CHECK(cpu(late) == within(cpu(late_off), 0.01));

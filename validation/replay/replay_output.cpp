@@ -40,6 +40,13 @@ Json replay_json(const TraceReplay& r) {
     j["inserts"] = r.inserts;
     j["limited"] = r.limited;
     j["warnings"] = r.warnings;
+    const auto& c = r.conditions;
+    j["conditions"] = {{"foreign_cores", c.foreign_cores},
+                       {"setup_s", c.setup_s ? Json(*c.setup_s) : Json(nullptr)},
+                       {"pacing_lateness_us", c.pacing_lateness_us ? Json(*c.pacing_lateness_us) : Json(nullptr)},
+                       {"cpu_factor", c.cpu_factor},
+                       {"wait_factor", c.wait_factor},
+                       {"wake_latency_us", c.wake_latency_us}};
     j["main_loop_s"] = comparison_json(r.main_loop_s);
     j["slowdown"] = comparison_json(r.slowdown);
     Json ops = Json::object();
@@ -184,6 +191,12 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                            replay_mode_name(r.mode), r.replications, r.replications == 1 ? "" : "s", r.instances, r.rate_per_minute,
                            r.aggregation, r.inserts, r.limited ? ", limited" : "");
         for (const auto& w : r.warnings) out += fmt::format("  warning: {}\n", w);
+        const auto& c = r.conditions;
+        out += fmt::format("  the host during the run, read from the trace: {:.2f} cores of foreign CPU, setup {}, paced wake-ups {};\n"
+                           "  so CPU times x {:.3f}, waits x {:.3f}, a woken thread's latency {:.1f} us\n",
+                           c.foreign_cores, c.setup_s ? fmt::format("{:.2f} s", *c.setup_s) : "not recorded",
+                           c.pacing_lateness_us ? fmt::format("{:.0f} us late", *c.pacing_lateness_us) : "none (the loop never waited)",
+                           c.cpu_factor, c.wait_factor, c.wake_latency_us);
         out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
         auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {
             out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", name, fmt::format(fmt::runtime(fmt_spec), c.measured),

@@ -192,6 +192,12 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.rate_per_minute = trace.rate_per_minute;
     out.limited = trace.limits.cpu_quota_cores || trace.limits.bandwidth_bps || trace.limits.delay_s;
     out.warnings = trace.incomplete_run();
+    out.conditions.foreign_cores = spec.hosts.foreign_cores;
+    out.conditions.setup_s = trace.setup_s;
+    if (spec.hosts.pacing_lateness) out.conditions.pacing_lateness_us = spec.hosts.pacing_lateness->seconds() * 1e6;
+    out.conditions.cpu_factor = spec.hosts.cpu_slowness(trace.instances);
+    out.conditions.wait_factor = spec.hosts.wait_slowness(trace.instances);
+    out.conditions.wake_latency_us = spec.hosts.wake_latency_on_the_day(trace.instances).seconds() * 1e6;
 
     // The simulated runs: operations pooled, spans and node figures averaged.
     std::map<BenchmarkOp, std::vector<double>> simulated_ms;

@@ -55,6 +55,17 @@ struct NodeComparison {
     Comparison cpu_s, bytes_sent, bytes_received, throttled_s, throttled_periods;
 };
 
+/// What the model read from the trace about the host during the run, and what it made of it: the
+/// gauges (docs/replay.md, "What a trace becomes") and the factors they give the profile's times.
+struct RunConditions {
+    double foreign_cores = 0.0;                 // meta.json: busy time less the containers'
+    std::optional<double> setup_s;              // meta.json setup_s
+    std::optional<double> pacing_lateness_us;   // trace.csv: how late the paced loop woke (median)
+    double cpu_factor = 1.0;                    // what CPU times were multiplied by (setup gauge)
+    double wait_factor = 1.0;                   // the host's waits (setup and pacing gauges)
+    double wake_latency_us = 0.0;               // a woken thread's latency on the run
+};
+
 struct TraceReplay {
     std::string trace;      // the folder's name
     std::string folder;
@@ -68,6 +79,7 @@ struct TraceReplay {
     double rate_per_minute = 0;
     bool limited = false;   // the trace ran under a CPU quota, a bandwidth or a delay
     std::vector<std::string> warnings;  // the trace's signs of a run that did not complete (TestbedTrace::incomplete_run)
+    RunConditions conditions;
     Comparison main_loop_s, slowdown;
     Comparison bytes_sent, cpu_s;  // per node, mean over nodes
     // Slow main-loop operations (above kSlowOperationMs) and whether they come in runs: the share
