@@ -191,12 +191,12 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                            replay_mode_name(r.mode), r.replications, r.replications == 1 ? "" : "s", r.instances, r.rate_per_minute,
                            r.aggregation, r.inserts, r.limited ? ", limited" : "");
         for (const auto& w : r.warnings) out += fmt::format("  warning: {}\n", w);
-        const auto& c = r.conditions;
+        const auto& host = r.conditions;
         out += fmt::format("  the host during the run, read from the trace: {:.2f} cores of foreign CPU, setup {}, paced wake-ups {};\n"
                            "  so CPU times x {:.3f}, waits x {:.3f}, a woken thread's latency {:.1f} us\n",
-                           c.foreign_cores, c.setup_s ? fmt::format("{:.2f} s", *c.setup_s) : "not recorded",
-                           c.pacing_lateness_us ? fmt::format("{:.0f} us late", *c.pacing_lateness_us) : "none (the loop never waited)",
-                           c.cpu_factor, c.wait_factor, c.wake_latency_us);
+                           host.foreign_cores, host.setup_s ? fmt::format("{:.2f} s", *host.setup_s) : "not recorded",
+                           host.pacing_lateness_us ? fmt::format("{:.0f} us late", *host.pacing_lateness_us) : "none (the loop never waited)",
+                           host.cpu_factor, host.wait_factor, host.wake_latency_us);
         out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
         auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {
             out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", name, fmt::format(fmt::runtime(fmt_spec), c.measured),
