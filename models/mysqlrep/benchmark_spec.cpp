@@ -1,5 +1,6 @@
 #include "models/mysqlrep/benchmark_spec.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tbsim::models::mysqlrep {
@@ -131,6 +132,16 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   Check::non_negative),
             param("pacing_ratio_max", &Hosts::pacing_ratio_max,
                   "the pacing ratio (lateness / reference) is taken as at most this (none: no bound)", Check::positive),
+            param("cpu_ratio", &Hosts::cpu_ratio,
+                  "the containers' measured CPU over the model's for the same run, a gauge of the host's speed "
+                  "(tbsim replay: meta.json cpu_ns against a first run)",
+                  Check::positive),
+            param("cpu_ratio_elasticity", &Hosts::cpu_ratio_elasticity,
+                  "CPU times scale by cpu_ratio to this power (0: ignored)", Check::non_negative),
+            param("cpu_ratio_wait_elasticity", &Hosts::cpu_ratio_wait_elasticity,
+                  "the host's waits and wake latency scale by cpu_ratio to this power (0: ignored)", Check::non_negative),
+            param("cpu_ratio_max", &Hosts::cpu_ratio_max,
+                  "cpu_ratio is taken within [1 / this, this] (none: no bound)", Check::positive),
             param("quota_cpu_factor", &Hosts::quota_cpu_factor,
                   "CPU of a container's work under a CPU quota (limits.cpu_quota), relative to without one", Check::positive),
         }};
@@ -187,6 +198,13 @@ double Hosts::pacing_factor() const {
     double ratio = pacing_lateness->seconds() / pacing_lateness_reference.seconds();
     if (pacing_ratio_max) ratio = std::min(ratio, *pacing_ratio_max);
     return std::pow(ratio, pacing_elasticity);
+}
+
+double Hosts::cpu_ratio_factor(double elasticity) const {
+    if (!cpu_ratio || elasticity == 0.0) return 1.0;
+    double ratio = *cpu_ratio;
+    if (cpu_ratio_max) ratio = std::clamp(ratio, 1.0 / *cpu_ratio_max, *cpu_ratio_max);
+    return std::pow(ratio, elasticity);
 }
 
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {

@@ -171,6 +171,19 @@ struct Hosts {
     // longer than theirs (a rate below 600/min) or was throttled on its wake-ups would otherwise
     // read as a host slower than any seen. None: no bound.
     std::optional<double> pacing_ratio_max;
+    // The host's speed during the run, gauged by the CPU its containers used: `tbsim replay` runs
+    // the trace once without the gauge and sets cpu_ratio to the containers' measured CPU over the
+    // simulated (meta.json cpu_ns, summed over the nodes). Work that took more CPU than the model's
+    // for the same operations ran on a slower host (a neighbour on the machine, its caches, its
+    // clock): CPU times multiply by cpu_ratio ^ cpu_ratio_elasticity, the host's waits and wake
+    // latency (those the setup ratio scales) by cpu_ratio ^ cpu_ratio_wait_elasticity. Over the
+    // committed traces the CPU's error and the local insert median's correlate at 0.67
+    // (docs/mysqlrep.md). The CPU is then an input of the replay, not a prediction. None: factor 1.
+    std::optional<double> cpu_ratio;
+    double cpu_ratio_elasticity = 0.0;
+    double cpu_ratio_wait_elasticity = 0.0;
+    // The ratio is trusted within [1 / cpu_ratio_max, cpu_ratio_max]. None: no bound.
+    std::optional<double> cpu_ratio_max;
     // The CPU a container's work takes under a CFS quota (limits.cpu_quota), relative to the same
     // work without one, throttled or not. Measured, not explained: in 7 of the 8 pairs of committed
     // traces recorded with and without a quota at the same N, D and AG, the containers with one
@@ -179,15 +192,20 @@ struct Hosts {
     double quota_cpu_factor = 1.0;
 
     /// What the host's speed on the day multiplies every CPU time by (1 without a setup time).
-    double cpu_slowness(std::int64_t instances) const { return setup_factor(instances, setup_elasticity); }
+    double cpu_slowness(std::int64_t instances) const { return setup_factor(instances, setup_elasticity) * cpu_ratio_factor(cpu_ratio_elasticity); }
     /// What it multiplies the host's waits by (1 without a setup time).
-    double wait_slowness(std::int64_t instances) const { return setup_factor(instances, setup_wait_elasticity) * pacing_factor(); }
+    double wait_slowness(std::int64_t instances) const {
+        return setup_factor(instances, setup_wait_elasticity) * pacing_factor() * cpu_ratio_factor(cpu_ratio_wait_elasticity);
+    }
     /// wake_latency on the day.
     sim::Time wake_latency_on_the_day(std::int64_t instances) const {
-        return sim::Time::from_seconds(wake_latency.seconds() * setup_factor(instances, wake_latency_elasticity) * pacing_factor());
+        return sim::Time::from_seconds(wake_latency.seconds() * setup_factor(instances, wake_latency_elasticity) * pacing_factor() *
+                                       cpu_ratio_factor(cpu_ratio_wait_elasticity));
     }
     /// (pacing_lateness / pacing_lateness_reference) ^ pacing_elasticity; 1 without a lateness.
     double pacing_factor() const;
+    /// cpu_ratio (bounded) ^ elasticity; 1 without a ratio.
+    double cpu_ratio_factor(double elasticity) const;
     /// (setup_time / reference setup time) ^ elasticity; 1 without a setup time.
     double setup_factor(std::int64_t instances, double elasticity) const;
     /// Whether foreign processes delay the benchmark's threads.

@@ -199,6 +199,35 @@ TEST_CASE("the pacing gauge scales the host's waits and wake latency by how late
     CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
 }
 
+TEST_CASE("the CPU gauge scales CPU times and the host's waits by the containers' CPU against the model's, within its bound") {
+    tbsim::models::mysqlrep::Hosts h;
+    h.wake_latency = tbsim::sim::Time::from_us(10);
+    h.cpu_ratio_elasticity = 1.0;
+    h.cpu_ratio_wait_elasticity = 0.5;
+    CHECK(h.cpu_slowness(4) == 1.0);  // no ratio read: the reference host
+    CHECK(h.wait_slowness(4) == 1.0);
+    h.cpu_ratio = 1.44;  // the containers spent 44% more CPU than the model without the gauge
+    CHECK(h.cpu_slowness(4) == doctest::Approx(1.44));
+    CHECK(h.wait_slowness(4) == doctest::Approx(1.2));
+    CHECK(h.wake_latency_on_the_day(4).seconds() == within(12e-6, 1e-9));
+    // A faster host than the model's: below 1, and the bound holds on both sides.
+    h.cpu_ratio = 0.25;
+    CHECK(h.cpu_slowness(4) == doctest::Approx(0.25));
+    h.cpu_ratio_max = 2.0;
+    CHECK(h.cpu_slowness(4) == doctest::Approx(0.5));
+    CHECK(h.wait_slowness(4) == doctest::Approx(std::sqrt(0.5)));
+    h.cpu_ratio = 9.0;
+    CHECK(h.cpu_slowness(4) == doctest::Approx(2.0));
+    // With the setup gauge: the CPU factors multiply.
+    h.setup_elasticity = 1.0;
+    h.setup_fixed = tbsim::sim::Time::from_ms(650);
+    h.setup_per_instance = tbsim::sim::Time::from_ms(436);
+    h.setup_time = tbsim::sim::Time::from_ms(3 * (650 + 436 * 4));
+    CHECK(h.cpu_slowness(4) == doctest::Approx(6.0));
+    h.cpu_ratio_elasticity = 0.0;
+    CHECK(h.cpu_slowness(4) == doctest::Approx(3.0));
+}
+
 TEST_CASE("an INSERT of several rows is answered with an info string that a single row does not get") {
     // "Records: 10  Duplicates: 0  Warnings: 0" is 39 bytes: 37 around R's two digits.
     tbsim::models::mysqlrep::DatabaseCosts db;

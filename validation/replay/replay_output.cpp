@@ -44,6 +44,7 @@ Json replay_json(const TraceReplay& r) {
     j["conditions"] = {{"foreign_cores", c.foreign_cores},
                        {"setup_s", c.setup_s ? Json(*c.setup_s) : Json(nullptr)},
                        {"pacing_lateness_us", c.pacing_lateness_us ? Json(*c.pacing_lateness_us) : Json(nullptr)},
+                       {"cpu_ratio", c.cpu_ratio ? Json(*c.cpu_ratio) : Json(nullptr)},
                        {"cpu_factor", c.cpu_factor},
                        {"wait_factor", c.wait_factor},
                        {"wake_latency_us", c.wake_latency_us}};
@@ -192,10 +193,12 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                            r.aggregation, r.inserts, r.limited ? ", limited" : "");
         for (const auto& w : r.warnings) out += fmt::format("  warning: {}\n", w);
         const auto& host = r.conditions;
-        out += fmt::format("  the host during the run, read from the trace: {:.2f} cores of foreign CPU, setup {}, paced wake-ups {};\n"
+        out += fmt::format("  the host during the run, read from the trace: {:.2f} cores of foreign CPU, setup {}, paced wake-ups {},\n"
+                           "  the containers' CPU {};\n"
                            "  so CPU times x {:.3f}, waits x {:.3f}, a woken thread's latency {:.1f} us\n",
                            host.foreign_cores, host.setup_s ? fmt::format("{:.2f} s", *host.setup_s) : "not recorded",
                            host.pacing_lateness_us ? fmt::format("{:.0f} us late", *host.pacing_lateness_us) : "none (the loop never waited)",
+                           host.cpu_ratio ? fmt::format("{:.3f} times the model's without the CPU gauge", *host.cpu_ratio) : "not read",
                            host.cpu_factor, host.wait_factor, host.wake_latency_us);
         out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
         auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {

@@ -113,6 +113,68 @@ std::string configuration_of(const TestbedTrace& trace) {
     return c;
 }
 
+
+// The replications of one trace's run: operations pooled; spans, events and node figures summed.
+struct SimulatedRuns {
+    std::map<BenchmarkOp, std::vector<double>> operations_ms;
+    double main_loop_s = 0.0, events = 0.0;
+    std::array<double, 4> phase_s{};
+    std::vector<models::mysqlrep::NodeActivity> activity;
+    SlowOperations slow;
+    std::vector<OperationRecord> first_log;
+    std::vector<double> first_progress_s;  // the slowest instance's insert ends (progress_of)
+};
+
+SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& spec, const ReplayOptions& options,
+                       const models::mysqlrep::DrivenStarts& driven) {
+    const auto n = static_cast<std::size_t>(trace.instances);
+    SimulatedRuns runs;
+    runs.activity.resize(n);
+    // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
+    const Time horizon = Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s());
+    for (std::int64_t r = 0; r < options.replications; ++r) {
+        std::vector<OperationRecord> log;
+        sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
+        models::mysqlrep::ReplicationBenchmark bench(sim, spec, &log, options.mode == ReplayMode::driven ? &driven : nullptr);
+        bench.start();
+        sim.run_before(horizon);
+        runs.events += static_cast<double>(sim.events_processed());
+        const Spans spans = spans_of(log, n);
+        runs.main_loop_s += spans.slowest(BenchmarkPhase::main).first;
+        for (const auto p : models::mysqlrep::kBenchmarkPhases) runs.phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
+        for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
+        runs.slow.add(log, n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto a = bench.activity(i);
+            runs.activity[i].cpu_s += a.cpu_s;
+            runs.activity[i].sent_bytes += a.sent_bytes;
+            runs.activity[i].received_bytes += a.received_bytes;
+            runs.activity[i].throttled += a.throttled;
+            runs.activity[i].throttled_periods += a.throttled_periods;
+        }
+        if (r == 0) {
+            runs.first_progress_s = progress_of(log, spans.slowest(BenchmarkPhase::main).second, spans);
+            runs.first_log = std::move(log);
+        }
+    }
+    return runs;
+}
+
+// The CPU gauge (hosts.cpu_ratio): the containers' measured CPU over the simulated, when the
+// profile uses it and the trace has CPU to read.
+std::optional<double> measured_cpu_ratio(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& spec,
+                                         const SimulatedRuns& runs, std::int64_t replications) {
+    const auto& h = spec.hosts;
+    if (h.cpu_ratio_elasticity == 0.0 && h.cpu_ratio_wait_elasticity == 0.0) return std::nullopt;
+    double measured = 0.0, simulated = 0.0;
+    for (std::size_t i = 0; i < runs.activity.size(); ++i) {
+        measured += static_cast<double>(trace.nodes[i].cpu_ns) * 1e-9;
+        simulated += runs.activity[i].cpu_s;
+    }
+    simulated /= static_cast<double>(std::max<std::int64_t>(1, replications));
+    if (measured <= 0.0 || simulated <= 0.0) return std::nullopt;
+    return measured / simulated;
+}
 }  // namespace
 
 const char* replay_mode_name(ReplayMode m) { return m == ReplayMode::model ? "model" : "driven"; }
@@ -167,13 +229,13 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
 
 const std::vector<std::string>& keys_set_by_traces() {
     static const std::vector<std::string> keys{"workload",           "hosts.count",      "hosts.cores", "hosts.threads",
-                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.pacing_lateness", "limits"};
+                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.pacing_lateness", "hosts.cpu_ratio", "limits"};
     return keys;
 }
 
 TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options) {
     const auto wall_start = std::chrono::steady_clock::now();
-    const auto spec = testbed_spec(trace, profile);
+    auto spec = testbed_spec(trace, profile);
     const auto n = static_cast<std::size_t>(trace.instances);
     const auto measured_ops = trace_operations(trace);
     const Spans measured_spans = spans_of(measured_ops, n);
@@ -195,41 +257,24 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.conditions.foreign_cores = spec.hosts.foreign_cores;
     out.conditions.setup_s = trace.setup_s;
     if (spec.hosts.pacing_lateness) out.conditions.pacing_lateness_us = spec.hosts.pacing_lateness->seconds() * 1e6;
+    // The simulated runs: operations pooled, spans and node figures averaged.
+    SimulatedRuns runs = simulate(trace, spec, options, driven);
+    if (const auto ratio = measured_cpu_ratio(trace, spec, runs, options.replications)) {
+        // The CPU gauge: the run again on a host as fast as the containers' CPU says.
+        spec.hosts.cpu_ratio = *ratio;
+        runs = simulate(trace, spec, options, driven);
+        out.conditions.cpu_ratio = *ratio;
+    }
     out.conditions.cpu_factor = spec.hosts.cpu_slowness(trace.instances);
     out.conditions.wait_factor = spec.hosts.wait_slowness(trace.instances);
     out.conditions.wake_latency_us = spec.hosts.wake_latency_on_the_day(trace.instances).seconds() * 1e6;
-
-    // The simulated runs: operations pooled, spans and node figures averaged.
-    std::map<BenchmarkOp, std::vector<double>> simulated_ms;
-    double main_loop = 0.0, events = 0.0;
-    std::array<double, 4> phase_s{};
-    std::vector<models::mysqlrep::NodeActivity> activity(n);
-    SlowOperations slow_simulated;
-    // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
-    const Time horizon = Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s());
-    for (std::int64_t r = 0; r < options.replications; ++r) {
-        std::vector<OperationRecord> log;
-        sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
-        models::mysqlrep::ReplicationBenchmark bench(sim, spec, &log, options.mode == ReplayMode::driven ? &driven : nullptr);
-        bench.start();
-        sim.run_before(horizon);
-        events += static_cast<double>(sim.events_processed());
-        const Spans spans = spans_of(log, n);
-        main_loop += spans.slowest(BenchmarkPhase::main).first;
-        for (const auto p : models::mysqlrep::kBenchmarkPhases) phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
-        for (const auto& rec : log) simulated_ms[rec.op].push_back(rec.milliseconds());
-        slow_simulated.add(log, n);
-        if (r == 0 && options.keep_simulated_operations) out.simulated_operations = log;
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto a = bench.activity(i);
-            activity[i].cpu_s += a.cpu_s;
-            activity[i].sent_bytes += a.sent_bytes;
-            activity[i].received_bytes += a.received_bytes;
-            activity[i].throttled += a.throttled;
-            activity[i].throttled_periods += a.throttled_periods;
-        }
-        if (r == 0) out.progress_simulated_s = {progress_of(log, spans.slowest(BenchmarkPhase::main).second, spans)};
-    }
+    auto& simulated_ms = runs.operations_ms;
+    const auto& activity = runs.activity;
+    if (options.keep_simulated_operations) out.simulated_operations = std::move(runs.first_log);
+    out.progress_simulated_s = {std::move(runs.first_progress_s)};
+    const double main_loop = runs.main_loop_s, events = runs.events;
+    const auto& phase_s = runs.phase_s;
+    const auto& slow_simulated = runs.slow;
     const double reps = static_cast<double>(options.replications);
     out.simulated_events = events / reps;
 

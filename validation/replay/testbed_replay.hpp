@@ -61,7 +61,8 @@ struct RunConditions {
     double foreign_cores = 0.0;                 // meta.json: busy time less the containers'
     std::optional<double> setup_s;              // meta.json setup_s
     std::optional<double> pacing_lateness_us;   // trace.csv: how late the paced loop woke (median)
-    double cpu_factor = 1.0;                    // what CPU times were multiplied by (setup gauge)
+    std::optional<double> cpu_ratio;            // the CPU gauge: measured CPU over a first run's (hosts.cpu_ratio)
+    double cpu_factor = 1.0;                    // what CPU times were multiplied by (setup and CPU gauges)
     double wait_factor = 1.0;                   // the host's waits (setup and pacing gauges)
     double wake_latency_us = 0.0;               // a woken thread's latency on the run
 };
