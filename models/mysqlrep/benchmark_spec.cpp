@@ -87,6 +87,8 @@ const sim::ParamTable<Hosts>& hosts_table() {
                                     "the delay daemon's release of each message under limits.receive_delay)"),
             param("disk_queue", &Hosts::disk_queue,
                   "the host's disk as one queue: log flushes wait for each other and for the servers' page flushes"),
+            param("disk_channels", &Hosts::disk_channels,
+                  "flushes the host's disk queue serves at once (disk_queue; 1: one at a time)", Check::positive),
             param("page_flush_period", &Hosts::page_flush_period, "period of each database server's page flush (disk_queue)",
                   Check::positive),
             param("page_flush_fixed", &Hosts::page_flush_fixed, "disk time of a page flush, fixed part", Check::non_negative),

@@ -98,6 +98,10 @@ struct Hosts {
     // (page_flush_fixed plus page_flush_per_row per row inserted since its last), which every
     // commit of the host then waits behind. false: each commit waits its commit_io alone.
     bool disk_queue = false;
+    // How many flushes that queue works on at once: 1, a disk that completes one at a time; more,
+    // a device with parallel queues (the testbed's virtio disk on an SSD), each flush still taking
+    // its own time. A flush waits only when every channel is busy.
+    std::int64_t disk_channels = 1;
     sim::Time page_flush_period = sim::Time::from_s(1);
     sim::Time page_flush_fixed = sim::Time::zero();
     sim::Time page_flush_per_row = sim::Time::zero();

@@ -42,7 +42,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     // host, each thread on at most one core.
     const CpuLayout layout = cpu_layout(spec);
     host_cores_.assign(layout.hosts, spec.hosts.capacity());
-    disks_.resize(layout.hosts);
+    disks_.assign(layout.hosts, sim::FifoDevice(static_cast<std::size_t>(spec.hosts.disk_channels)));
     stall_episode_end_.assign(layout.hosts, Time::zero());
     for (const double cores : layout.cores) {
         TBSIM_CHECK(cores > 0.0, "a node without CPU once its idle load is paid (refused when the scenario is read)");
