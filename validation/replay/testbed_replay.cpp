@@ -113,7 +113,6 @@ std::string configuration_of(const TestbedTrace& trace) {
     return c;
 }
 
-
 // The replications of one trace's run: operations pooled; spans, events and node figures summed.
 struct SimulatedRuns {
     std::map<BenchmarkOp, std::vector<double>> operations_ms;
@@ -175,6 +174,7 @@ std::optional<double> measured_cpu_ratio(const TestbedTrace& trace, const models
     if (measured <= 0.0 || simulated <= 0.0) return std::nullopt;
     return measured / simulated;
 }
+
 }  // namespace
 
 const char* replay_mode_name(ReplayMode m) { return m == ReplayMode::model ? "model" : "driven"; }
