@@ -195,9 +195,12 @@ struct Hosts {
     // (docs/mysqlrep.md). 1: a quota only caps.
     double quota_cpu_factor = 1.0;
 
-    /// What the host's speed on the day multiplies every CPU time by (1 without a setup time).
-    double cpu_slowness(std::int64_t instances) const { return setup_factor(instances, setup_elasticity) * cpu_ratio_factor(cpu_ratio_elasticity); }
-    /// What it multiplies the host's waits by (1 without a setup time).
+    /// What the host's speed on the day and during the run multiplies every CPU time by (the setup
+    /// and CPU gauges; 1 without a setup time or a CPU ratio).
+    double cpu_slowness(std::int64_t instances) const {
+        return setup_factor(instances, setup_elasticity) * cpu_ratio_factor(cpu_ratio_elasticity);
+    }
+    /// What it multiplies the host's waits by (the setup, pacing and CPU gauges; 1 without them).
     double wait_slowness(std::int64_t instances) const {
         return setup_factor(instances, setup_wait_elasticity) * pacing_factor() * cpu_ratio_factor(cpu_ratio_wait_elasticity);
     }
