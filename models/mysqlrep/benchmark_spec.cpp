@@ -195,26 +195,34 @@ double DatabaseCosts::result_bytes_for(std::int64_t rows) const {
     return result_set_bytes.bytes + result_row_bytes.bytes * static_cast<double>(std::max<std::int64_t>(rows, 0));
 }
 
+namespace {
+
+// What a gauge makes of its reading: the ratio to the reference host, bounded to [lower, upper],
+// to the elasticity's power; 1 when nothing was read or the elasticity is 0.
+double gauge_factor(std::optional<double> ratio, double lower, std::optional<double> upper, double elasticity) {
+    if (!ratio || elasticity == 0.0) return 1.0;
+    double bounded = std::max(*ratio, lower);
+    if (upper) bounded = std::min(bounded, *upper);
+    return std::pow(bounded, elasticity);
+}
+
+}  // namespace
+
 double Hosts::pacing_factor() const {
-    if (!pacing_lateness || pacing_elasticity == 0.0) return 1.0;
-    double ratio = pacing_lateness->seconds() / pacing_lateness_reference.seconds();
-    if (pacing_ratio_max) ratio = std::min(ratio, *pacing_ratio_max);
-    return std::pow(ratio, pacing_elasticity);
+    std::optional<double> ratio;
+    if (pacing_lateness) ratio = pacing_lateness->seconds() / pacing_lateness_reference.seconds();
+    return gauge_factor(ratio, 0.0, pacing_ratio_max, pacing_elasticity);
 }
 
 double Hosts::cpu_ratio_factor(double elasticity) const {
-    if (!cpu_ratio || elasticity == 0.0) return 1.0;
-    double ratio = *cpu_ratio;
-    if (cpu_ratio_max) ratio = std::clamp(ratio, 1.0 / *cpu_ratio_max, *cpu_ratio_max);
-    return std::pow(ratio, elasticity);
+    return gauge_factor(cpu_ratio, cpu_ratio_max ? 1.0 / *cpu_ratio_max : 0.0, cpu_ratio_max, elasticity);
 }
 
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {
-    if (!setup_time || elasticity == 0.0) return 1.0;
+    std::optional<double> ratio;
     const double reference = setup_fixed.seconds() + setup_per_instance.seconds() * static_cast<double>(instances);
-    double ratio = setup_time->seconds() / reference;
-    if (setup_ratio_max) ratio = std::min(ratio, *setup_ratio_max);
-    return std::pow(ratio, elasticity);
+    if (setup_time) ratio = setup_time->seconds() / reference;
+    return gauge_factor(ratio, 0.0, setup_ratio_max, elasticity);
 }
 
 }  // namespace tbsim::models::mysqlrep

@@ -63,7 +63,7 @@ struct RunConditions {
     std::optional<double> pacing_lateness_us;   // trace.csv: how late the paced loop woke (median)
     std::optional<double> cpu_ratio;            // the CPU gauge: measured CPU over a first run's (hosts.cpu_ratio)
     double cpu_factor = 1.0;                    // what CPU times were multiplied by (setup and CPU gauges)
-    double wait_factor = 1.0;                   // the host's waits (setup and pacing gauges)
+    double wait_factor = 1.0;                   // the host's waits (setup, pacing and CPU gauges)
     double wake_latency_us = 0.0;               // a woken thread's latency on the run
 };
 
