@@ -166,6 +166,7 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
         return true;
     };
     // Both kinds of result give the same account, JSON and files; only the report differs.
+    std::string report_html, report_profile;
     auto conclude = [&](const auto& v, const validation::FitResult* fit, const auto& training, const auto& held_out, const std::string& html) {
         for (const auto& t : training) summary.training.push_back(t.name);
         for (const auto& t : held_out) summary.held_out.push_back(t.name);
@@ -176,7 +177,8 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
         summary.replay_s = v.replay_s;
         outcome.account = verdict_account(summary);
         outcome.json = verdict_json(summary);
-        if (!request.report.empty()) write_report(request.report, html, v.profile_text, outcome.json, outcome.files);
+        report_html = html;
+        report_profile = v.profile_text;
     };
     if (plan.kind == validation::ValidationKind::testbed) {
         const auto v = validation::validate_testbed(plan, options, TBSIM_VERSION);
@@ -188,7 +190,18 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
         const auto* fit = v.fit ? &*v.fit : nullptr;
         if (!finish_fit(fit)) return outcome;
         conclude(v, fit, v.training_captures, v.held_out_captures, request.report.empty() ? "" : validation::openstack_report_html(v, TBSIM_VERSION));
+        // Each capture's speed gauge: how much slower than the profile's day its replay ran the hosts.
+        std::string gauges = "speed gauge (CPU times x, from each capture's back-to-back calls):";
+        nlohmann::json by_capture = nlohmann::json::object();
+        for (const auto* replays : {&v.training, &v.held_out})
+            for (const auto& r : *replays) {
+                gauges += fmt::format(" {} {:.2f}", r.capture, r.speed.factor);
+                by_capture[r.capture] = {{"samples", r.speed.samples}, {"gap_ratio", r.speed.gap_ratio}, {"cpu_time_factor", r.speed.factor}};
+            }
+        outcome.account += gauges + "\n";
+        outcome.json["speed_gauge"] = std::move(by_capture);
     }
+    if (!request.report.empty()) write_report(request.report, report_html, report_profile, outcome.json, outcome.files);
     outcome.passed = summary.passed;
     outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return outcome;

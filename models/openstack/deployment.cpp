@@ -81,6 +81,10 @@ const sim::ParamTable<Deployment>& deployment_table() {
                   "servers started together, within this spread: each task's first run is one draw for the whole plane, "
                   "each server later by a uniform draw below it (none: every server's phases its own)",
                   Check::non_negative),
+            param("cpu_time_factor", &Deployment::cpu_time_factor,
+                  "CPU times on the controller and the servers x this: a day the hosts ran slower than when the profile's CPU "
+                  "times were measured (> 1); replaying a capture sets it from the capture's speed gauge",
+                  Check::positive),
             section("server", &Deployment::hardware, hardware_table(), "each compute server's hardware"),
             section("controller", &Deployment::controller, controller_table(), "the controller's hardware"),
             link_keys("wan", &Deployment::wan, "each site's link to the hub (one per site), on top of the network profile"),

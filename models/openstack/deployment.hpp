@@ -49,6 +49,11 @@ struct Deployment {
     // task's first run is one draw for the whole plane, each server later by its own uniform draw
     // in [0, start_spread). None: each server's phases drawn on their own (servers started apart).
     std::optional<sim::Time> start_spread;
+    // How much slower the hosts run than on the day the profile's CPU times were measured: every
+    // processor of the controller and of the servers does 1/factor of a core-second of that day's
+    // work per second (the clients', the services', nova-compute's, the spawns'). Replaying a
+    // capture sets it from the capture's speed gauge (docs/openstack.md).
+    double cpu_time_factor = 1.0;
     ServerHardware hardware;
     ControllerHardware controller;
     sim::net::LinkParams wan;       // site router <-> hub, through the VPN

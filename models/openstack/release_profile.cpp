@@ -241,6 +241,31 @@ const sim::ParamTable<LifecycleSpec>& lifecycle_table() {
     return t;
 }
 
+const sim::ParamTable<SpeedGaugePair>& speed_gauge_pair_table() {
+    static const sim::ParamTable<SpeedGaugePair> t{
+        "speed_gauge.pairs[] (two calls a compute makes back to back)",
+        {
+            param("after", &SpeedGaugePair::after, "the first call's name, as in a capture's messages.csv").required(),
+            param("call", &SpeedGaugePair::call, "the call that follows it").required(),
+            param("gap", &SpeedGaugePair::gap, "their median gap on the day the profile's CPU times were measured", Check::positive)
+                .required(),
+        }};
+    return t;
+}
+
+const sim::ParamTable<SpeedGauge>& speed_gauge_table() {
+    static const sim::ParamTable<SpeedGauge> t{
+        "speed_gauge (how fast the hosts ran on the profile's day, read from a capture's messages)",
+        {
+            list("pairs", &SpeedGauge::pairs, speed_gauge_pair_table(), "the back-to-back calls whose gaps gauge the hosts' speed"),
+            param("elasticity", &SpeedGauge::elasticity,
+                  "deployment.cpu_time_factor of a capture's replay = (its median gap / the profile's) ^ elasticity", Check::non_negative),
+            param("max_factor", &SpeedGauge::max_factor, "the factor bounded to [1 / max_factor, max_factor]", Check::positive),
+            param("min_samples", &SpeedGauge::min_samples, "fewer back-to-back pairs in a capture: not gauged", Check::positive),
+        }};
+    return t;
+}
+
 const sim::ParamTable<ReleaseProfile>& profile_table() {
     static const sim::ParamTable<ReleaseProfile> t{
         "release profile (scenarios/profiles/openstack-<release>.yaml; embedded: juno, zed)",
@@ -257,6 +282,8 @@ const sim::ParamTable<ReleaseProfile>& profile_table() {
                 [](const ReleaseProfile&) { return std::string(); }),
             list("services", &ReleaseProfile::services, service_table(), "the compute server's services").required(),
             sim::section("lifecycle", &ReleaseProfile::lifecycle, lifecycle_table(), "VM create and delete"),
+            sim::section("speed_gauge", &ReleaseProfile::speed_gauge, speed_gauge_table(),
+                         "how a capture's replay reads the hosts' speed on its day (validation only)"),
         }};
     return t;
 }

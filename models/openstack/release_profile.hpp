@@ -128,6 +128,23 @@ struct LifecycleSpec {
     std::vector<LifecycleStep> remove;
 };
 
+// How fast the hosts ran on the day the profile's CPU times were measured, read from its captures
+// the way a capture's replay reads any capture (validation/replay/capture_replay.hpp): the time
+// between two calls a compute makes back to back in its periodic passes and builds, which is the
+// services' and nova-compute's processing between them. A capture whose gaps are longer was
+// recorded on a slower day: its replay sets deployment.cpu_time_factor from them.
+struct SpeedGaugePair {
+    std::string after, call;  // the two calls' names, as in a capture's messages.csv
+    sim::Time gap;            // their median gap on the profile's day
+};
+
+struct SpeedGauge {
+    std::vector<SpeedGaugePair> pairs;  // none: captures are not gauged
+    double elasticity = 1.0;            // cpu_time_factor = (a capture's gap / the profile's gap) ^ elasticity
+    double max_factor = 3.0;            // the factor bounded to [1 / max_factor, max_factor]
+    std::int64_t min_samples = 3;       // fewer back-to-back pairs in a capture: not gauged (factor 1)
+};
+
 struct ReleaseProfile {
     std::string release;
     std::string source;  // where its numbers come from
@@ -135,6 +152,7 @@ struct ReleaseProfile {
     const ProtocolProfile& protocol(Protocol p) const { return protocols[static_cast<std::size_t>(p)]; }
     std::vector<ServiceSpec> services;
     LifecycleSpec lifecycle;
+    SpeedGauge speed_gauge;
 };
 
 /// Reads a profile from its mapping (strictly: unknown keys are errors).

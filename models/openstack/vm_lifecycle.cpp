@@ -11,12 +11,14 @@ VmLifecycle::VmLifecycle(sim::Simulation& sim, CallExecutor& calls, ControlPlane
       plane_(plane),
       spec_(spec),
       hardware_(deployment.hardware),
-      controller_cpu_(sim, deployment.controller.cores),
+      // A slower day: each processor's cores do 1/factor of the work per second.
+      controller_cpu_(sim, deployment.controller.cores / deployment.cpu_time_factor, 1.0 / deployment.cpu_time_factor),
       rng_(sim.rng("openstack/lifecycle")) {
     for (std::int64_t s = 0; s < deployment.servers; ++s) {
         build_slots_.push_back(std::make_unique<sim::Resource>(sim, static_cast<std::size_t>(spec.max_concurrent_builds)));
-        cpus_.push_back(std::make_unique<sim::ProcessorSharing>(sim, hardware_.cores));
-        agent_cpus_.push_back(std::make_unique<sim::ProcessorSharing>(sim, hardware_.agent_cores, hardware_.agent_cores));
+        const double speed = 1.0 / deployment.cpu_time_factor;
+        cpus_.push_back(std::make_unique<sim::ProcessorSharing>(sim, hardware_.cores * speed, speed));
+        agent_cpus_.push_back(std::make_unique<sim::ProcessorSharing>(sim, hardware_.agent_cores * speed, hardware_.agent_cores * speed));
         building_.push_back(0);
     }
 }

@@ -222,11 +222,18 @@ TEST_CASE("the shipped OpenStack validation holds out the captures the issue nam
     CHECK(read_file(a + "/fitted.yaml").find("calibration:") != std::string::npos);
     const auto verdict = nlohmann::json::parse(read_file(a + "/verdict.json"));
     for (const auto& m : verdict.at("metrics")) {
-        // The boot-and-delete durations as the clients saw them (workload.csv of cc2 and cc5): within
-        // 10%, the contention of clients and services for the controller's two cores modelled.
+        // The boot-and-delete durations as the clients saw them (workload.csv): on the training
+        // day (cc2, cc5) within the issue's 15%, the contention of clients and services for the
+        // controller's two cores modelled (worst: cc5's deletes +10.5%, +8.1% before the speed
+        // gauge, which reads 1.11 there); on the slower day (cc3-day2, cc5-day2) within 25% with
+        // the gauge (cc3-day2's creates 19.8% short, 2026-12-04; without it 28% and 29%).
         if (m.at("metric") == "run_s" || m.at("metric") == "create_s" || m.at("metric") == "delete_s") {
-            CHECK(m.at("traces").get<int>() == 2);
-            CHECK(m.at("worst_error").get<double>() < 0.10);
+            CHECK(m.at("traces").get<int>() == 4);
+            for (const auto& t : m.at("per_trace")) {
+                INFO(m.at("metric").get<std::string>() << " " << t.at("trace").get<std::string>());
+                const bool slower_day = t.at("trace").get<std::string>().ends_with("-day2");
+                CHECK(t.at("error").get<double>() < (slower_day ? 0.25 : 0.15));
+            }
         }
         // Issue 13's target for the mean of 1 s bins is 5%: met on the mean over the held-out
         // captures (3.1% measured 2026-12-01; 5.3% when the fit was free to move the state

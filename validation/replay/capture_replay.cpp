@@ -100,8 +100,11 @@ CaptureReplay replay_capture(const OpenStackCapture& c, const CaptureScenarios& 
     if (const auto sweep = root.child("sweep")) sweep->mark_opaque();
     auto header = sim::read_scenario_header(root);
     header.seed = options.seed;
-    const auto spec = models::openstack::read_openstack_spec(root, header);
+    auto spec = models::openstack::read_openstack_spec(root, header);
     doc->check_unknown_keys();
+    // The day's speed: the capture's back-to-back calls against the profile's.
+    const CaptureSpeed speed = options.gauge_speed ? gauge_capture_speed(c, spec.profile.speed_gauge) : CaptureSpeed{};
+    spec.deployment.cpu_time_factor *= speed.factor;
 
     CaptureReplay out;
     out.capture = c.name;
@@ -109,6 +112,7 @@ CaptureReplay replay_capture(const OpenStackCapture& c, const CaptureScenarios& 
     out.computes = c.computes;
     out.instances = c.instances;
     out.duration_s = c.duration_s;
+    out.speed = speed;
     const auto duration = sim::Time::from_seconds(c.duration_s);
     const auto bin = sim::Time::from_seconds(c.bin_s);
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "validation/readers/openstack_capture.hpp"
+#include "validation/replay/capture_speed_gauge.hpp"
 #include "validation/replay/testbed_replay.hpp"
 
 namespace tbsim::validation {
@@ -24,6 +25,7 @@ struct CaptureScenarios {
 struct CaptureReplayOptions {
     std::int64_t replications = 1;
     std::uint64_t seed = 1;
+    bool gauge_speed = true;  // the model's CPU times scaled to the capture's speed gauge (the profile's speed_gauge)
 };
 
 /// A rate figure of 1 s bins: measured, the mean over the replications, and the lowest and the
@@ -41,6 +43,7 @@ struct CaptureReplay {
     std::map<std::string, RateFigure> mean_kbps, p95_kbps, peak_kbps;
     Comparison acf_10s, acf_60s;            // autocorrelation of the total series at that lag
     std::optional<Comparison> run_s, create_s, delete_s;  // boot-and-delete: the run, mean create and delete as the clients saw them
+    CaptureSpeed speed;  // the capture's speed gauge, and the cpu_time_factor the replay ran with
     std::vector<double> measured_total_kbps, simulated_total_kbps;  // per second (the first replication)
 };
 

@@ -1,0 +1,47 @@
+#include "validation/replay/capture_speed_gauge.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tbsim::validation {
+
+CaptureSpeed gauge_capture_speed(const OpenStackCapture& capture, const models::openstack::SpeedGauge& gauge) {
+    CaptureSpeed out;
+    if (gauge.pairs.empty() || !capture.messages) return out;
+    // Each compute's calls to the controller in time order.
+    std::vector<const CaptureMessage*> calls;
+    for (const auto& m : *capture.messages)
+        if (m.direction == "to_controller") calls.push_back(&m);
+    std::stable_sort(calls.begin(), calls.end(), [](const CaptureMessage* a, const CaptureMessage* b) { return a->time_s < b->time_s; });
+    std::map<std::string, const CaptureMessage*> previous;
+    std::vector<double> ratios;
+    for (const CaptureMessage* call : calls) {
+        const auto& m = *call;
+        auto& last = previous[m.compute];
+        if (last != nullptr) {
+            const double gap = m.time_s - last->time_s;
+            for (const auto& pair : gauge.pairs) {
+                const double reference = pair.gap.seconds();
+                if (last->name == pair.after && m.name == pair.call && gap >= 0.0 && gap < 10.0 * reference) {
+                    ratios.push_back(gap / reference);
+                    break;
+                }
+            }
+        }
+        last = &m;
+    }
+    out.samples = ratios.size();
+    if (ratios.empty() || static_cast<std::int64_t>(ratios.size()) < gauge.min_samples) return out;
+    const auto middle = ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2);
+    std::nth_element(ratios.begin(), middle, ratios.end());
+    double median = *middle;
+    if (ratios.size() % 2 == 0) median = (median + *std::max_element(ratios.begin(), middle)) / 2.0;
+    out.gap_ratio = median;
+    out.factor = std::clamp(std::pow(median, gauge.elasticity), 1.0 / gauge.max_factor, gauge.max_factor);
+    return out;
+}
+
+}  // namespace tbsim::validation
