@@ -196,7 +196,10 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
         for (const auto* replays : {&v.training, &v.held_out})
             for (const auto& r : *replays) {
                 gauges += fmt::format(" {} {:.2f}", r.capture, r.speed.factor);
-                by_capture[r.capture] = {{"samples", r.speed.samples}, {"gap_ratio", r.speed.gap_ratio}, {"cpu_time_factor", r.speed.factor}};
+                by_capture[r.capture] = {{"gauged", r.speed.gauged},
+                                         {"samples", r.speed.samples},
+                                         {"gap_ratio", r.speed.gap_ratio},
+                                         {"cpu_time_factor", r.speed.factor}};
             }
         outcome.account += gauges + "\n";
         outcome.json["speed_gauge"] = std::move(by_capture);

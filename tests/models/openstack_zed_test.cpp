@@ -122,3 +122,17 @@ TEST_CASE("Zed, boot-and-delete: the clients and the services share two cores, s
     CHECK(five["rally"]["duration_s"].get<double>() == within(33.8, 0.10));
     CHECK(five["rally"]["seen_create_s"].get<double>() > one["rally"]["seen_create_s"].get<double>() + 1.0);
 }
+
+TEST_CASE("deployment.cpu_time_factor makes every CPU time on the controller that many times longer") {
+    // One user, one VM; a client's start is 1 s of CPU on the controller and the VM is active and
+    // gone well before the 5 s polls: seen create and delete = 1 s x factor + 5 s, exactly.
+    const auto seen = [](double factor) {
+        return pooled({"sweep=null", "rally.times=1", "rally.concurrency=1", "duration=100s", "rally.client_start_work=1s",
+                       fmt::format("deployment.cpu_time_factor={}", factor)},
+                      "scenarios/openstack/zed-boot-and-delete.yaml")["rally"];
+    };
+    const auto one = seen(1.0), three = seen(3.0);
+    CHECK(one["seen_create_s"].get<double>() == doctest::Approx(6.0).epsilon(1e-9));
+    CHECK(three["seen_create_s"].get<double>() == doctest::Approx(8.0).epsilon(1e-9));
+    CHECK(three["seen_delete_s"].get<double>() == doctest::Approx(8.0).epsilon(1e-9));
+}

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include "sim/config/config_document.hpp"
+#include "sim/config/config_error.hpp"
 #include "sim/core/time.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/replay/capture_replay.hpp"
@@ -58,6 +60,7 @@ TEST_CASE("a capture's speed gauge is the median of its back-to-back gaps over t
     call(c, 50.000, "compute1", "A");
     call(c, 50.200, "compute1", "B");
     const auto s = gauge_capture_speed(c, gauge());
+    CHECK(s.gauged);
     CHECK(s.samples == 4);               // ratios 2, 2, 3 (compute1) and 1 (compute2)
     CHECK(s.gap_ratio == doctest::Approx(2.0));  // the median of 1, 2, 2, 3
     CHECK(s.factor == doctest::Approx(2.0));
@@ -74,6 +77,7 @@ TEST_CASE("a capture with too few back-to-back pairs, no messages or a profile w
     call(c, 1.030, "compute1", "B");  // ratio 3, one sample of the three needed
     auto s = gauge_capture_speed(c, gauge());
     CHECK(s.samples == 1);
+    CHECK_FALSE(s.gauged);
     CHECK(s.factor == 1.0);
     CHECK(s.gap_ratio == 1.0);
     c.messages.reset();
@@ -112,4 +116,11 @@ TEST_CASE("the Zed captures of a slower day gauge slower, and the gauge brings t
     const auto ungauged = replay_capture(slow, scenarios, profile, {3, 1, false});
     CHECK(ungauged.speed.factor == 1.0);
     CHECK(ungauged.create_s->simulated < 0.90 * ungauged.create_s->measured);
+}
+
+TEST_CASE("a speed gauge bounded below 1 is refused") {
+    // A max_factor under 1 would bound the factor to an empty range.
+    auto doc = sim::ConfigDocument::from_text("release: x\nservices: []\nspeed_gauge: {max_factor: 0.5}\n", "profile.yaml");
+    CHECK_THROWS_WITH_AS(models::openstack::read_release_profile(doc->root()),
+                         doctest::Contains("profile.yaml:3:27: speed_gauge.max_factor: must be at least 1"), sim::ConfigError);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "validation/replay/sample_stats.hpp"
+
 namespace tbsim::validation {
 
 CaptureSpeed gauge_capture_speed(const OpenStackCapture& capture, const models::openstack::SpeedGauge& gauge) {
@@ -35,10 +37,9 @@ CaptureSpeed gauge_capture_speed(const OpenStackCapture& capture, const models::
     }
     out.samples = ratios.size();
     if (ratios.empty() || static_cast<std::int64_t>(ratios.size()) < gauge.min_samples) return out;
-    const auto middle = ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2);
-    std::nth_element(ratios.begin(), middle, ratios.end());
-    double median = *middle;
-    if (ratios.size() % 2 == 0) median = (median + *std::max_element(ratios.begin(), middle)) / 2.0;
+    std::sort(ratios.begin(), ratios.end());
+    const double median = quantile(ratios, 0.5);
+    out.gauged = true;
     out.gap_ratio = median;
     out.factor = std::clamp(std::pow(median, gauge.elasticity), 1.0 / gauge.max_factor, gauge.max_factor);
     return out;

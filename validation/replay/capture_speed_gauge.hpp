@@ -16,6 +16,7 @@
 namespace tbsim::validation {
 
 struct CaptureSpeed {
+    bool gauged = false;      // enough pairs: `factor` comes from them
     std::size_t samples = 0;  // back-to-back pairs found
     double gap_ratio = 1.0;   // median of each pair's gap / the profile's gap (1 without samples)
     double factor = 1.0;      // deployment.cpu_time_factor for the replay (1 when not gauged)

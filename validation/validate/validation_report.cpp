@@ -269,7 +269,7 @@ std::string capture_table(const std::vector<CaptureReplay>& replays, const std::
                              escape(series), mean.measured, simulated(mean), r.p95_kbps.at(series).measured, simulated(r.p95_kbps.at(series)),
                              r.peak_kbps.at(series).measured, simulated(r.peak_kbps.at(series)));
         h += fmt::format("<tr><td>{}</td><td colspan=\"11\">{}</td></tr>\n", escape(r.capture),
-                         r.speed.factor != 1.0 ? fmt::format("speed gauge: back-to-back calls {:.2f} times the profile's gaps ({} pairs), CPU "
+                         r.speed.gauged ? fmt::format("speed gauge: back-to-back calls {:.2f} times the profile's gaps ({} pairs), CPU "
                                                              "times x {:.2f}",
                                                              r.speed.gap_ratio, r.speed.samples, r.speed.factor)
                                                : fmt::format("speed gauge: not applied ({} back-to-back pairs), CPU times as the profile's",
