@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/stats/gauge_factor.hpp"
+
 namespace tbsim::models::mysqlrep {
 
 using sim::Check;
@@ -195,18 +197,7 @@ double DatabaseCosts::result_bytes_for(std::int64_t rows) const {
     return result_set_bytes.bytes + result_row_bytes.bytes * static_cast<double>(std::max<std::int64_t>(rows, 0));
 }
 
-namespace {
-
-// What a gauge makes of its reading: the ratio to the reference host, bounded to [lower, upper],
-// to the elasticity's power; 1 when nothing was read or the elasticity is 0.
-double gauge_factor(std::optional<double> ratio, double lower, std::optional<double> upper, double elasticity) {
-    if (!ratio || elasticity == 0.0) return 1.0;
-    double bounded = std::max(*ratio, lower);
-    if (upper) bounded = std::min(bounded, *upper);
-    return std::pow(bounded, elasticity);
-}
-
-}  // namespace
+using sim::gauge_factor;
 
 double Hosts::pacing_factor() const {
     std::optional<double> ratio;

@@ -260,7 +260,7 @@ const sim::ParamTable<SpeedGauge>& speed_gauge_table() {
             list("pairs", &SpeedGauge::pairs, speed_gauge_pair_table(), "the back-to-back calls whose gaps gauge the hosts' speed"),
             param("elasticity", &SpeedGauge::elasticity,
                   "deployment.cpu_time_factor of a capture's replay = (its median gap / the profile's) ^ elasticity", Check::non_negative),
-            param("max_factor", &SpeedGauge::max_factor, "the factor bounded to [1 / max_factor, max_factor] (at least 1)", Check::positive),
+            param("max_ratio", &SpeedGauge::max_ratio, "the gap ratio bounded to [1 / max_ratio, max_ratio] (at least 1)", Check::positive),
             param("min_samples", &SpeedGauge::min_samples, "fewer back-to-back pairs in a capture: not gauged", Check::positive),
         }};
     return t;
@@ -302,8 +302,8 @@ const char* protocol_name(Protocol p) {
 ReleaseProfile read_release_profile(const sim::ConfigNode& node) {
     ReleaseProfile p;
     profile_table().read(node, p);
-    if (p.speed_gauge.max_factor < 1.0)
-        node.required("speed_gauge").required("max_factor").fail("must be at least 1 (the factor is bounded to [1 / max_factor, max_factor])");
+    if (p.speed_gauge.max_ratio < 1.0)
+        node.required("speed_gauge").required("max_ratio").fail("must be at least 1 (the ratio is bounded to [1 / max_ratio, max_ratio])");
     // What `tbsim validate` records of a fit (validation/calibration/fitted_profile.hpp): read by people.
     if (const auto record = node.child("calibration")) record->mark_opaque();
     return p;

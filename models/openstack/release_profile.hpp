@@ -141,7 +141,7 @@ struct SpeedGaugePair {
 struct SpeedGauge {
     std::vector<SpeedGaugePair> pairs;  // none: captures are not gauged
     double elasticity = 1.0;            // cpu_time_factor = (a capture's gap / the profile's gap) ^ elasticity
-    double max_factor = 3.0;            // the factor bounded to [1 / max_factor, max_factor]
+    double max_ratio = 3.0;             // the gap ratio bounded to [1 / max_ratio, max_ratio] first
     std::int64_t min_samples = 3;       // fewer back-to-back pairs in a capture: not gauged (factor 1)
 };
 

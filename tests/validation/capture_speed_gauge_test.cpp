@@ -21,11 +21,11 @@ using namespace tbsim::validation;
 
 namespace {
 
-models::openstack::SpeedGauge gauge(double elasticity = 1.0) {
+models::openstack::SpeedGauge gauge(double elasticity = 1.0, double max_ratio = 3.0) {
     models::openstack::SpeedGauge g;
     g.pairs = {{"A", "B", sim::Time::from_seconds(0.010)}, {"C", "C", sim::Time::from_seconds(0.005)}};
     g.elasticity = elasticity;
-    g.max_factor = 3.0;
+    g.max_ratio = max_ratio;
     g.min_samples = 3;
     return g;
 }
@@ -64,9 +64,10 @@ TEST_CASE("a capture's speed gauge is the median of its back-to-back gaps over t
     CHECK(s.samples == 4);               // ratios 2, 2, 3 (compute1) and 1 (compute2)
     CHECK(s.gap_ratio == doctest::Approx(2.0));  // the median of 1, 2, 2, 3
     CHECK(s.factor == doctest::Approx(2.0));
-    // The factor follows the ratio to the elasticity's power, within its bounds.
+    // The factor follows the ratio, bounded first, to the elasticity's power.
     CHECK(gauge_capture_speed(c, gauge(0.5)).factor == doctest::Approx(std::sqrt(2.0)));
-    CHECK(gauge_capture_speed(c, gauge(2.0)).factor == doctest::Approx(3.0));  // 4, bounded to max_factor
+    CHECK(gauge_capture_speed(c, gauge(2.0)).factor == doctest::Approx(4.0));
+    CHECK(gauge_capture_speed(c, gauge(2.0, 1.5)).factor == doctest::Approx(2.25));  // the ratio 2 bounded to 1.5
     CHECK(gauge_capture_speed(c, gauge(0.0)).factor == doctest::Approx(1.0));
 }
 
@@ -119,8 +120,8 @@ TEST_CASE("the Zed captures of a slower day gauge slower, and the gauge brings t
 }
 
 TEST_CASE("a speed gauge bounded below 1 is refused") {
-    // A max_factor under 1 would bound the factor to an empty range.
-    auto doc = sim::ConfigDocument::from_text("release: x\nservices: []\nspeed_gauge: {max_factor: 0.5}\n", "profile.yaml");
+    // A max_ratio under 1 would bound the ratio to an empty range.
+    auto doc = sim::ConfigDocument::from_text("release: x\nservices: []\nspeed_gauge: {max_ratio: 0.5}\n", "profile.yaml");
     CHECK_THROWS_WITH_AS(models::openstack::read_release_profile(doc->root()),
-                         doctest::Contains("profile.yaml:3:27: speed_gauge.max_factor: must be at least 1"), sim::ConfigError);
+                         doctest::Contains("profile.yaml:3:26: speed_gauge.max_ratio: must be at least 1"), sim::ConfigError);
 }

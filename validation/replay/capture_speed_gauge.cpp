@@ -1,11 +1,11 @@
 #include "validation/replay/capture_speed_gauge.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "sim/stats/gauge_factor.hpp"
 #include "validation/replay/sample_stats.hpp"
 
 namespace tbsim::validation {
@@ -41,7 +41,7 @@ CaptureSpeed gauge_capture_speed(const OpenStackCapture& capture, const models::
     const double median = quantile(ratios, 0.5);
     out.gauged = true;
     out.gap_ratio = median;
-    out.factor = std::clamp(std::pow(median, gauge.elasticity), 1.0 / gauge.max_factor, gauge.max_factor);
+    out.factor = sim::gauge_factor(median, 1.0 / gauge.max_ratio, gauge.max_ratio, gauge.elasticity);
     return out;
 }
 
