@@ -47,6 +47,11 @@ std::string verdict_account(const VerdictSummary& v) {
     for (const auto& m : *v.verdicts) {
         // A KS distance has no measured side: the row shows the distance as the simulated value.
         const bool ks = validation::ks_metric(m.tolerance.metric);
+        if (!m.judged()) {
+            out += fmt::format("{:<30} {:>6} {:>12} {:>12} {:>9} {:>9} {:>9} {:>5}  no held-out trace has it\n", m.tolerance.metric, 0, "-",
+                               "-", "-", error_text(m, m.training_error), m.tolerance.written, "n/a");
+            continue;
+        }
         out += fmt::format("{:<30} {:>6} {:>12} {:>12} {:>9} {:>9} {:>9} {:>5}  {} ({})\n", m.tolerance.metric, m.count,
                            ks ? "-" : fmt::format("{:.4g}", m.measured), fmt::format("{:.4g}", m.simulated), error_text(m, m.error),
                            error_text(m, m.training_error), m.tolerance.written, m.pass ? "yes" : "NO", m.worst, error_text(m, m.worst_error));
@@ -54,7 +59,7 @@ std::string verdict_account(const VerdictSummary& v) {
     out += fmt::format("errors: mean over the traces of |simulated - measured| / measured (absolute rows: the mean difference); "
                        "a metric passes when {} within its tolerance\n",
                        every ? "every trace's error (the worst) is" : "the mean error is");
-    out += v.passed ? "PASS: every metric within its tolerance\n" : "FAIL: a metric outside its tolerance\n";
+    out += validation::verdict_line(*v.verdicts, v.plan->kind == validation::ValidationKind::testbed ? "traces" : "captures") + "\n";
     if (v.fit != nullptr) out += "fitted parameters:\n" + fit_account(*v.fit);
     out += fmt::format("calibration {:.1f} s, replays {:.1f} s\n", v.calibration_s, v.replay_s);
     return out;
@@ -87,7 +92,8 @@ nlohmann::json verdict_json(const VerdictSummary& v) {
                                 {"training_error", m.training_error},
                                 {"tolerance", m.tolerance.tolerance},
                                 {"relative", m.tolerance.relative},
-                                {"pass", m.pass},
+                                {"judged", m.judged()},
+                                {"pass", m.judged() ? nlohmann::json(m.pass) : nlohmann::json(nullptr)},
                                 {"worst", m.worst},
                                 {"worst_error", m.worst_error},
                                 {"per_trace", std::move(per_trace)}});

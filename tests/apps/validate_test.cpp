@@ -111,6 +111,35 @@ TEST_CASE("validate fits a small plan end to end, and a tolerance that fails exi
     CHECK(main_loop.at("error").get<double>() == doctest::Approx(mean));
 }
 
+TEST_CASE("a metric no held-out trace has is not judged: it neither passes nor fails, unless nothing is judged") {
+    const auto dir = scratch_dir("validate-unjudged");
+    // The baseline sends no batch, and one trace is no ladder: the batch median and D* have nothing
+    // to judge on it. Real traces brought with --held-out are like this.
+    const std::string plan = "name: unjudged\nkind: testbed\nprofile: " + kSource + "/scenarios/mysqlrep/testbed.yaml\n"
+                             "fit: [database.insert_work]\nmetrics:\n  main_loop_s: 10%\n  batch_send.p50_ms: 30%\n  limit_rate: 40%\n"
+                             "training:\n  - " + kSource + "/validation/traces/mysqlrep/ladder-n2-ag10-d24000\n"
+                             "held_out:\n  - " + kSource + "/validation/traces/mysqlrep/n4-d3000-ag10-base\n";
+    write_text(dir + "/plan.yaml", plan);
+    auto r = run_tbsim("validate " + dir + "/plan.yaml --no-fit");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("not judged, no held-out traces have them: batch_send.p50_ms, limit_rate") != std::string::npos);
+    r = run_tbsim("validate " + dir + "/plan.yaml --no-fit --json");
+    REQUIRE(r.exit_code == 0);
+    const auto verdict = nlohmann::json::parse(r.out);
+    CHECK(verdict.at("metrics").at(0).at("judged") == true);
+    CHECK(verdict.at("metrics").at(0).at("pass") == true);
+    CHECK(verdict.at("metrics").at(1).at("judged") == false);
+    CHECK(verdict.at("metrics").at(1).at("pass").is_null());
+    // With only the metrics it cannot judge, the validation says so and fails.
+    std::string nothing = plan;
+    nothing.replace(nothing.find("  main_loop_s: 10%\n"), 19, "");
+    write_text(dir + "/nothing.yaml", nothing);
+    r = run_tbsim("validate " + dir + "/nothing.yaml --no-fit");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("FAIL: no metric could be judged on the held-out traces") != std::string::npos);
+}
+
 TEST_CASE("validate --seed and --replications replace the file's replay settings, repeatably") {
     const auto dir = scratch_dir("validate-seed");
     write_text(dir + "/pass.yaml", small_plan("10%"));

@@ -1,5 +1,7 @@
 #include "validation/validate/metric_verdict.hpp"
 
+#include <string>
+
 namespace tbsim::validation {
 
 MetricVerdict judge_metric(const MetricTolerance& tolerance, Judge judge, const std::vector<MetricSample>& held_out,
@@ -32,9 +34,24 @@ MetricVerdict judge_metric(const MetricTolerance& tolerance, Judge judge, const 
 }
 
 bool all_pass(const std::vector<MetricVerdict>& verdicts) {
-    for (const auto& v : verdicts)
+    bool any_judged = false;
+    for (const auto& v : verdicts) {
+        if (!v.judged()) continue;
         if (!v.pass) return false;
-    return true;
+        any_judged = true;
+    }
+    return any_judged;
+}
+
+std::string verdict_line(const std::vector<MetricVerdict>& verdicts, const std::string& what) {
+    std::string unjudged;
+    for (const auto& v : verdicts)
+        if (!v.judged()) unjudged += (unjudged.empty() ? "" : ", ") + v.tolerance.metric;
+    const std::string not_judged = unjudged.empty() ? "" : " (not judged, no held-out " + what + " have them: " + unjudged + ")";
+    if (all_pass(verdicts)) return "PASS: every metric within its tolerance on the held-out " + what + not_judged;
+    for (const auto& v : verdicts)
+        if (v.judged()) return "FAIL: a metric outside its tolerance on the held-out " + what + not_judged;
+    return "FAIL: no metric could be judged on the held-out " + what;
 }
 
 }  // namespace tbsim::validation

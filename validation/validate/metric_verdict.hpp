@@ -32,13 +32,21 @@ struct MetricVerdict {
     double training_error = 0.0;               // the same over the training traces (the fit's own)
     std::string worst;                         // the one with the largest error
     double worst_error = 0.0;
-    bool pass = false;                         // a metric no held-out trace has does not pass
+    // Within its tolerance. A metric no held-out trace has (D* without a ladder among them, a batch
+    // figure on baselines only) is not judged: it neither passes nor fails the validation.
+    bool pass = false;
+    bool judged() const { return count > 0; }
     std::vector<MetricSample> held_out;        // each held-out trace's values, in the order judged
 };
 
 MetricVerdict judge_metric(const MetricTolerance& tolerance, Judge judge, const std::vector<MetricSample>& held_out,
                            const std::vector<MetricSample>& training);
 
+/// Every judged metric within its tolerance, and at least one judged.
 bool all_pass(const std::vector<MetricVerdict>& verdicts);
+
+/// The verdict in one line: "PASS: ..." or "FAIL: ...", naming the metrics not judged; `what` names
+/// the held-out cases ("traces", "captures").
+std::string verdict_line(const std::vector<MetricVerdict>& verdicts, const std::string& what);
 
 }  // namespace tbsim::validation

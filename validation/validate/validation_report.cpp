@@ -78,6 +78,12 @@ std::string verdict_table(const std::vector<MetricVerdict>& verdicts) {
     for (const auto& m : verdicts) {
         // A KS distance has no measured side: the row shows the distance as the simulated value.
         const bool ks = ks_metric(m.tolerance.metric);
+        if (!m.judged()) {
+            h += fmt::format("<tr class=\"unjudged\"><td>{}</td><td>0</td><td>-</td><td>-</td><td>-</td><td>{}</td><td>{}</td><td>n/a</td>"
+                             "<td>no held-out trace has it</td></tr>\n",
+                             escape(m.tolerance.metric), tolerance_error(m, m.training_error), escape(m.tolerance.written));
+            continue;
+        }
         h += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td></tr>\n",
                          m.pass ? "pass" : "fail", escape(m.tolerance.metric), m.count, ks ? "-" : fmt::format("{:.4g}", m.measured),
                          fmt::format("{:.4g}", m.simulated), tolerance_error(m, m.error), tolerance_error(m, m.training_error),
@@ -201,16 +207,16 @@ std::string trace_table(const std::vector<TraceReplay>& replays, const std::vect
 
 const char* kStyle = R"(body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #bbb;padding:3px 7px;text-align:right}
-td:first-child,th:first-child{text-align:left}tr.fail td{background:#fdd}tr.pass td{background:#efe}p.fail{color:#a00}
+td:first-child,th:first-child{text-align:left}tr.fail td{background:#fdd}tr.pass td{background:#efe}tr.unjudged td{color:#666}p.fail{color:#a00}
 figure{display:inline-block;margin:0.5em}figcaption{font-size:12px;color:#444;max-width:560px}
 pre{background:#f4f4f4;padding:1em;font-size:12px;overflow-x:auto}h1{font-size:1.6em}.verdict{font-size:1.3em;font-weight:bold})";
 
-std::string page_head(const ValidationPlan& plan, bool passed, std::size_t training, std::size_t held_out, const char* what) {
+std::string page_head(const ValidationPlan& plan, const std::vector<MetricVerdict>& verdicts, std::size_t training, std::size_t held_out,
+                      const char* what) {
     std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
     h += fmt::format("<title>tbsim validation: {}</title><style>{}</style></head><body>\n", escape(plan.name), kStyle);
     h += fmt::format("<h1>Validation: {}</h1>\n<p>{}</p>\n", escape(plan.name), escape(plan.description));
-    h += fmt::format("<p class=\"verdict\">{}</p>\n", passed ? "PASS: every metric within its tolerance on the held-out " + std::string(what)
-                                                               : "FAIL: a metric is outside its tolerance on the held-out " + std::string(what));
+    h += fmt::format("<p class=\"verdict\">{}</p>\n", escape(verdict_line(verdicts, what)));
     h += fmt::format("<p>Fitted on {} training {}, judged on {} held-out {}. Errors are {} over the held-out {} of "
                      "|simulated - measured| / measured (KS distances and autocorrelations: the absolute difference).</p>\n",
                      training, what, held_out, what, plan.judge == Judge::every ? "the worst" : "the mean", what);
@@ -285,7 +291,7 @@ std::string capture_table(const std::vector<CaptureReplay>& replays, const std::
 }  // namespace
 
 std::string openstack_report_html(const OpenStackValidation& v, const std::string& version) {
-    std::string h = page_head(v.plan, v.passed(), v.training.size(), v.held_out.size(), "captures");
+    std::string h = page_head(v.plan, v.verdicts, v.training.size(), v.held_out.size(), "captures");
     h += "<h2>Verdict</h2>\n" + verdict_table(v.verdicts);
     h += "<h2>Traffic per second, held-out captures</h2>\n<p>Solid: captured on the real plane; dashed: simulated.</p>\n" +
          traffic_plots(v.held_out);
@@ -297,7 +303,7 @@ std::string openstack_report_html(const OpenStackValidation& v, const std::strin
 }
 
 std::string validation_report_html(const TestbedValidation& v, const std::string& version) {
-    std::string h = page_head(v.plan, v.passed(), v.training.size(), v.held_out.size(), "traces");
+    std::string h = page_head(v.plan, v.verdicts, v.training.size(), v.held_out.size(), "traces");
     h += "<h2>Verdict</h2>\n" + verdict_table(v.verdicts);
     h += "<h2>Latency distributions, held-out traces</h2>\n<p>Solid: measured on the testbed; dashed: simulated.</p>\n" + latency_plots(v.held_out);
     h += "<h2>Main loop progress, held-out traces that fall behind</h2>\n" + progress_plots(v.held_out);
