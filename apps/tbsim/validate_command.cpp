@@ -48,7 +48,7 @@ std::string verdict_account(const VerdictSummary& v) {
         // A KS distance has no measured side: the row shows the distance as the simulated value.
         const bool ks = validation::ks_metric(m.tolerance.metric);
         if (!m.judged()) {
-            out += fmt::format("{:<30} {:>6} {:>12} {:>12} {:>9} {:>9} {:>9} {:>5}  no held-out trace has it\n", m.tolerance.metric, 0, "-",
+            out += fmt::format("{:<30} {:>6} {:>12} {:>12} {:>9} {:>9} {:>9} {:>5}  nothing held out has it\n", m.tolerance.metric, 0, "-",
                                "-", "-", error_text(m, m.training_error), m.tolerance.written, "n/a");
             continue;
         }

@@ -80,7 +80,7 @@ std::string verdict_table(const std::vector<MetricVerdict>& verdicts) {
         const bool ks = ks_metric(m.tolerance.metric);
         if (!m.judged()) {
             h += fmt::format("<tr class=\"unjudged\"><td>{}</td><td>0</td><td>-</td><td>-</td><td>-</td><td>{}</td><td>{}</td><td>n/a</td>"
-                             "<td>no held-out trace has it</td></tr>\n",
+                             "<td>nothing held out has it</td></tr>\n",
                              escape(m.tolerance.metric), tolerance_error(m, m.training_error), escape(m.tolerance.written));
             continue;
         }
