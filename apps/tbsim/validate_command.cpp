@@ -201,7 +201,8 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
         nlohmann::json by_capture = nlohmann::json::object();
         for (const auto* replays : {&v.training, &v.held_out})
             for (const auto& r : *replays) {
-                gauges += fmt::format(" {} {:.2f}", r.capture, r.speed.factor);
+                // A capture without enough back-to-back calls is replayed at the profile's speed.
+                gauges += r.speed.gauged ? fmt::format(" {} {:.2f}", r.capture, r.speed.factor) : fmt::format(" {} 1 (not gauged)", r.capture);
                 by_capture[r.capture] = {{"gauged", r.speed.gauged},
                                          {"samples", r.speed.samples},
                                          {"gap_ratio", r.speed.gap_ratio},
