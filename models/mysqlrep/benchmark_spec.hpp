@@ -35,6 +35,17 @@ struct DatabaseCosts {
     // counted in the node's CPU, not simulated.
     sim::Time server_start_work = sim::Time::zero();
     sim::Time connect_work = sim::Time::from_us(500);     // server CPU of a connection (handshake, auth)
+    // How the applications start (the testbed's launcher, validation/testbed): it starts them one
+    // after the other, spending launch_work of CPU on each (fork, entering the node's namespaces,
+    // exec) in the node's cgroup before the next. Each application then spends
+    // application_start_work of its own CPU before its first operation (the process's start:
+    // loading and linking its libraries), and client_start_work in its first connection (the
+    // client library's initialisation). All zero: every application starts at once, its first
+    // connection like the others. Their contention with the connections already under way
+    // decides how far apart the applications reach their main loops.
+    sim::Time launch_work = sim::Time::zero();
+    sim::Time application_start_work = sim::Time::zero();
+    sim::Time client_start_work = sim::Time::zero();
     sim::Time client_work = sim::Time::from_us(20);       // the application's own CPU per operation
     // The application's CPU between two operations of its main loop (building the statement,
     // drawing the tuple, recording the trace), outside the timed operations.

@@ -86,10 +86,20 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
 ReplicationBenchmark::~ReplicationBenchmark() = default;
 
 void ReplicationBenchmark::start() {
-    for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
+    if (spec_.database.launch_work > Time::zero()) sim_.start(launcher());
+    else for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
     const auto& h = spec_.hosts;
     if (h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero()))
         for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(page_flusher(i));
+}
+
+sim::Process ReplicationBenchmark::launcher() {
+    // Fork, enter the node's namespaces, exec: in the node's cgroup, sharing the host with the
+    // applications already started; the next waits until this one has exec'd.
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+        co_await compute(i, spec_.database.launch_work.seconds(), false);
+        sim_.start(application(i));
+    }
 }
 
 sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
@@ -267,7 +277,9 @@ sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t serve
     const auto& db = spec_.database;
     const Time start = sim_.now();
     if (client == server) {
-        // Its own database, through the server's local socket.
+        // Its own database, through the server's local socket: the application's first connection,
+        // which initialises the client library.
+        if (db.client_start_work > Time::zero()) co_await compute(client, db.client_start_work.seconds(), false);
         co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 0).seconds(), true);
         log(BenchmarkOp::connect, client, server, start);
         co_return;
@@ -293,6 +305,9 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     // 0. Boot: the node starts (a VM boots its OS; a container in a running VM starts its process).
     auto boot_rng = sim_.rng(fmt::format("mysqlrep/boot/{}", i));
     co_await sim_.timeout(Time::from_seconds(spec_.profile.boot_time.draw(boot_rng)));
+
+    // The process's start (launched by the testbed's launcher), before its first operation.
+    if (db.application_start_work > Time::zero()) co_await compute(i, db.application_start_work.seconds(), false);
 
     // 1. Sync: connect to its own database and to every peer's, join the sync table, list it until
     // every instance has joined (at once, then every poll period).

@@ -121,6 +121,8 @@ private:
                               bool commit, sim::Time* done, std::int64_t rows = 0, std::int64_t copies = 1);
     /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
     sim::Process page_flusher(std::size_t i);
+    /// The testbed's launcher: starts the applications one after the other (database.launch_work).
+    sim::Process launcher();
     sim::Process connect(std::size_t client, std::size_t server);
     /// `work` seconds of native-scaled CPU of instance `i`'s node: for a database thread
     /// (`database`), the wake-up the processor owes; the node's quota; its share of the processor.
