@@ -39,6 +39,14 @@ const nlohmann::json& trace_entry(const nlohmann::json& j, const std::string& na
 // The CPU gauge off (hosts.cpu_ratio): the tests of mechanisms that scale or cap CPU times.
 const std::string kNoCpuGauge = " --set hosts.cpu_ratio_elasticity=0 --set hosts.cpu_ratio_wait_elasticity=0";
 
+// One line of a trace.csv, split at its commas (the simulated traces quote nothing).
+std::vector<std::string> csv_cells(const std::string& line) {
+    std::vector<std::string> cells;
+    std::istringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+    return cells;
+}
+
 double error_of(const nlohmann::json& trace, const std::string& op, const std::string& figure) {
     return trace.at("ops").at(op).at(figure).at("error").get<double>();
 }
@@ -388,9 +396,7 @@ TEST_CASE("the model's operations written as a trace read back as a trace, and r
     std::size_t local = 0, batches = 0, single_row_batches = 0;
     std::istringstream lines(csv);
     for (std::string line; std::getline(lines, line);) {
-        std::vector<std::string> field;
-        std::istringstream cells(line);
-        for (std::string cell; std::getline(cells, cell, ',');) field.push_back(cell);
+        const auto field = csv_cells(line);
         if (field.size() != 8 || field[1] != "main") continue;
         if (field[2] == "local_insert") ++local;
         if (field[2] == "batch_send") {
@@ -426,9 +432,7 @@ TEST_CASE("the launcher starts the applications one after the other, and their m
     std::vector<double> first_ms(20, -1.0), connected_ms(20, 0.0);
     std::istringstream lines(read_file(out + "/simulated/n20-d600-ag50.csv"));
     for (std::string line; std::getline(lines, line);) {
-        std::vector<std::string> field;
-        std::istringstream cells(line);
-        for (std::string cell; std::getline(cells, cell, ',');) field.push_back(cell);
+        const auto field = csv_cells(line);
         if (field.size() != 8 || field[2] != "connect") continue;
         const auto i = std::stoul(field[0]);
         REQUIRE(i < 20);
