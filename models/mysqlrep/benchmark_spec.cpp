@@ -131,6 +131,10 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   Check::non_negative),
             param("wake_latency_elasticity", &Hosts::wake_latency_elasticity,
                   "wake_latency scales by the setup ratio to this power", Check::non_negative),
+            param("start_elasticity", &Hosts::start_elasticity,
+                  "the applications' start (launch_work, application_start_work, client_start_work) scales by the setup ratio "
+                  "to this power, beyond the CPU factor",
+                  Check::non_negative),
             param("setup_ratio_max", &Hosts::setup_ratio_max,
                   "the setup ratio is taken as at most this (none: no bound)", Check::positive),
             param("pacing_lateness", &Hosts::pacing_lateness,

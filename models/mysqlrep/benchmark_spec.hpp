@@ -165,6 +165,11 @@ struct Hosts {
     // database latencies of the first day's, at every rate (docs/mysqlrep.md).
     double setup_wait_elasticity = 0.0;
     double wake_latency_elasticity = 0.0;
+    // The applications' start (database.launch_work, application_start_work, client_start_work)
+    // multiplies by (setup ratio) ^ start_elasticity on top of the CPU factor: starting a program
+    // is page faults, file reads and the launcher's waits as much as CPU, and the traces' launch
+    // step grows faster with the gauge than their CPU does (docs/mysqlrep.md).
+    double start_elasticity = 0.0;
     // The ratio is trusted up to this (the traces the elasticities were fitted on reached 2.8):
     // a setup slowed by something else (a loaded machine, a CPU quota on the servers' start) would
     // otherwise be read as a host slower than any seen, and the steep wake_latency power would
@@ -212,6 +217,7 @@ struct Hosts {
         return setup_factor(instances, setup_elasticity) * cpu_ratio_factor(cpu_ratio_elasticity);
     }
     /// What it multiplies the host's waits by (the setup, pacing and CPU gauges; 1 without them).
+    double start_slowness(std::int64_t instances) const { return setup_factor(instances, start_elasticity); }
     double wait_slowness(std::int64_t instances) const {
         return setup_factor(instances, setup_wait_elasticity) * pacing_factor() * cpu_ratio_factor(cpu_ratio_wait_elasticity);
     }

@@ -52,6 +52,8 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         Instance inst;
         inst.host = layout.host_of[i];
         inst.cpu = layout.of_instance[i];
+        // Its own group on a processor its cgroup shares with other nodes (virt profile cpu_group).
+        inst.cpu_group = spec.profile.cpu_group ? i : 0;
         inst.node = net_->node(fmt::format("instance-{}", i));
         inst.reply_ack_due.assign(n, Time::from_ns(-1));
         instances_.push_back(std::move(inst));
@@ -71,6 +73,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     cpu_slowness_ = spec.hosts.cpu_slowness(spec.workload.instances);
     if (limits.cpu_quota) cpu_slowness_ *= spec.hosts.quota_cpu_factor;
     wait_slowness_ = spec.hosts.wait_slowness(spec.workload.instances);
+    start_slowness_ = spec.hosts.start_slowness(spec.workload.instances);
     stall_probability_ = spec.hosts.stall_probability();
     wake_latency_ = spec.hosts.wake_latency_on_the_day(spec.workload.instances);
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
@@ -97,7 +100,7 @@ sim::Process ReplicationBenchmark::launcher() {
     // Fork, enter the node's namespaces, exec: in the node's cgroup, sharing the host with the
     // applications already started; the next waits until this one has exec'd.
     for (std::size_t i = 0; i < instances_.size(); ++i) {
-        co_await compute(i, spec_.database.launch_work.seconds(), false);
+        co_await compute(i, spec_.database.launch_work.seconds() * start_slowness_, false);
         sim_.start(application(i));
     }
 }
@@ -141,7 +144,7 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
     inst.cpu_s += work;
     Cpu& cpu = cpus_[inst.cpu];
     if (direct_cpu_) {
-        co_await cpu.cores->run(work);
+        co_await cpu.cores->run(work, inst.cpu_group);
         co_return;
     }
     // The host's cores sink deeper the longer they stay idle: work arriving after an idle gap g
@@ -161,8 +164,8 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
         }
     }
     if (const Time held = wake_delay(i, database); held > Time::zero()) co_await sim_.timeout(held);
-    if (inst.quota) co_await inst.quota->run(*cpu.cores, work);
-    else co_await cpu.cores->run(work);
+    if (inst.quota) co_await inst.quota->run(*cpu.cores, work, inst.cpu_group);
+    else co_await cpu.cores->run(work, inst.cpu_group);
 }
 
 Time ReplicationBenchmark::foreign_delay(std::size_t i) {
@@ -279,7 +282,7 @@ sim::Process ReplicationBenchmark::connect(std::size_t client, std::size_t serve
     if (client == server) {
         // Its own database, through the server's local socket: the application's first connection,
         // which initialises the client library.
-        if (db.client_start_work > Time::zero()) co_await compute(client, db.client_start_work.seconds(), false);
+        if (db.client_start_work > Time::zero()) co_await compute(client, db.client_start_work.seconds() * start_slowness_, false);
         co_await compute(server, spec_.profile.cpu_time(db.connect_work, 20, 0).seconds(), true);
         log(BenchmarkOp::connect, client, server, start);
         co_return;
@@ -307,7 +310,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
     co_await sim_.timeout(Time::from_seconds(spec_.profile.boot_time.draw(boot_rng)));
 
     // The process's start (launched by the testbed's launcher), before its first operation.
-    if (db.application_start_work > Time::zero()) co_await compute(i, db.application_start_work.seconds(), false);
+    if (db.application_start_work > Time::zero()) co_await compute(i, db.application_start_work.seconds() * start_slowness_, false);
 
     // 1. Sync: connect to its own database and to every peer's, join the sync table, list it until
     // every instance has joined (at once, then every poll period).

@@ -85,6 +85,7 @@ private:
     struct Instance {
         std::size_t host = 0;
         std::size_t cpu = 0;
+        std::size_t cpu_group = 0;  // its threads' group on that processor
         sim::net::NodeId node = 0;
         sim::Time sync_start, main_start, main_end, desync_end;
         int phase_bounds = 0;  // how many of the four times above the instance has reached, in order
@@ -167,6 +168,7 @@ private:
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time
     double stall_probability_ = 0.0;    // of a log flush, on this host (hosts.stall_probability)
+    double start_slowness_ = 1.0;       // the applications' start on the day (hosts.start_elasticity), on top of cpu_slowness_
     double wait_slowness_ = 1.0;        // the same gauge for the host's other times (wake-ups, waits, flushes, stalls)
     sim::Time wake_latency_;            // hosts.wake_latency on the day
     bool direct_cpu_ = true;            // no wake-up or wake latency, no quota, no foreign load: work goes straight to the processor

@@ -23,6 +23,7 @@ struct Layer {
     std::optional<sim::DataSize> memory;
     std::optional<sim::Time> name_resolution;
     std::optional<sim::ValueDistribution> boot_time;
+    std::optional<bool> cpu_group;
 };
 
 const sim::ParamTable<Layer>& layer_table() {
@@ -46,6 +47,9 @@ const sim::ParamTable<Layer>& layer_table() {
                   Check::non_negative),
             sim::distribution_param("boot_time", &Layer::boot_time, sim::ValueKind::duration,
                                     "boot time, or a distribution (default: the base's, else 0s)"),
+            param("cpu_group", &Layer::cpu_group,
+                  "each node is a cgroup with the CPU controller: nodes that share a host's cores get equal shares of them, "
+                  "then their threads (default: the base's, else false)"),
         }};
     return t;
 }
@@ -97,6 +101,7 @@ VirtProfile read_virt_profile(const sim::ConfigNode& node, const std::string& di
     if (layer.memory) p.memory = *layer.memory;
     if (layer.name_resolution) p.name_resolution = *layer.name_resolution;
     if (layer.boot_time) p.boot_time = *layer.boot_time;
+    if (layer.cpu_group) p.cpu_group = *layer.cpu_group;
     return p;
 }
 

@@ -39,6 +39,10 @@ struct VirtProfile {
     sim::DataSize memory{0};                  // footprint beyond the application
     sim::ValueDistribution boot_time = sim::ValueDistribution::constant(0.0);  // seconds
     sim::Time name_resolution;                // delay per new connection (a reverse DNS lookup timing out)
+    // Each node is a control group with the CPU controller: where nodes share a host's cores, the
+    // kernel shares them fairly among the nodes with runnable threads first, then among each
+    // node's threads (CFS group scheduling), instead of among all threads alike.
+    bool cpu_group = false;
 
     /// Time of an operation on this profile: its native CPU work scaled, plus per-operation costs.
     sim::Time cpu_time(sim::Time native_work, int syscalls, int packets) const;

@@ -18,7 +18,7 @@ void CpuQuota::refill() {
     }
 }
 
-Process CpuQuota::run(ProcessorSharing& cpu, double work) {
+Process CpuQuota::run(ProcessorSharing& cpu, double work, std::size_t cpu_group) {
     // Below a nanosecond of CPU, a chunk is not worth an event.
     constexpr double kNegligible = 1e-9;
     while (work > kNegligible) {
@@ -37,7 +37,7 @@ Process CpuQuota::run(ProcessorSharing& cpu, double work) {
         }
         const double chunk = std::min(work, left);
         used_s_ += chunk;
-        co_await cpu.run(chunk);
+        co_await cpu.run(chunk, cpu_group);
         work -= chunk;
     }
 }

@@ -24,8 +24,9 @@ public:
     /// `quota_cores`: CPU time allowed per period, as a fraction of the period (0.5 = half a core).
     CpuQuota(Simulation& sim, double quota_cores, Time period);
 
-    /// Runs `work` core-seconds of the group on `cpu`, waiting out the periods where the quota is spent.
-    Process run(ProcessorSharing& cpu, double work);
+    /// Runs `work` core-seconds of the group on `cpu` (as its group `cpu_group` there), waiting out
+    /// the periods where the quota is spent.
+    Process run(ProcessorSharing& cpu, double work, std::size_t cpu_group = 0);
 
     Time throttled_time() const { return throttled_; }
     std::int64_t throttled_periods() const { return throttled_periods_; }

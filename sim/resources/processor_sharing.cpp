@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tbsim::sim {
 
@@ -12,46 +13,90 @@ ProcessorSharing::ProcessorSharing(Simulation& sim, double cores, double per_job
 
 ProcessorSharing::~ProcessorSharing() { sim_.cancel(next_); }
 
-double ProcessorSharing::rate() const {
-    return jobs_.empty() ? 0.0 : std::min(per_job_cores_, cores_ / static_cast<double>(jobs_.size()));
+double ProcessorSharing::rate(std::size_t group) const { return group < groups_.size() ? groups_[group].rate : 0.0; }
+
+double ProcessorSharing::busy_over(double elapsed) const {
+    double total = 0.0;
+    for (const std::size_t g : active_) total += elapsed * groups_[g].rate * static_cast<double>(groups_[g].jobs.size());
+    return total;
 }
 
 void ProcessorSharing::advance() {
     const double elapsed = (sim_.now() - last_).seconds();
     if (elapsed > 0.0) {
-        const double r = rate();
-        attained_ += elapsed * r;
-        busy_area_ += elapsed * r * static_cast<double>(jobs_.size());
+        for (const std::size_t g : active_) groups_[g].attained += elapsed * groups_[g].rate;
+        busy_area_ += busy_over(elapsed);
     }
     last_ = sim_.now();
 }
 
-void ProcessorSharing::start(double work, Callback done) {
+void ProcessorSharing::share() {
+    // Water filling with equal weights: the groups that want least are served first, each taking
+    // what its jobs can use or an equal part of what is left, whichever is less.
+    if (active_.size() == 1) {
+        Group& only = groups_[active_.front()];
+        only.rate = std::min(per_job_cores_, cores_ / static_cast<double>(only.jobs.size()));
+        return;
+    }
+    std::vector<std::size_t> by_demand = active_;
+    std::sort(by_demand.begin(), by_demand.end(),
+              [this](std::size_t a, std::size_t b) { return groups_[a].jobs.size() < groups_[b].jobs.size() || (groups_[a].jobs.size() == groups_[b].jobs.size() && a < b); });
+    double left = cores_;
+    std::size_t groups_left = by_demand.size();
+    for (const std::size_t g : by_demand) {
+        Group& group = groups_[g];
+        const double jobs = static_cast<double>(group.jobs.size());
+        const double cores = std::min(jobs * per_job_cores_, left / static_cast<double>(groups_left));
+        group.rate = cores / jobs;
+        left -= cores;
+        --groups_left;
+    }
+}
+
+void ProcessorSharing::start(double work, Callback done, std::size_t group) {
     TBSIM_CHECK(work >= 0.0, "negative CPU work");
     advance();
-    // const_cast-free move into the heap: Job holds a move-only callback.
-    jobs_.push(Job{attained_ + work, order_++, std::move(done)});
+    if (group >= groups_.size()) groups_.resize(group + 1);
+    Group& g = groups_[group];
+    if (g.jobs.empty()) active_.push_back(group);
+    g.jobs.push(Job{g.attained + work, order_++, std::move(done)});
+    ++jobs_;
+    share();
     reschedule();
 }
 
 void ProcessorSharing::reschedule() {
     sim_.cancel(next_);
-    if (jobs_.empty()) return;
-    const double remaining = std::max(0.0, jobs_.top().finish - attained_);
+    if (jobs_ == 0) return;
+    double soonest = std::numeric_limits<double>::infinity();
+    for (const std::size_t g : active_) {
+        const Group& group = groups_[g];
+        soonest = std::min(soonest, std::max(0.0, group.jobs.top().finish - group.attained) / group.rate);
+    }
     // Round up to the next nanosecond so that a job never completes early.
-    next_ = sim_.schedule_in(Time::from_ns_count(std::ceil(remaining / rate() * 1e9)), [this] { complete(); });
+    next_ = sim_.schedule_in(Time::from_ns_count(std::ceil(soonest * 1e9)), [this] { complete(); });
 }
 
 void ProcessorSharing::complete() {
     advance();
     std::vector<Callback> finished;
-    // A job is done when its remaining work is below what one nanosecond of service gives.
-    const double slack = rate() * 1e-9 + 1e-12;
-    while (!jobs_.empty() && jobs_.top().finish <= attained_ + slack) {
-        finished.push_back(std::move(const_cast<Job&>(jobs_.top()).done));
-        jobs_.pop();
+    for (const std::size_t g : active_) {
+        Group& group = groups_[g];
+        // A job is done when its remaining work is below what one nanosecond of service gives.
+        const double slack = group.rate * 1e-9 + 1e-12;
+        while (!group.jobs.empty() && group.jobs.top().finish <= group.attained + slack) {
+            finished.push_back(std::move(const_cast<Job&>(group.jobs.top()).done));
+            group.jobs.pop();
+            --jobs_;
+        }
     }
-    if (jobs_.empty()) idle_since_ = sim_.now();
+    std::erase_if(active_, [this](std::size_t g) {
+        if (!groups_[g].jobs.empty()) return false;
+        groups_[g].rate = 0.0;
+        return true;
+    });
+    if (jobs_ == 0) idle_since_ = sim_.now();
+    else share();
     reschedule();
     for (auto& cb : finished) cb();
 }
@@ -59,12 +104,9 @@ void ProcessorSharing::complete() {
 double ProcessorSharing::utilisation() const {
     const double elapsed = sim_.now().seconds();
     if (elapsed <= 0.0) return 0.0;
-    const double pending = (sim_.now() - last_).seconds() * rate() * static_cast<double>(jobs_.size());
-    return (busy_area_ + pending) / (elapsed * cores_);
+    return work_done() / (elapsed * cores_);
 }
 
-double ProcessorSharing::work_done() const {
-    return busy_area_ + (sim_.now() - last_).seconds() * rate() * static_cast<double>(jobs_.size());
-}
+double ProcessorSharing::work_done() const { return busy_area_ + busy_over((sim_.now() - last_).seconds()); }
 
 }  // namespace tbsim::sim

@@ -1,14 +1,23 @@
-// A multi-core processor shared equally among the jobs in progress (processor sharing): the cores
-// of a host that VM boots or database queries run on. With n jobs on c cores, each job progresses
-// at min(per_job_cores, c / n) cores, so contention emerges from the load instead of being assumed.
+// A multi-core processor shared among the jobs in progress (processor sharing): the cores of a
+// host that VM boots or database queries run on. With n jobs on c cores, each job progresses at
+// min(per_job_cores, c / n) cores, so contention emerges from the load instead of being assumed.
 //
-// Work is in core-seconds (the CPU time a job would need on one dedicated core). Every job gets the
-// same rate, so the processor tracks the service attained by any job since the start and keeps jobs
-// in a heap by the attained service at which they finish: O(log n) per arrival or completion, and
-// one pending event (the next completion).
+// Jobs may belong to groups, as the threads of a Linux control group with the CPU controller
+// (CFS group scheduling, equal weights): the cores are first shared fairly among the groups with
+// jobs, a group taking no more than its jobs can use (per_job_cores each) and leaving the rest to
+// the others (water filling); then each group's share is split equally among its jobs. A group
+// with one busy thread gets as much as a group with ten. With every job in group 0 (the default)
+// this is plain processor sharing.
+//
+// Work is in core-seconds (the CPU time a job would need on one dedicated core). The jobs of a
+// group get the same rate, so each group tracks the service attained by any of its jobs since the
+// start and keeps its jobs in a heap by the attained service at which they finish: O(log n) per
+// arrival or completion plus O(g log g) for the g groups with jobs, and one pending event (the
+// next completion).
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <queue>
 #include <vector>
@@ -26,24 +35,25 @@ public:
     ProcessorSharing& operator=(const ProcessorSharing&) = delete;
     ~ProcessorSharing();
 
-    /// Starts a job of `work` core-seconds; calls `done` when it completes.
-    void start(double work, Callback done);
+    /// Starts a job of `work` core-seconds in `group`; calls `done` when it completes.
+    void start(double work, Callback done, std::size_t group = 0);
     /// Awaitable: `co_await cpu.run(work)` resumes when the job completes.
-    auto run(double work) {
+    auto run(double work, std::size_t group = 0) {
         struct Awaiter {
             ProcessorSharing& cpu;
             double work;
+            std::size_t group;
             bool await_ready() const noexcept { return work <= 0.0; }
-            void await_suspend(std::coroutine_handle<> h) { cpu.start(work, [h] { h.resume(); }); }
+            void await_suspend(std::coroutine_handle<> h) { cpu.start(work, [h] { h.resume(); }, group); }
             void await_resume() const noexcept {}
         };
-        return Awaiter{*this, work};
+        return Awaiter{*this, work, group};
     }
 
-    std::size_t jobs() const { return jobs_.size(); }
+    std::size_t jobs() const { return jobs_; }
     double cores() const { return cores_; }
-    /// Cores each job gets now.
-    double rate() const;
+    /// Cores each job of `group` gets now (0 if it has none).
+    double rate(std::size_t group = 0) const;
     /// Mean fraction of the cores busy over [0, now].
     double utilisation() const;
     /// Core-seconds of work done so far.
@@ -53,22 +63,31 @@ public:
 
 private:
     struct Job {
-        double finish;  // attained service at which the job is done
+        double finish;  // attained service of its group at which the job is done
         std::uint64_t order;
         Callback done;
     };
     struct Later {
         bool operator()(const Job& a, const Job& b) const { return a.finish > b.finish || (a.finish == b.finish && a.order > b.order); }
     };
+    struct Group {
+        std::priority_queue<Job, std::vector<Job>, Later> jobs;
+        double attained = 0.0;  // seconds of service each of its jobs has received while it had jobs
+        double rate = 0.0;      // cores each of its jobs gets now
+    };
     void advance();
+    void share();
     void reschedule();
     void complete();
+    /// Core-seconds the jobs in progress receive over `elapsed` seconds at today's rates.
+    double busy_over(double elapsed) const;
 
     Simulation& sim_;
     double cores_;
     double per_job_cores_;
-    std::priority_queue<Job, std::vector<Job>, Later> jobs_;
-    double attained_ = 0.0;   // seconds of service each job has received since time zero
+    std::vector<Group> groups_;         // by group number
+    std::vector<std::size_t> active_;   // groups with jobs, in the order they got their first
+    std::size_t jobs_ = 0;
     double busy_area_ = 0.0;  // busy core-seconds
     Time last_;
     std::uint64_t order_ = 0;

@@ -115,8 +115,8 @@ TEST_CASE("the simulation destroys the frames of processes still suspended") {
 #include "sim/resources/processor_sharing.hpp"
 
 namespace {
-Process job(Simulation& sim, ProcessorSharing& cpu, double work, std::vector<double>& done) {
-    co_await cpu.run(work);
+Process job(Simulation& sim, ProcessorSharing& cpu, double work, std::vector<double>& done, std::size_t group = 0) {
+    co_await cpu.run(work, group);
     done.push_back(sim.now().seconds());
 }
 }  // namespace
@@ -149,4 +149,45 @@ TEST_CASE("processor sharing: a single job uses at most its own share") {
     CHECK(done[0] == doctest::Approx(1.5));  // arrives at 1 s, one full core
     CHECK(done[1] == doctest::Approx(3.0));  // never slowed: 4 cores for 2 jobs
     CHECK(cpu.utilisation() == doctest::Approx(3.5 / (3.0 * 4.0)));
+}
+
+TEST_CASE("processor sharing with groups: the cores go fairly to the groups first, then to each group's jobs") {
+    // cgroups with the CPU controller at equal weights (CFS group scheduling). 2 cores, group 1
+    // with three jobs of 1 core-second, group 2 with one of 1.5: each group gets a core, so the
+    // lone job runs at 1 core and ends at 1.5 s while the three run at 1/3 (0.5 done by then);
+    // alone, they share 2 cores (2/3 each) and end at 1.5 + 0.5 / (2/3) = 2.25 s. Without groups
+    // all four would run at 0.5 until 2 s, and the long one would end at 2.5 s.
+    Simulation sim;
+    ProcessorSharing cpu(sim, 2.0);
+    std::vector<double> done;
+    for (int k = 0; k < 3; ++k) sim.start(job(sim, cpu, 1.0, done, 1));
+    sim.start(job(sim, cpu, 1.5, done, 2));
+    sim.schedule_at(Time::from_ms(100), [&] {
+        CHECK(cpu.rate(1) == doctest::Approx(1.0 / 3.0));
+        CHECK(cpu.rate(2) == doctest::Approx(1.0));
+        CHECK(cpu.rate(0) == 0.0);
+    });
+    sim.run();
+    REQUIRE(done.size() == 4);
+    CHECK(done[0] == doctest::Approx(1.5));
+    CHECK(done[1] == doctest::Approx(2.25));
+    CHECK(done[3] == doctest::Approx(2.25));
+    CHECK(cpu.work_done() == doctest::Approx(4.5));
+    CHECK(cpu.jobs() == 0);
+}
+
+TEST_CASE("processor sharing with groups: a group that cannot use its share leaves the rest to the others") {
+    // 3 cores, group 1 with one job (it can use one core of its 1.5), group 2 with four: group 2
+    // gets the other 2 cores (0.5 a job). The lone job of 1 core-second ends at 1 s; the four
+    // have done 0.5 each and then share 3 cores (0.75 each): they end at 1 + 0.5 / 0.75 s.
+    Simulation sim;
+    ProcessorSharing cpu(sim, 3.0);
+    std::vector<double> done;
+    sim.start(job(sim, cpu, 1.0, done, 1));
+    for (int k = 0; k < 4; ++k) sim.start(job(sim, cpu, 1.0, done, 2));
+    sim.run();
+    REQUIRE(done.size() == 5);
+    CHECK(done[0] == doctest::Approx(1.0));
+    for (std::size_t k = 1; k < 5; ++k) CHECK(done[k] == doctest::Approx(1.0 + 0.5 / 0.75));
+    CHECK(cpu.utilisation() == doctest::Approx(5.0 / (3.0 * (1.0 + 0.5 / 0.75))));
 }
