@@ -56,6 +56,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         inst.cpu_group = spec.profile.cpu_group ? i : 0;
         inst.node = net_->node(fmt::format("instance-{}", i));
         inst.reply_ack_due.assign(n, Time::from_ns(-1));
+        inst.queried.assign(n, false);
         instances_.push_back(std::move(inst));
     }
 
@@ -225,7 +226,12 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     }
     if (!local) co_await send(client, server, request_bytes, sim::net::Acks::piggybacked);
     const auto served = service(server, work);
-    const Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
+    Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
+    // A connection's first statement: the server builds its table handle and transaction object.
+    if (!instances_[client].queried[server]) {
+        instances_[client].queried[server] = true;
+        server_work += db.first_statement_work;
+    }
     co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds(), true);
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;
