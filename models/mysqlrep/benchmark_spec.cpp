@@ -30,8 +30,9 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("server_start_work", &DatabaseCosts::server_start_work,
                   "CPU of a server's start, before the benchmark's clock (counted in the node's CPU, not simulated)", Check::non_negative),
             param("connect_work", &DatabaseCosts::connect_work, "server CPU of a new connection", Check::non_negative),
-            param("first_statement_work", &DatabaseCosts::first_statement_work,
-                  "server CPU of a connection's first statement beyond the statement's own (its table handle, its transaction)",
+            param("first_statement_wait", &DatabaseCosts::first_statement_wait,
+                  "a connection's first statement waits this long at the server beyond its own time (its table handle, its "
+                  "transaction; not CPU), times the host's wait factor",
                   Check::non_negative),
             param("launch_work", &DatabaseCosts::launch_work,
                   "the launcher's CPU per application it starts, one after the other, in the node's cgroup (0: all start at once)",

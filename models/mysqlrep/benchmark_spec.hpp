@@ -35,9 +35,10 @@ struct DatabaseCosts {
     // counted in the node's CPU, not simulated.
     sim::Time server_start_work = sim::Time::zero();
     sim::Time connect_work = sim::Time::from_us(500);     // server CPU of a connection (handshake, auth)
-    // The server's CPU for a connection's first statement, beyond the statement's own (the
-    // connection's table handle and transaction object are built on first use).
-    sim::Time first_statement_work = sim::Time::zero();
+    // A connection's first statement waits this long at the server beyond the statement's own
+    // time, times the host's wait factor (the connection's table handle and transaction object
+    // are built on first use, behind the server's shared caches): not CPU.
+    sim::Time first_statement_wait = sim::Time::zero();
     // How the applications start (the testbed's launcher, validation/testbed): it starts them one
     // after the other, spending launch_work of CPU on each (fork, entering the node's namespaces,
     // exec) in the node's cgroup before the next. Each application then spends

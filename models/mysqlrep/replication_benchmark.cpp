@@ -228,11 +228,13 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     const auto served = service(server, work);
     Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
     // A connection's first statement: the server builds its table handle and transaction object.
+    Time first_wait = Time::zero();
     if (!instances_[client].queried[server]) {
         instances_[client].queried[server] = true;
-        server_work += db.first_statement_work;
+        first_wait = db.first_statement_wait;
     }
     co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds(), true);
+    if (first_wait > Time::zero()) co_await sim_.timeout(Time::from_seconds(first_wait.seconds() * wait_slowness_));
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;
     if (commit) {

@@ -306,7 +306,9 @@ TEST_CASE("the pacing gauge reads how late the main loop woke and scales the hos
     // (0.50 against a reference of 100 us) the model's median is 0.521 ms on the second, 0.480
     // without the gauge (error -25% against -31%), and 0.443 against 0.450 on the first (+19%
     // against +21%): waits scale by (140/100)^0.5 = 1.18 and (91/100)^0.5 = 0.95. CPU is not a
-    // wait: it does not move. A loop that never waits (ladder-n4-ag1-d48000) has no gauge.
+    // wait: it does not move. A loop that never waits (ladder-n4-ag1-d48000) has no gauge. Since
+    // the CPU groups and a connection's first statement (2026-12-05): 0.550 against 0.530 ms on the
+    // second (x 1.038; 1.056 without the first statement's wait), so the bound is 1.03, was 1.05.
     const std::string off = " --set hosts.pacing_elasticity=0";
     auto replay = [](const std::string& name, const std::string& set) {
         return trace_entry(replay_json(kTraces + name + kNoCpuGauge + set + " --out " + scratch_dir("replay-pacing")), name);
@@ -322,7 +324,7 @@ TEST_CASE("the pacing gauge reads how late the main loop woke and scales the hos
     CHECK(conditions.at("wait_factor").get<double>() == within(1.203, 0.002));
     CHECK(conditions.at("cpu_factor").get<double>() == within(1.018, 0.002));
     CHECK(late_off.at("conditions").at("wait_factor").get<double>() == within(1.203 / 1.185, 0.002));
-    CHECK(median(late) / median(late_off) > 1.05);
+    CHECK(median(late) / median(late_off) > 1.03);
     CHECK(std::abs(error_of(late, "local_insert", "p50_ms")) < std::abs(error_of(late_off, "local_insert", "p50_ms")));
     CHECK(cpu(late) == within(cpu(late_off), 0.01));
     const auto early = replay("n4-d3000-ag1", ""), early_off = replay("n4-d3000-ag1", off);
@@ -441,12 +443,12 @@ TEST_CASE("the model's operations written as a trace read back as a trace, and r
     CHECK(self.at("ops").at("batch_send").at("p95_ms").at("error").get<double>() == 0.0);
 }
 
-TEST_CASE("a connection's first statement costs the server more than the ones after it") {
+TEST_CASE("a connection's first statement waits at the server longer than the ones after it") {
     // ladder-n12-ag10-d3000 (2026-11-30): each instance's first local insert took 0.54 ms at the
     // median over the 12 instances, the later ones 0.45 ms (+0.09 ms); over the 133 traces the first
-    // takes 1.40 times the rest's median. With database.first_statement_work (200 us, seed 1) the
-    // model gives 0.50 against 0.42 ms (+0.08); without it the first is the faster, 0.32 against
-    // 0.41 ms: it comes after the idle wait of the sync polls, with the server's caches warm.
+    // takes 1.40 times the rest's median. With database.first_statement_wait (200 us, seed 1) the
+    // model gives 0.49 against 0.42 ms (+0.07); without it the first is the faster, 0.32 against
+    // 0.41 ms: it comes after the idle wait of the sync polls, with nothing else running.
     auto first_and_rest = [](const std::string& set) {
         const auto out = scratch_dir("replay-first-statement");
         replay_json(kTraces + "ladder-n12-ag10-d3000 --simulated-traces" + set + " --out " + out);
@@ -466,7 +468,7 @@ TEST_CASE("a connection's first statement costs the server more than the ones af
     const auto [first, rest] = first_and_rest("");
     CHECK(first - rest > 0.03);
     CHECK(first - rest < 0.2);
-    const auto [first_off, rest_off] = first_and_rest(" --set database.first_statement_work=0us");
+    const auto [first_off, rest_off] = first_and_rest(" --set database.first_statement_wait=0us");
     CHECK(first_off < rest_off);
 }
 
