@@ -220,8 +220,9 @@ struct Hosts {
     double cpu_slowness(std::int64_t instances) const {
         return setup_factor(instances, setup_elasticity) * cpu_ratio_factor(cpu_ratio_elasticity);
     }
-    /// What it multiplies the host's waits by (the setup, pacing and CPU gauges; 1 without them).
+    /// What it multiplies the applications' start by, beyond the CPU factor (1 without the setup gauge).
     double start_slowness(std::int64_t instances) const { return setup_factor(instances, start_elasticity); }
+    /// What it multiplies the host's waits by (the setup, pacing and CPU gauges; 1 without them).
     double wait_slowness(std::int64_t instances) const {
         return setup_factor(instances, setup_wait_elasticity) * pacing_factor() * cpu_ratio_factor(cpu_ratio_wait_elasticity);
     }

@@ -226,7 +226,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     }
     if (!local) co_await send(client, server, request_bytes, sim::net::Acks::piggybacked);
     const auto served = service(server, work);
-    Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
+    const Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
     // A connection's first statement: the server builds its table handle and transaction object.
     Time first_wait = Time::zero();
     if (!instances_[client].queried[server]) {

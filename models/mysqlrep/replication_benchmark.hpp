@@ -98,9 +98,9 @@ private:
         std::unique_ptr<sim::CpuQuota> quota;
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
         std::int64_t dirty_rows = 0;  // inserted into its database since its last page flush
+        std::vector<bool> queried;  // per server: this instance's connection to it has run a statement
         // Per server: when the ACK of the last reply from it leaves on its own if no request has
         // carried it (delayed ACK); negative: none pending.
-        std::vector<bool> queried;  // per server: this instance's connection to it has run a statement
         std::vector<sim::Time> reply_ack_due;
     };
     // A processor, and the wake-up its next database work owes: work that arrives at an idle
