@@ -120,6 +120,14 @@ struct Hosts {
     sim::Time page_flush_period = sim::Time::from_s(1);
     sim::Time page_flush_fixed = sim::Time::zero();
     sim::Time page_flush_per_row = sim::Time::zero();
+    // The same once-a-period round of each server's background threads (InnoDB's master thread
+    // and page cleaner wake every second) costs CPU in the server's container: page_flush_cpu_fixed
+    // plus page_flush_cpu_per_row per row inserted since the last round, in one burst at the round's
+    // phase. Under a tight CPU quota that burst spends the period's quota and the server's queries
+    // wait for the next period (the testbed's throttled operations come a second apart per server).
+    // Independent of disk_queue.
+    sim::Time page_flush_cpu_fixed = sim::Time::zero();
+    sim::Time page_flush_cpu_per_row = sim::Time::zero();
     // Now and then a flush takes far longer (the disk writing back its cache): with this probability
     // a log flush's service time gains a draw of disk_stall; in the disk queue, every flush behind it
     // waits too.

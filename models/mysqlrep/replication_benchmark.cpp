@@ -62,8 +62,14 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
 
     // The testbed's limits and the host's behaviour, where the scenario sets them.
     const auto& limits = spec.limits;
-    for (auto& inst : instances_) {
-        if (limits.cpu_quota) inst.quota = std::make_unique<sim::CpuQuota>(sim, *limits.cpu_quota, limits.cpu_period);
+    for (std::size_t i = 0; i < n; ++i) {
+        Instance& inst = instances_[i];
+        if (limits.cpu_quota) {
+            // Each cgroup's period timer runs on its own clock: a random phase within the period.
+            auto rng = sim.rng(fmt::format("mysqlrep/quota-phase/{}", i));
+            const auto phase = Time::from_ns(static_cast<std::int64_t>(rng.uniform01() * static_cast<double>(limits.cpu_period.ns())));
+            inst.quota = std::make_unique<sim::CpuQuota>(sim, *limits.cpu_quota, limits.cpu_period, std::min(phase, limits.cpu_period - Time::from_ns(1)));
+        }
         if (limits.bandwidth) {
             inst.egress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
             inst.ingress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
@@ -93,7 +99,9 @@ void ReplicationBenchmark::start() {
     if (spec_.database.launch_work > Time::zero()) sim_.start(launcher());
     else for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
     const auto& h = spec_.hosts;
-    if (h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero()))
+    const bool flush_disk = h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero());
+    const bool flush_cpu = h.page_flush_cpu_fixed > Time::zero() || h.page_flush_cpu_per_row > Time::zero();
+    if (flush_disk || flush_cpu)
         for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(page_flusher(i));
 }
 
@@ -112,11 +120,14 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
     auto rng = sim_.rng(fmt::format("mysqlrep/page-flush/{}", i));
     co_await sim_.timeout(Time::from_seconds(rng.uniform01() * h.page_flush_period.seconds()));
     Instance& inst = instances_[i];
+    const bool flush_disk = h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero());
     while (finished_ < spec_.workload.instances) {
-        if (inst.dirty_rows > 0) {
-            disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * inst.dirty_rows);
-            inst.dirty_rows = 0;
-        }
+        const std::int64_t rows = inst.dirty_rows;
+        if (flush_disk && rows > 0) disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
+        inst.dirty_rows = 0;
+        const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows;
+        // Its own thread: the round's clock does not wait for its CPU.
+        if (cpu > Time::zero()) sim_.start(compute(i, cpu.seconds(), true));
         co_await sim_.timeout(h.page_flush_period);
     }
 }

@@ -9,7 +9,8 @@
 //
 // Model: work of the group runs on its processor in chunks of the quota left in the period; a
 // chunk is charged when it starts, so concurrent jobs of the group share what is left. Periods
-// are aligned on multiples of PERIOD from time zero.
+// start at `phase` plus multiples of PERIOD: each group's period timer runs on its own clock (the
+// testbed's containers end their throttling at different points of the period).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,9 @@ namespace tbsim::sim {
 
 class CpuQuota {
 public:
-    /// `quota_cores`: CPU time allowed per period, as a fraction of the period (0.5 = half a core).
-    CpuQuota(Simulation& sim, double quota_cores, Time period);
+    /// `quota_cores`: CPU time allowed per period, as a fraction of the period (0.5 = half a core);
+    /// `phase`, in [0, period): where the group's periods start.
+    CpuQuota(Simulation& sim, double quota_cores, Time period, Time phase = Time::zero());
 
     /// Runs `work` core-seconds of the group on `cpu` (as its group `cpu_group` there), waiting out
     /// the periods where the quota is spent.
@@ -39,6 +41,7 @@ private:
     Simulation& sim_;
     double quota_s_;       // CPU seconds per period
     Time period_;
+    Time offset_;                    // period - phase: period k is [k * period - offset, (k + 1) * period - offset)
     std::int64_t period_index_ = 0;  // the period `used_s_` belongs to
     double used_s_ = 0.0;
     std::int64_t last_throttled_period_ = -1;
