@@ -247,6 +247,9 @@ struct Hosts {
     double setup_factor(std::int64_t instances, double elasticity) const;
     /// Whether foreign processes delay the benchmark's threads.
     bool foreign_load() const { return foreign_cores > 0.0 && foreign_wait.mean() > 0.0; }
+    /// Whether each server's background round writes to the disk queue, and whether it costs CPU.
+    bool page_flush_writes() const { return disk_queue && (page_flush_fixed > sim::Time::zero() || page_flush_per_row > sim::Time::zero()); }
+    bool page_flush_computes() const { return page_flush_cpu_fixed > sim::Time::zero() || page_flush_cpu_per_row > sim::Time::zero(); }
     /// The probability that a log flush stalls, with the foreign processes' share.
     double stall_probability() const { return std::min(1.0, disk_stall_probability * (1.0 + disk_stall_foreign * foreign_cores)); }
 

@@ -99,9 +99,7 @@ void ReplicationBenchmark::start() {
     if (spec_.database.launch_work > Time::zero()) sim_.start(launcher());
     else for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
     const auto& h = spec_.hosts;
-    const bool flush_disk = h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero());
-    const bool flush_cpu = h.page_flush_cpu_fixed > Time::zero() || h.page_flush_cpu_per_row > Time::zero();
-    if (flush_disk || flush_cpu)
+    if (h.page_flush_writes() || h.page_flush_computes())
         for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(page_flusher(i));
 }
 
@@ -120,10 +118,10 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
     auto rng = sim_.rng(fmt::format("mysqlrep/page-flush/{}", i));
     co_await sim_.timeout(Time::from_seconds(rng.uniform01() * h.page_flush_period.seconds()));
     Instance& inst = instances_[i];
-    const bool flush_disk = h.disk_queue && (h.page_flush_fixed > Time::zero() || h.page_flush_per_row > Time::zero());
+    const bool writes = h.page_flush_writes();
     while (finished_ < spec_.workload.instances) {
         const std::int64_t rows = inst.dirty_rows;
-        if (flush_disk && rows > 0) disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
+        if (writes && rows > 0) disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
         inst.dirty_rows = 0;
         const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows;
         // Its own thread: the round's clock does not wait for its CPU.
