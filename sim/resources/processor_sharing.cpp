@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace tbsim::sim {
 
@@ -38,13 +39,21 @@ void ProcessorSharing::share() {
         only.rate = std::min(per_job_cores_, cores_ / static_cast<double>(only.jobs.size()));
         return;
     }
-    std::vector<std::size_t> by_demand = active_;
-    std::sort(by_demand.begin(), by_demand.end(),
-              [this](std::size_t a, std::size_t b) { return groups_[a].jobs.size() < groups_[b].jobs.size() || (groups_[a].jobs.size() == groups_[b].jobs.size() && a < b); });
+    // The active groups by demand (jobs, then group number), each as one key (jobs << 32 | group),
+    // sorted by insertion: a host has a few groups, and their order changes little between events.
+    auto& by_demand = by_demand_;  // kept between calls: no allocation per event
+    by_demand.clear();
+    for (const std::size_t g : active_) {
+        const std::uint64_t key = (static_cast<std::uint64_t>(groups_[g].jobs.size()) << 32) | g;
+        std::size_t at = by_demand.size();
+        by_demand.push_back(key);
+        for (; at > 0 && by_demand[at - 1] > key; --at) by_demand[at] = by_demand[at - 1];
+        by_demand[at] = key;
+    }
     double left = cores_;
     std::size_t groups_left = by_demand.size();
-    for (const std::size_t g : by_demand) {
-        Group& group = groups_[g];
+    for (const std::uint64_t key : by_demand) {
+        Group& group = groups_[key & 0xffffffffU];
         const double jobs = static_cast<double>(group.jobs.size());
         const double cores = std::min(jobs * per_job_cores_, left / static_cast<double>(groups_left));
         group.rate = cores / jobs;
@@ -55,6 +64,7 @@ void ProcessorSharing::share() {
 
 void ProcessorSharing::start(double work, Callback done, std::size_t group) {
     TBSIM_CHECK(work >= 0.0, "negative CPU work");
+    TBSIM_CHECK(group <= 0xffffffffU, "a CPU group number above 2^32");
     advance();
     if (group >= groups_.size()) groups_.resize(group + 1);
     Group& g = groups_[group];
@@ -79,7 +89,9 @@ void ProcessorSharing::reschedule() {
 
 void ProcessorSharing::complete() {
     advance();
-    std::vector<Callback> finished;
+    // The finished jobs' callbacks, in a vector whose capacity is kept between calls (a callback
+    // that ends up here again, through an event of its own, finds it empty and makes another).
+    std::vector<Callback> finished = std::exchange(finished_, {});
     for (const std::size_t g : active_) {
         Group& group = groups_[g];
         // A job is done when its remaining work is below what one nanosecond of service gives.
@@ -99,6 +111,8 @@ void ProcessorSharing::complete() {
     else share();
     reschedule();
     for (auto& cb : finished) cb();
+    finished.clear();
+    if (finished_.capacity() < finished.capacity()) finished_ = std::move(finished);
 }
 
 double ProcessorSharing::utilisation() const {

@@ -87,6 +87,8 @@ private:
     double per_job_cores_;
     std::vector<Group> groups_;         // by group number
     std::vector<std::size_t> active_;   // groups with jobs, in the order they got their first
+    std::vector<std::uint64_t> by_demand_;  // share()'s scratch: the active groups by demand
+    std::vector<Callback> finished_;      // complete()'s scratch, empty between calls
     std::size_t jobs_ = 0;
     double busy_area_ = 0.0;  // busy core-seconds
     Time last_;
