@@ -113,6 +113,9 @@ std::string configuration_of(const TestbedTrace& trace) {
     return c;
 }
 
+// A run lasts as long as the trace's, at most many times over (a model that falls far behind).
+Time horizon_of(const TestbedTrace& trace) { return Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s()); }
+
 // The replications of one trace's run: operations pooled; spans, events and node figures summed.
 struct SimulatedRuns {
     std::map<BenchmarkOp, std::vector<double>> operations_ms;
@@ -129,8 +132,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
     const auto n = static_cast<std::size_t>(trace.instances);
     SimulatedRuns runs;
     runs.activity.resize(n);
-    // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
-    const Time horizon = Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s());
+    const Time horizon = horizon_of(trace);
     for (std::int64_t r = 0; r < options.replications; ++r) {
         std::vector<OperationRecord> log;
         sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
@@ -159,19 +161,36 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
     return runs;
 }
 
-// The CPU gauge (hosts.cpu_ratio): the containers' measured CPU over the simulated, when the
-// profile uses it and the trace has CPU to read.
-std::optional<double> measured_cpu_ratio(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& spec,
-                                         const SimulatedRuns& runs, std::int64_t replications) {
+// The containers' CPU in the replications of a trace's run, summed over them and the nodes: the
+// runs of simulate() without their operations logged, which the model does not read (the same
+// seeds, so the same CPU as simulate()'s).
+double simulated_cpu_s(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& spec, const ReplayOptions& options,
+                       const models::mysqlrep::DrivenStarts& driven) {
+    const Time horizon = horizon_of(trace);
+    std::vector<double> node_cpu_s(static_cast<std::size_t>(trace.instances), 0.0);  // summed as simulate() does
+    for (std::int64_t r = 0; r < options.replications; ++r) {
+        sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
+        models::mysqlrep::ReplicationBenchmark bench(sim, spec, nullptr, options.mode == ReplayMode::driven ? &driven : nullptr);
+        bench.start();
+        sim.run_before(horizon);
+        for (std::size_t i = 0; i < node_cpu_s.size(); ++i) node_cpu_s[i] += bench.activity(i).cpu_s;
+    }
+    double cpu_s = 0.0;
+    for (const double c : node_cpu_s) cpu_s += c;
+    return cpu_s;
+}
+
+// The CPU gauge (hosts.cpu_ratio): the containers' measured CPU over the simulated without the
+// gauge, when the profile uses it and the trace has CPU to read.
+std::optional<double> measured_cpu_ratio(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& spec, const ReplayOptions& options,
+                                         const models::mysqlrep::DrivenStarts& driven) {
     const auto& h = spec.hosts;
     if (h.cpu_ratio_elasticity == 0.0 && h.cpu_ratio_wait_elasticity == 0.0) return std::nullopt;
-    double measured = 0.0, simulated = 0.0;
-    for (std::size_t i = 0; i < runs.activity.size(); ++i) {
-        measured += static_cast<double>(trace.nodes[i].cpu_ns) * 1e-9;
-        simulated += runs.activity[i].cpu_s;
-    }
-    simulated /= static_cast<double>(std::max<std::int64_t>(1, replications));
-    if (measured <= 0.0 || simulated <= 0.0) return std::nullopt;
+    double measured = 0.0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(trace.instances); ++i) measured += static_cast<double>(trace.nodes[i].cpu_ns) * 1e-9;
+    if (measured <= 0.0) return std::nullopt;
+    const double simulated = simulated_cpu_s(trace, spec, options, driven) / static_cast<double>(std::max<std::int64_t>(1, options.replications));
+    if (simulated <= 0.0) return std::nullopt;
     return measured / simulated;
 }
 
@@ -258,13 +277,12 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.conditions.setup_s = trace.setup_s;
     if (spec.hosts.pacing_lateness) out.conditions.pacing_lateness_us = spec.hosts.pacing_lateness->seconds() * 1e6;
     // The simulated runs: operations pooled, spans and node figures averaged.
-    SimulatedRuns runs = simulate(trace, spec, options, driven);
-    if (const auto ratio = measured_cpu_ratio(trace, spec, runs, options.replications)) {
-        // The CPU gauge: the run again on a host as fast as the containers' CPU says.
+    if (const auto ratio = measured_cpu_ratio(trace, spec, options, driven)) {
+        // The CPU gauge: the run on a host as fast as the containers' CPU says.
         spec.hosts.cpu_ratio = *ratio;
-        runs = simulate(trace, spec, options, driven);
         out.conditions.cpu_ratio = *ratio;
     }
+    SimulatedRuns runs = simulate(trace, spec, options, driven);
     out.conditions.cpu_factor = spec.hosts.cpu_slowness(trace.instances);
     out.conditions.wait_factor = spec.hosts.wait_slowness(trace.instances);
     out.conditions.wake_latency_us = spec.hosts.wake_latency_on_the_day(trace.instances).seconds() * 1e6;
