@@ -21,6 +21,9 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("commit_work", &DatabaseCosts::commit_work, "CPU of a commit", Check::non_negative),
             sim::distribution_param("commit_io", &DatabaseCosts::commit_io, sim::ValueKind::duration,
                                     "wait for the redo log's flush at a commit (not CPU)"),
+            param("group_commit", &DatabaseCosts::group_commit,
+                  "one log flush at a time per server: a commit that finds one under way waits for it, then shares the next "
+                  "with every commit waiting (InnoDB's group commit); false: each commit flushes on its own"),
             param("service_sigma", &DatabaseCosts::service_sigma,
                   "spread of each query's server time: a log-normal factor of median 1 and this sigma", Check::non_negative),
             param("service_wait_share", &DatabaseCosts::service_wait_share,

@@ -26,6 +26,11 @@ struct DatabaseCosts {
     sim::Time commit_work = sim::Time::from_us(30);       // CPU of a commit
     // Waiting for the redo log's flush at commit (not CPU): a distribution, as fsync times spread.
     sim::ValueDistribution commit_io = sim::ValueDistribution::constant(50e-6);
+    // InnoDB's group commit: a server flushes its redo log one flush at a time. A commit that
+    // finds a flush under way waits for it (it began before the commit's log record) and then
+    // for the next, which the first of those waiting starts and which covers them all. false:
+    // every commit flushes on its own, side by side with the server's others.
+    bool group_commit = false;
     // Spread of every server-side CPU work above: each query's work is the key's value times a
     // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).
     double service_sigma = 0.0;

@@ -91,6 +91,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         foreign_rng_.push_back(sim.rng(fmt::format("mysqlrep/foreign/{}", i)));
         delay_rng_.push_back(sim.rng(fmt::format("mysqlrep/delay/{}", i)));
     }
+    log_flush_.resize(n);
 }
 
 ReplicationBenchmark::~ReplicationBenchmark() = default;
@@ -247,27 +248,8 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;
     if (commit) {
-        auto& rng = flush_rng_[server];
-        double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
-        const auto& h = spec_.hosts;
-        // A stall holds the disk (every flush behind it waits) and may open an episode, within which
-        // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
-        Time& episode_end = stall_episode_end_[instances_[server].host];
-        const auto stall_s = [&] { return h.disk_stall.draw(rng) * wait_slowness_; };  // on the day
-        Time episode_stall = Time::zero();
-        if (sim_.now() < episode_end) {
-            episode_stall = Time::from_seconds(stall_s());
-            if (h.disk_stall_renewal > 0.0 && rng.uniform01() < h.disk_stall_renewal)
-                episode_end = std::max(episode_end, sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng)));
-        } else if (stall_probability_ > 0.0 && rng.uniform01() < stall_probability_) {
-            draw += stall_s();
-            if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
-        }
-        const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
-        // The log flush: alone, or in the host's disk queue behind every flush before it.
-        if (spec_.hosts.disk_queue) co_await sim_.until(disks_[instances_[server].host].serve(sim_.now(), flush));
-        else co_await sim_.timeout(flush);
-        if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
+        if (db.group_commit) co_await group_commit(server);
+        else co_await flush_log(server);
         // The server thread wakes when the flush is done.
         if (const Time held = wake_delay(server); held > Time::zero()) co_await sim_.timeout(held);
     }
@@ -280,6 +262,52 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     }
     // The client thread wakes when the reply is in.
     if (const Time held = wake_delay(client); held > Time::zero()) co_await sim_.timeout(held);
+}
+
+sim::Process ReplicationBenchmark::flush_log(std::size_t server) {
+    const auto& path = query_profile_;
+    const auto& db = spec_.database;
+    auto& rng = flush_rng_[server];
+    double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
+    const auto& h = spec_.hosts;
+    // A stall holds the disk (every flush behind it waits) and may open an episode, within which
+    // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
+    Time& episode_end = stall_episode_end_[instances_[server].host];
+    const auto stall_s = [&] { return h.disk_stall.draw(rng) * wait_slowness_; };  // on the day
+    Time episode_stall = Time::zero();
+    if (sim_.now() < episode_end) {
+        episode_stall = Time::from_seconds(stall_s());
+        if (h.disk_stall_renewal > 0.0 && rng.uniform01() < h.disk_stall_renewal)
+            episode_end = std::max(episode_end, sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng)));
+    } else if (stall_probability_ > 0.0 && rng.uniform01() < stall_probability_) {
+        draw += stall_s();
+        if (h.disk_stall_episode.mean() > 0.0) episode_end = sim_.now() + Time::from_seconds(h.disk_stall_episode.draw(rng));
+    }
+    const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
+    // The log flush: alone, or in the host's disk queue behind every flush before it.
+    if (spec_.hosts.disk_queue) co_await sim_.until(disks_[instances_[server].host].serve(sim_.now(), flush));
+    else co_await sim_.timeout(flush);
+    if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
+}
+
+sim::Process ReplicationBenchmark::group_commit(std::size_t server) {
+    auto& under_way = log_flush_[server];
+    if (under_way) {
+        // A flush began before this commit's log record: wait for it; the first to wake leads the
+        // next flush, which covers every commit waiting; the others wait for that one.
+        const auto began_before = under_way;
+        co_await began_before->wait();
+        if (under_way) {
+            const auto covering = under_way;
+            co_await covering->wait();
+            co_return;
+        }
+    }
+    const auto mine = std::make_shared<sim::Trigger>(sim_);
+    under_way = mine;
+    co_await flush_log(server);
+    under_way.reset();
+    mine->fire();
 }
 
 sim::Process ReplicationBenchmark::logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, Time work,

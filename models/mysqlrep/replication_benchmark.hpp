@@ -121,6 +121,12 @@ private:
     /// inserts, or those it lists for a poll of the sync table (its reply is then a result set).
     sim::Process logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, sim::Time work,
                               bool commit, sim::Time* done, std::int64_t rows = 0, std::int64_t copies = 1);
+    /// The redo log's flush at a commit on instance `server`'s database: its draw of commit_io and
+    /// the disk's stalls, alone or in the host's disk queue.
+    sim::Process flush_log(std::size_t server);
+    /// A commit's wait for the log under database.group_commit: leads a flush, or waits for the one
+    /// under way and then shares the next.
+    sim::Process group_commit(std::size_t server);
     /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
     sim::Process page_flusher(std::size_t i);
     /// The testbed's launcher: starts the applications one after the other (database.launch_work).
@@ -165,6 +171,8 @@ private:
     std::vector<double> host_cores_;    // physical cores of each host
     std::vector<sim::FifoDevice> disks_;  // one per host (disk_queue)
     std::vector<sim::Time> stall_episode_end_;  // per host: flushes starting before this stall (disk_stall_episode)
+    // Per server, under database.group_commit: the log flush under way, fired when it ends (null: none).
+    std::vector<std::shared_ptr<sim::Trigger>> log_flush_;
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time
