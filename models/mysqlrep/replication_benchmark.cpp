@@ -249,7 +249,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     instances_[server].dirty_rows += rows_inserted;
     if (commit) {
         if (db.group_commit) co_await group_commit(server);
-        else co_await flush_log(server);
+        else co_await sim_.until(log_flush_end(server));
         // The server thread wakes when the flush is done.
         if (const Time held = wake_delay(server); held > Time::zero()) co_await sim_.timeout(held);
     }
@@ -264,7 +264,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     if (const Time held = wake_delay(client); held > Time::zero()) co_await sim_.timeout(held);
 }
 
-sim::Process ReplicationBenchmark::flush_log(std::size_t server) {
+Time ReplicationBenchmark::log_flush_end(std::size_t server) {
     const auto& path = query_profile_;
     const auto& db = spec_.database;
     auto& rng = flush_rng_[server];
@@ -285,9 +285,8 @@ sim::Process ReplicationBenchmark::flush_log(std::size_t server) {
     }
     const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
     // The log flush: alone, or in the host's disk queue behind every flush before it.
-    if (spec_.hosts.disk_queue) co_await sim_.until(disks_[instances_[server].host].serve(sim_.now(), flush));
-    else co_await sim_.timeout(flush);
-    if (episode_stall > Time::zero()) co_await sim_.timeout(episode_stall);
+    const Time flushed = spec_.hosts.disk_queue ? disks_[instances_[server].host].serve(sim_.now(), flush) : sim_.now() + flush;
+    return flushed + episode_stall;
 }
 
 sim::Process ReplicationBenchmark::group_commit(std::size_t server) {
@@ -305,7 +304,7 @@ sim::Process ReplicationBenchmark::group_commit(std::size_t server) {
     }
     const auto mine = std::make_shared<sim::Trigger>(sim_);
     under_way = mine;
-    co_await flush_log(server);
+    co_await sim_.until(log_flush_end(server));
     under_way.reset();
     mine->fire();
 }

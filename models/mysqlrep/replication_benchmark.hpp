@@ -121,9 +121,9 @@ private:
     /// inserts, or those it lists for a poll of the sync table (its reply is then a result set).
     sim::Process logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, sim::Time work,
                               bool commit, sim::Time* done, std::int64_t rows = 0, std::int64_t copies = 1);
-    /// The redo log's flush at a commit on instance `server`'s database: its draw of commit_io and
-    /// the disk's stalls, alone or in the host's disk queue.
-    sim::Process flush_log(std::size_t server);
+    /// The redo log's flush at a commit on instance `server`'s database, starting now: its draw of
+    /// commit_io and the disk's stalls, alone or in the host's disk queue. Returns when it ends.
+    sim::Time log_flush_end(std::size_t server);
     /// A commit's wait for the log under database.group_commit: leads a flush, or waits for the one
     /// under way and then shares the next.
     sim::Process group_commit(std::size_t server);
