@@ -47,6 +47,7 @@ validation::FitOptions fit_options(const CalibrateRequest& request) {
     if (request.max_evaluations) fit.max_evaluations = *request.max_evaluations;
     fit.starts = request.starts;
     fit.start_spread = request.start_spread;
+    fit.robust_scale = request.robust_scale;
     fit.progress = progress_line(request.quiet);
     return fit;
 }
@@ -86,6 +87,7 @@ std::string fit_account(const validation::FitResult& fit) {
                            validation::format_parameter(p, p.value), se,
                            validation::format_parameter(p, p.lower) + ".." + validation::format_parameter(p, p.upper));
     }
+    if (fit.robust_scale > 0.0) out += fmt::format("soft L1 loss, scale {:g} (residuals beyond it count linearly)\n", fit.robust_scale);
     out += fmt::format("loss {:.4g} -> {:.4g}, RMSE {:.4g} -> {:.4g} over {} residuals, {} evaluations, {}\n", fit.loss_before,
                        fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
                        fit.converged ? fit.stop_reason : "DID NOT CONVERGE (" + fit.stop_reason + ")");
@@ -127,6 +129,7 @@ nlohmann::json fit_json(const validation::FitResult& fit) {
     j["stop_reason"] = fit.stop_reason;
     j["infeasible_evaluations"] = fit.infeasible;
     j["start_spread"] = fit.start_spread;
+    j["robust_scale"] = fit.robust_scale;
     j["starts"] = nlohmann::json::array();
     for (std::size_t k = 0; k < fit.starts.size(); ++k) {
         const auto& s = fit.starts[k];

@@ -32,6 +32,7 @@ struct CalibrateRequest {
     std::optional<int> max_evaluations;  // per local search
     int starts = 1;                      // local searches (validation::FitOptions::starts)
     double start_spread = validation::kDefaultStartSpread;  // FitOptions::start_spread
+    double robust_scale = 0.0;                              // FitOptions::robust_scale
     unsigned jobs = 1;
     bool quiet = false;  // no progress line
 };

@@ -227,6 +227,10 @@ int main(int argc, char** argv) {
                           "the other starts lie within this factor of the profile's values and inside the bounds (above 1, default 2); "
                           "0: anywhere in the bounds")
         ->check(spread_factor);
+    calibrate->add_option("--robust-scale", calibrate_request.robust_scale,
+                          "fit a soft L1 loss with this scale in the residuals' units (0.15: about a 15% error; docs/calibration.md) "
+                          "instead of least squares (default 0: least squares)")
+        ->check(CLI::Range(0.0, 10.0));
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,

@@ -674,6 +674,18 @@ TEST_CASE("calibrate writes the same fitted profile on every run, and it replays
     CHECK(read_file(dir + "/m2.yaml") == multi);
     CHECK(run_tbsim(args + " --starts 0").exit_code == 2);
     for (const char* bad : {"1", "0.5", "-2", "two"}) CHECK(run_tbsim(args + " --starts 2 --start-spread " + bad).exit_code == 2);
+
+    // A soft L1 loss: recorded in the profile and the JSON, the same on every run; least squares
+    // records no scale.
+    CHECK(fitted.find("robust_scale") == std::string::npos);
+    const auto robust = run_tbsim(args + " --robust-scale 0.15 --out " + dir + "/robust.yaml");
+    REQUIRE_MESSAGE(robust.exit_code == 0, robust.err);
+    CHECK(nlohmann::json::parse(robust.out).at("robust_scale").get<double>() == 0.15);
+    const auto robust_fitted = read_file(dir + "/robust.yaml");
+    CHECK(robust_fitted.find("  robust_scale: 0.15  # soft L1 loss\n") != std::string::npos);
+    CHECK(run_tbsim(args + " --robust-scale 0.15 --out " + dir + "/robust2.yaml").exit_code == 0);
+    CHECK(read_file(dir + "/robust2.yaml") == robust_fitted);
+    CHECK(run_tbsim(args + " --robust-scale -1").exit_code == 2);
 }
 
 TEST_CASE("calibrate refuses bad input with exit 2, and a fit that does not converge exits 3 writing nothing") {

@@ -178,6 +178,8 @@ TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     CHECK(refusal("starts.yaml", "", "", "starts: 0\n", "starts.yaml:14:9: starts: expected 1 to 100 local searches") == "");
     CHECK(refusal("spread.yaml", "", "", "starts: 3\nstart_spread: 0.5\n", "spread.yaml:15:15: start_spread: expected a factor above 1") ==
           "");
+    CHECK(refusal("robust.yaml", "", "", "robust_scale: -0.1\n", "robust.yaml:14:15: robust_scale: expected 0 (least squares) or a soft L1") ==
+          "");
     // A key named twice was fitted as two parameters writing one value, and the fitted profile had
     // the key twice in its `fitted` mapping.
     CHECK(refusal("twice.yaml", "fit: [database.insert_work]", "fit: [database.insert_work, database.insert_work]", "",

@@ -79,6 +79,40 @@ TEST_CASE("the fit finds a straight line's slope and intercept from a poor start
     CHECK(fit.residuals == 20u);
 }
 
+TEST_CASE("a soft L1 residual is the residual near zero and grows as its square root far out") {
+    Residuals r;
+    r.values = {0.001, -0.001, 1.0, -1.0};
+    const auto robust = soft_l1(r, 0.1);
+    // |r| = s / 100: 2 (sqrt(1 + 1e-4) - 1) = 1e-4 (1 - 2.5e-5), so r itself to 1e-5.
+    CHECK(robust.values[0] == within(0.001, 1e-4));
+    CHECK(robust.values[1] == within(-0.001, 1e-4));
+    // |r| = 10 s: s^2 2 (sqrt(101) - 1) = 0.01 x 18.0998, against 1.0 squared: the square grows as 2 s |r|.
+    CHECK(robust.values[2] * robust.values[2] == within(0.180998, 1e-4));
+    CHECK(robust.values[3] == within(-robust.values[2], 1e-12));
+}
+
+TEST_CASE("with a robust scale, three gross outliers do not pull the fitted line") {
+    // The line's 20 points with +2.0 added to the last three: least squares tilts the line to
+    // a = 3.765, b = 0.073 (by the normal equations); a soft L1 loss with a scale of 0.05, five
+    // times the noise, keeps it near a = 3, b = 0.5.
+    auto with_outliers = [](const std::vector<double>& v) {
+        auto r = line_residuals(v, 0.01);
+        for (int i = 17; i < 20; ++i) r.values[static_cast<std::size_t>(i)] -= 2.0;
+        return r;
+    };
+    FitOptions squares;
+    const auto pulled = fit_parameters({parameter("a", 1.0), parameter("b", 1.0)}, with_outliers, squares);
+    CHECK(pulled.parameters[0].value == within(3.765, 0.01));
+    CHECK(pulled.robust_scale == 0.0);
+    FitOptions robust;
+    robust.robust_scale = 0.05;
+    const auto kept = fit_parameters({parameter("a", 1.0), parameter("b", 1.0)}, with_outliers, robust);
+    REQUIRE(kept.converged);
+    CHECK(kept.robust_scale == 0.05);
+    CHECK(kept.parameters[0].value == within(3.0, 0.05));
+    CHECK(kept.parameters[1].value == within(0.5, 0.1));
+}
+
 TEST_CASE("a parameter the residuals do not depend on is flagged as not identified") {
     const auto fit = fit_parameters({parameter("a", 2.0), parameter("ignored", 1.0)},
                                     [](const std::vector<double>& v) { return line_residuals({v[0], 0.5}, 0.01); }, FitOptions{});

@@ -91,6 +91,7 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
     out += fmt::format("  converged: {}\n", fit.converged ? "true" : "false");
     out += fmt::format("  stop: {}\n", yaml_string(fit.stop_reason));
     out += fmt::format("  residuals: {}\n", fit.residuals);
+    if (fit.robust_scale > 0.0) out += fmt::format("  robust_scale: {:g}  # soft L1 loss\n", fit.robust_scale);
     out += fmt::format("  loss: {{before: {:.6g}, after: {:.6g}}}\n", fit.loss_before, fit.loss_after);
     out += fmt::format("  rmse: {{before: {:.6g}, after: {:.6g}}}\n", fit.rmse_before, fit.rmse_after);
     if (fit.starts.size() > 1) {  // a multi-start fit: every local search, the winner marked

@@ -149,8 +149,16 @@ std::vector<std::vector<double>> fit_start_points(const std::vector<double>& x0,
     return points;
 }
 
-FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFunction& residuals, const FitOptions& options) {
+FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFunction& raw_residuals, const FitOptions& options) {
     const auto p = parameters.size();
+    // With a robust scale, everything below (the search, the loss, the Jacobian) sees the soft L1
+    // residuals; without, the raw ones.
+    const ResidualFunction residuals =
+        options.robust_scale > 0.0
+            ? ResidualFunction([&raw_residuals, scale = options.robust_scale](const std::vector<double>& values) {
+                  return soft_l1(raw_residuals(values), scale);
+              })
+            : raw_residuals;
     FitResult result;
     std::vector<double> x(p), lower(p), upper(p);
     for (std::size_t i = 0; i < p; ++i) {
@@ -170,6 +178,7 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     o.budget = std::max(1, options.starts) * options.max_evaluations;
     const auto points = fit_start_points(x, lower, upper, options.starts, options.start_spread);
     result.start_spread = options.start_spread;
+    result.robust_scale = options.robust_scale;
     std::vector<double> best_x;
     for (std::size_t k = 0; k < points.size(); ++k) {
         auto xk = points[k];

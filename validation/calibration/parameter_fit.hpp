@@ -51,6 +51,7 @@ struct FitOptions {
     double jacobian_step = 0.05; // central differences, in log units
     int starts = 1;              // local searches: the given values, then starts - 1 points spread around them
     double start_spread = kDefaultStartSpread;  // the other starts within this factor of the given values (and the bounds); 0: the whole bounds
+    double robust_scale = 0.0;   // 0: least squares; above 0: soft L1 with this scale (soft_l1 in replay_residuals.hpp)
     std::function<void(const FitProgress&)> progress;
 };
 
@@ -79,6 +80,7 @@ struct FitResult {
     std::string first_infeasible;   // why the first of them could not
     std::vector<FitStart> starts;   // every local search, in order (one unless FitOptions::starts > 1)
     double start_spread = 0.0;      // FitOptions::start_spread of the multi-start
+    double robust_scale = 0.0;      // FitOptions::robust_scale: 0 least squares, else the soft L1 loss's scale
     std::size_t best_start = 0;     // the one whose end point is the fit
     std::vector<std::string> unidentified;               // keys the data does not pin down
     std::vector<ParameterCorrelation> correlations;      // pairs with |r| above 0.9

@@ -29,6 +29,14 @@ double Residuals::loss() const {
     return sum;
 }
 
+Residuals soft_l1(Residuals residuals, double scale) {
+    for (double& r : residuals.values) {
+        const double z = r / scale;
+        r = std::copysign(scale * std::sqrt(2.0 * (std::sqrt(1.0 + z * z) - 1.0)), r);
+    }
+    return residuals;
+}
+
 Residuals replay_residuals(const std::vector<TraceReplay>& replays) {
     Residuals out;
     auto add = [&](const TraceReplay& r, const std::string& what, double value, double weight) {

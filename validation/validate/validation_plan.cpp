@@ -202,6 +202,11 @@ ValidationPlan parse_validation_plan(std::string text, const std::string& path) 
         if (!valid_start_spread(plan.start_spread))
             n->fail("expected a factor above 1 (the other starts within it of the profile's values), or 0 for the whole bounds");
     }
+    if (const auto n = root.child("robust_scale")) {
+        plan.robust_scale = n->number();
+        if (!(plan.robust_scale >= 0.0 && plan.robust_scale <= 10.0))
+            n->fail("expected 0 (least squares) or a soft L1 loss's scale up to 10, in the residuals' units");
+    }
     doc->check_unknown_keys();
     return plan;
 }

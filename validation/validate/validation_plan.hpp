@@ -49,6 +49,7 @@ struct ValidationPlan {
     int max_evaluations = 200;  // per local search
     int starts = 1;             // local searches of the fit (FitOptions::starts)
     double start_spread = kDefaultStartSpread;  // where the other searches start (FitOptions::start_spread)
+    double robust_scale = 0.0;  // 0: least squares; above 0: a soft L1 loss (FitOptions::robust_scale)
 
     /// The fit's options the file sets (budget, starts, their spread); no progress callback.
     FitOptions fit_options() const {
@@ -56,6 +57,7 @@ struct ValidationPlan {
         f.max_evaluations = max_evaluations;
         f.starts = starts;
         f.start_spread = start_spread;
+        f.robust_scale = robust_scale;
         return f;
     }
 };
