@@ -146,6 +146,19 @@ TEST_CASE("a tiny real testbed: every operation recorded, every batch at every p
     CHECK(start > 0.0);
     CHECK(links + install + start <= meta["setup_s"].get<double>());
     CHECK(links + install + start > 0.99 * meta["setup_s"].get<double>());
+    // The host probe, 200 samples of each: a pipe round trip to a blocked thread took 7.5 to 7.9 us
+    // (median) and a 512-byte fdatasync 132 to 216 us in three runs here on 2026-12-05. Bounds that
+    // any working host meets and a broken probe (zeros, a swapped unit, the quantiles out of order)
+    // does not: a round trip between 1 us and 10 ms, a flush between 1 us and 1 s.
+    const auto& probe = meta["host_probe_us"];
+    CHECK(probe["samples"] == 200);
+    for (const char* kind : {"wake_round_trip", "fdatasync"}) {
+        const double p50 = probe[kind]["p50"].get<double>(), p90 = probe[kind]["p90"].get<double>();
+        CHECK_MESSAGE(p50 > 1.0, kind);
+        CHECK_MESSAGE(p90 >= p50, kind);
+    }
+    CHECK(probe["wake_round_trip"]["p90"].get<double>() < 10e3);
+    CHECK(probe["fdatasync"]["p90"].get<double>() < 1e6);
 
     // bytes.csv: both nodes sent at least their 8 batches of 5 tuples of about 40 bytes.
     std::istringstream bytes(read_file(out + "/bytes.csv"));

@@ -4,6 +4,7 @@
 #include "validation/testbed/launcher/container_cgroup.hpp"
 #include "validation/testbed/launcher/flow_capture.hpp"
 #include "validation/testbed/launcher/host_load.hpp"
+#include "validation/testbed/launcher/host_probe.hpp"
 #include "validation/testbed/launcher/interrupt_flag.hpp"
 #include "validation/testbed/launcher/log_files.hpp"
 #include "validation/testbed/launcher/mariadb_server.hpp"
@@ -73,7 +74,10 @@ public:
         const auto started = Clock::now();
         build();
         const double setup_s = seconds_between(started, Clock::now());
-        say("testbed up in {:.1f} s; running the benchmark (timeout {} s)", setup_s, r_.timeout_s);
+        probe_ = probe_host(work_);
+        say("testbed up in {:.1f} s (host probe: wake round trip {:.0f} us, fdatasync {:.0f} us, medians); running the benchmark "
+            "(timeout {} s)",
+            setup_s, probe_.wake_round_trip.p50_us, probe_.fdatasync.p50_us, r_.timeout_s);
         run_applications();
         collect_and_write(setup_s);
     }
@@ -251,6 +255,10 @@ private:
             {"setup_s", setup_s},
             {"setup_phases_s",
              {{"links", setup_phases_.links_s}, {"install", setup_phases_.install_s}, {"start", setup_phases_.start_s}}},
+            {"host_probe_us",
+             {{"samples", probe_.samples},
+              {"wake_round_trip", {{"p50", probe_.wake_round_trip.p50_us}, {"p90", probe_.wake_round_trip.p90_us}}},
+              {"fdatasync", {{"p50", probe_.fdatasync.p50_us}, {"p90", probe_.fdatasync.p90_us}}}}},
             {"run_s", run_seconds_},
             {"date", utc_now()},
             {"files",
@@ -290,6 +298,7 @@ private:
     struct {
         double links_s = 0.0, install_s = 0.0, start_s = 0.0;
     } setup_phases_;
+    HostProbe probe_;  // meta.json host_probe_us: taken after the setup, before the applications
     std::string work_, bridge_;
     std::vector<Instance> instances_;
     std::unique_ptr<FlowCapture> capture_;
