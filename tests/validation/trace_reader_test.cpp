@@ -108,6 +108,27 @@ TEST_CASE("the testbed's setup time is read from meta.json, and a setup that too
     CHECK(error_of(dir).find("meta.json: setup_s must be positive") != std::string::npos);
 }
 
+TEST_CASE("the host probe is read from meta.json where the launcher wrote it, and a probe that took no time is refused") {
+    // The committed traces predate the probe (2026-12-05): none.
+    const auto old = read_testbed_trace(kTraces + "n8-d12000-ag1");
+    CHECK_FALSE(old.probe_fdatasync_us.has_value());
+    CHECK_FALSE(old.probe_wake_round_trip_us.has_value());
+    const std::string probe = "\"host_probe_us\": {\"samples\": 200, \"wake_round_trip\": {\"p50\": 7.5, \"p90\": 11.1}, "
+                              "\"fdatasync\": {\"p50\": FLUSH, \"p90\": 284.2}}, \"setup_s\": 1.974156225";
+    auto with_flush = [&](const std::string& name, const std::string& flush) {
+        const auto dir = scratch_trace(name, kGoodRows);
+        auto text = probe;
+        text.replace(text.find("FLUSH"), 5, flush);
+        rewrite_meta(dir, "\"setup_s\": 1.974156225", text);
+        return dir;
+    };
+    const auto t = read_testbed_trace(with_flush("probe", "215.8"));
+    CHECK(t.probe_fdatasync_us.value() == 215.8);
+    CHECK(t.probe_wake_round_trip_us.value() == 7.5);
+    CHECK(error_of(with_flush("probe-zero", "0")).find("meta.json: host_probe_us: the medians must be positive") != std::string::npos);
+    CHECK(error_of(with_flush("probe-text", "\"fast\"")).find("meta.json") != std::string::npos);
+}
+
 TEST_CASE("a well-formed scratch trace reads") {
     const auto t = read_testbed_trace(scratch_trace("good", kGoodRows));
     CHECK(t.operations.size() == 4);

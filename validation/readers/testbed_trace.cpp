@@ -68,6 +68,12 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     if (trace.run_s && *trace.run_s <= 0) fail(path, "run_s must be positive");
     trace.setup_s = json_field_or_null<double>(meta, "setup_s", path);
     if (trace.setup_s && !(*trace.setup_s > 0)) fail(path, "setup_s must be positive");
+    if (const auto probe = json_field_or_null<Json>(meta, "host_probe_us", path)) {
+        trace.probe_wake_round_trip_us = json_field<double>(json_field<Json>(*probe, "wake_round_trip", path), "p50", path);
+        trace.probe_fdatasync_us = json_field<double>(json_field<Json>(*probe, "fdatasync", path), "p50", path);
+        if (!(*trace.probe_wake_round_trip_us > 0) || !(*trace.probe_fdatasync_us > 0))
+            fail(path, "host_probe_us: the medians must be positive");
+    }
     trace.date = json_field<std::string>(meta, "date", path);
     trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
     std::vector<bool> seen(trace.nodes.size(), false);

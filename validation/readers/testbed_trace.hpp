@@ -71,6 +71,9 @@ struct TestbedTrace {
     double host_busy_fraction = 0;          // of all cores' time over the run (meta.json host_load)
     std::optional<double> run_s;            // the run's wall-clock time, the applications' start to the last end
     std::optional<double> setup_s;          // time to build the testbed (data directories, servers started)
+    // The launcher's probe of the host just before the run (meta.json host_probe_us, since
+    // 2026-12-05): medians of a pipe round trip to a blocked thread and of a 512-byte fdatasync, in us.
+    std::optional<double> probe_wake_round_trip_us, probe_fdatasync_us;
     std::string date;
     std::vector<TraceNode> nodes;             // by instance
     std::vector<TraceOperation> operations;   // in file order: grouped by instance, each in its order

@@ -44,6 +44,8 @@ Json replay_json(const TraceReplay& r) {
     j["conditions"] = {{"foreign_cores", c.foreign_cores},
                        {"setup_s", c.setup_s ? Json(*c.setup_s) : Json(nullptr)},
                        {"pacing_lateness_us", c.pacing_lateness_us ? Json(*c.pacing_lateness_us) : Json(nullptr)},
+                       {"probe_fdatasync_us", c.probe_fdatasync_us ? Json(*c.probe_fdatasync_us) : Json(nullptr)},
+                       {"probe_wake_round_trip_us", c.probe_wake_round_trip_us ? Json(*c.probe_wake_round_trip_us) : Json(nullptr)},
                        {"cpu_ratio", c.cpu_ratio ? Json(*c.cpu_ratio) : Json(nullptr)},
                        {"cpu_factor", c.cpu_factor},
                        {"wait_factor", c.wait_factor},
@@ -200,6 +202,10 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
                            host.pacing_lateness_us ? fmt::format("{:.0f} us late", *host.pacing_lateness_us) : "none (the loop never waited)",
                            host.cpu_ratio ? fmt::format("{:.3f} times the model's without the CPU gauge", *host.cpu_ratio) : "not read",
                            host.cpu_factor, host.wait_factor, host.wake_latency_us);
+        if (host.probe_fdatasync_us && host.probe_wake_round_trip_us)
+            out += fmt::format("  the host probe before the run (not read by the model): fdatasync {:.0f} us, a blocked thread's round trip "
+                               "{:.1f} us (medians)\n",
+                               *host.probe_fdatasync_us, *host.probe_wake_round_trip_us);
         out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
         auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {
             out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", name, fmt::format(fmt::runtime(fmt_spec), c.measured),

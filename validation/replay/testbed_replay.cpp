@@ -275,6 +275,8 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.warnings = trace.incomplete_run();
     out.conditions.foreign_cores = spec.hosts.foreign_cores;
     out.conditions.setup_s = trace.setup_s;
+    out.conditions.probe_fdatasync_us = trace.probe_fdatasync_us;
+    out.conditions.probe_wake_round_trip_us = trace.probe_wake_round_trip_us;
     if (spec.hosts.pacing_lateness) out.conditions.pacing_lateness_us = spec.hosts.pacing_lateness->seconds() * 1e6;
     // The simulated runs: operations pooled, spans and node figures averaged.
     if (const auto ratio = measured_cpu_ratio(trace, spec, options, driven)) {
