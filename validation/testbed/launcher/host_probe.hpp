@@ -1,9 +1,9 @@
 // Two short probes of the host, run by the launcher once the servers are up and just before the
 // applications start, so that each trace carries how fast the host of that hour wakes a blocked
-// thread and flushes a small write to disk. Recordings of one configuration a few hours apart on
-// one day differ by 25 to 45% in their medians, with the CPU per container and the setup time
-// nearly unchanged (docs/mysqlrep.md); these are the waits the model's wake-up and log flush
-// stand for, measured directly (meta.json `host_probe_us`, docs/traces.md).
+// thread and flushes a small write to disk: the waits the model's wake-up and log flush stand
+// for, measured directly (meta.json `host_probe_us`, docs/traces.md). Recorded, not read by the
+// model: on two batches of runs it did not predict their latencies (docs/mysqlrep.md, "A probe
+// of the host's hour").
 #pragma once
 
 #include <string>
