@@ -125,8 +125,9 @@ TEST_CASE("the host probe is read from meta.json where the launcher wrote it, an
     const auto t = read_testbed_trace(with_flush("probe", "215.8"));
     CHECK(t.probe_fdatasync_us.value() == 215.8);
     CHECK(t.probe_wake_round_trip_us.value() == 7.5);
-    CHECK(error_of(with_flush("probe-zero", "0")).find("meta.json: host_probe_us: the medians must be positive") != std::string::npos);
-    CHECK(error_of(with_flush("probe-text", "\"fast\"")).find("meta.json") != std::string::npos);
+    const std::string expected = "meta.json: host_probe_us.fdatasync.p50: expected a positive number of microseconds";
+    CHECK(error_of(with_flush("probe-zero", "0")).find(expected) != std::string::npos);
+    CHECK(error_of(with_flush("probe-text", "\"fast\"")).find(expected) != std::string::npos);
 }
 
 TEST_CASE("a well-formed scratch trace reads") {

@@ -69,10 +69,16 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     trace.setup_s = json_field_or_null<double>(meta, "setup_s", path);
     if (trace.setup_s && !(*trace.setup_s > 0)) fail(path, "setup_s must be positive");
     if (const auto probe = json_field_or_null<Json>(meta, "host_probe_us", path)) {
-        trace.probe_wake_round_trip_us = json_field<double>(json_field<Json>(*probe, "wake_round_trip", path), "p50", path);
-        trace.probe_fdatasync_us = json_field<double>(json_field<Json>(*probe, "fdatasync", path), "p50", path);
-        if (!(*trace.probe_wake_round_trip_us > 0) || !(*trace.probe_fdatasync_us > 0))
-            fail(path, "host_probe_us: the medians must be positive");
+        // Each probe's median, named in full when it is wrong (both probes have a "p50").
+        const auto median = [&](const char* kind) {
+            const auto quantiles = json_field<Json>(*probe, kind, path);
+            const auto* p50 = quantiles.is_object() && quantiles.contains("p50") ? &quantiles.at("p50") : nullptr;
+            if (p50 == nullptr || !p50->is_number() || !(p50->get<double>() > 0))
+                fail(path, fmt::format("host_probe_us.{}.p50: expected a positive number of microseconds", kind));
+            return p50->get<double>();
+        };
+        trace.probe_wake_round_trip_us = median("wake_round_trip");
+        trace.probe_fdatasync_us = median("fdatasync");
     }
     trace.date = json_field<std::string>(meta, "date", path);
     trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
