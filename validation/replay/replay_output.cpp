@@ -66,6 +66,7 @@ Json replay_json(const TraceReplay& r) {
     j["bytes_sent"] = comparison_json(r.bytes_sent);
     j["cpu_s"] = comparison_json(r.cpu_s);
     j["slow_ops"] = {{"share", comparison_json(r.slow_share)}, {"after_slow", comparison_json(r.slow_after_slow)}};
+    j["contention"] = {{"share", comparison_json(r.contention_share)}, {"excess_ms", comparison_json(r.contention_excess_ms)}};
     Json nodes = Json::array();
     for (const auto& n : r.nodes)
         nodes.push_back({{"instance", n.instance},
@@ -103,6 +104,7 @@ Json mean_abs_errors(const std::vector<const TraceReplay*>& replays) {
     mean["cpu_s"] = mean_abs([](const TraceReplay& r) { return r.cpu_s.error(); });
     // Shares: the mean absolute difference, not a relative error.
     mean["slow_ops.after_slow"] = mean_abs([](const TraceReplay& r) { return r.slow_after_slow.simulated - r.slow_after_slow.measured; });
+    mean["contention.excess_ms"] = mean_abs([](const TraceReplay& r) { return r.contention_excess_ms.simulated - r.contention_excess_ms.measured; });
     for (const auto op : {BenchmarkOp::local_insert, BenchmarkOp::batch_send}) {
         const std::string k(models::mysqlrep::op_name(op));
         mean[k + ".p50_ms"] = mean_abs([&](const TraceReplay& r) { return op_error(r, op, [](const auto& o) { return o.p50_ms.error(); }); });
@@ -218,6 +220,9 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
         row("CPU per node (s)", r.cpu_s, "{:.3f}");
         row(fmt::format("slow ops (> {:.0f} ms)", kSlowOperationMs), r.slow_share, "{:.4f}");
         row("slow after a slow one", r.slow_after_slow, "{:.4f}");
+        row("inserts behind a batch", r.contention_share, "{:.4f}");
+        if (std::isfinite(r.contention_excess_ms.measured) && std::isfinite(r.contention_excess_ms.simulated))
+            row("  their excess (ms)", r.contention_excess_ms, "{:.3f}");
         out += fmt::format("  {:<13} {:>7} {:>7}  {:>17} {:>17} {:>17} {:>5}\n", "operation", "count", "sim", "p50 ms (meas/sim)",
                            "p95 ms (meas/sim)", "p99 ms (meas/sim)", "KS");
         for (const auto& o : r.ops)

@@ -90,6 +90,52 @@ struct SlowOperations {
     double share_after_slow() const { return after_slow > 0 ? slow_after_slow / after_slow : 0.0; }
 };
 
+// Local inserts that reach their server while a peer's batch is under way there (begun before
+// them, not yet answered), against those that meet no batch at all: the share of the first and
+// how much longer they take, median against median, in ms. InnoDB writes and flushes a server's
+// redo log one flush at a time, so a commit that finds one under way waits for it; the traces
+// show the wait (docs/mysqlrep.md, "A batch under way").
+struct ContendedInserts {
+    std::vector<double> under_way_ms, alone_ms;
+    double inserts = 0;
+    void add(const std::vector<OperationRecord>& ops, std::size_t instances) {
+        // Per receiving server, its batches' starts in order and the latest end among the batches
+        // begun so far: one begun by time t is still under way at t when that latest end is later.
+        std::vector<std::vector<std::pair<Time, Time>>> batches_to(instances);  // (start, end)
+        for (const auto& r : ops)
+            if (r.op == BenchmarkOp::batch_send && r.peer < instances) batches_to[r.peer].emplace_back(r.start, r.end);
+        std::vector<std::vector<Time>> starts(instances), latest_end(instances);
+        for (std::size_t i = 0; i < instances; ++i) {
+            std::sort(batches_to[i].begin(), batches_to[i].end());
+            Time latest = Time::zero();
+            for (const auto& [start, end] : batches_to[i]) {
+                latest = std::max(latest, end);
+                starts[i].push_back(start);
+                latest_end[i].push_back(latest);
+            }
+        }
+        for (const auto& r : ops) {
+            if (r.op != BenchmarkOp::local_insert || r.instance >= instances) continue;
+            inserts += 1;
+            const auto& s = starts[r.instance];
+            const auto begun = static_cast<std::size_t>(std::upper_bound(s.begin(), s.end(), r.start) - s.begin());
+            const auto begun_by_end = static_cast<std::size_t>(std::lower_bound(s.begin(), s.end(), r.end) - s.begin());
+            if (begun > 0 && latest_end[r.instance][begun - 1] > r.start) under_way_ms.push_back(r.milliseconds());
+            else if (begun_by_end == begun) alone_ms.push_back(r.milliseconds());  // no batch begins during it either
+        }
+    }
+    double share() const { return inserts > 0 ? static_cast<double>(under_way_ms.size()) / inserts : 0.0; }
+    // NaN when either group has fewer than kContentionSamples inserts.
+    double excess_ms() const {
+        if (under_way_ms.size() < kContentionSamples || alone_ms.size() < kContentionSamples) return std::nan("");
+        return median_of(under_way_ms) - median_of(alone_ms);
+    }
+    static double median_of(std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return quantile(v, 0.5);
+    }
+};
+
 models::mysqlrep::DrivenStarts driven_starts(const std::vector<OperationRecord>& ops, std::size_t instances) {
     models::mysqlrep::DrivenStarts starts(instances);
     std::vector<std::optional<Time>> begin(instances);
@@ -123,6 +169,7 @@ struct SimulatedRuns {
     std::array<double, 4> phase_s{};
     std::vector<models::mysqlrep::NodeActivity> activity;
     SlowOperations slow;
+    ContendedInserts contended;
     std::vector<OperationRecord> first_log;
     std::vector<double> first_progress_s;  // the slowest instance's insert ends (progress_of)
 };
@@ -145,6 +192,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         for (const auto p : models::mysqlrep::kBenchmarkPhases) runs.phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
         for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
         runs.slow.add(log, n);
+        runs.contended.add(log, n);
         for (std::size_t i = 0; i < n; ++i) {
             const auto a = bench.activity(i);
             runs.activity[i].cpu_s += a.cpu_s;
@@ -305,6 +353,10 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     slow_measured.add(measured_ops, n);
     out.slow_share = {slow_measured.share(), slow_simulated.share()};
     out.slow_after_slow = {slow_measured.share_after_slow(), slow_simulated.share_after_slow()};
+    ContendedInserts contended_measured;
+    contended_measured.add(measured_ops, n);
+    out.contention_share = {contended_measured.share(), runs.contended.share()};
+    out.contention_excess_ms = {contended_measured.excess_ms(), runs.contended.excess_ms()};
     out.progress_measured_s = {progress_of(measured_ops, measured_spans.slowest(BenchmarkPhase::main).second, measured_spans)};
     for (const auto p : models::mysqlrep::kBenchmarkPhases)
         out.phases.push_back({p, {measured_spans.slowest(p).first, phase_s[static_cast<std::size_t>(p)] / reps}});

@@ -89,6 +89,11 @@ struct TraceReplay {
     // that is slow, and the share slow among those that start right after a slow one of the same
     // instance (within kBackToBackMs of its end). Real hosts stall in episodes (docs/mysqlrep.md).
     Comparison slow_share, slow_after_slow;
+    // Local inserts that reach their server while a peer's batch is under way there: their share of
+    // the local inserts, and how much longer they take than those that meet no batch (median
+    // against median, ms; NaN below kContentionSamples of either). A check of the model's
+    // contention for a server's log flush (docs/mysqlrep.md, "A batch under way").
+    Comparison contention_share, contention_excess_ms;
     std::vector<OperationComparison> ops;
     std::vector<PhaseComparison> phases;
     std::vector<NodeComparison> nodes;
@@ -102,6 +107,7 @@ struct TraceReplay {
 
 inline constexpr double kSlowOperationMs = 3.0;
 inline constexpr double kBackToBackMs = 1.0;
+inline constexpr std::size_t kContentionSamples = 20;
 
 /// The model's parameters for `trace`: `profile` with the trace's workload, limits and cores.
 models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile);
