@@ -92,9 +92,9 @@ struct SlowOperations {
 
 // Local inserts that reach their server while a peer's batch is under way there (begun before
 // them, not yet answered), against those that meet no batch at all: the share of the first and
-// how much longer they take, median against median, in ms. InnoDB writes and flushes a server's
-// redo log one flush at a time, so a commit that finds one under way waits for it; the traces
-// show the wait (docs/mysqlrep.md, "A batch under way").
+// how much longer they take, median against median, in ms. A likely cause of the wait: InnoDB
+// flushes a server's redo log one flush at a time, so a commit that finds one under way waits
+// for it (docs/mysqlrep.md, "A batch under way").
 struct ContendedInserts {
     std::vector<double> under_way_ms, alone_ms;
     double inserts = 0;

@@ -91,8 +91,8 @@ struct TraceReplay {
     Comparison slow_share, slow_after_slow;
     // Local inserts that reach their server while a peer's batch is under way there: their share of
     // the local inserts, and how much longer they take than those that meet no batch (median
-    // against median, ms; NaN below kContentionSamples of either). A check of the model's
-    // contention for a server's log flush (docs/mysqlrep.md, "A batch under way").
+    // against median, ms; NaN below kContentionSamples of either). A check of how the model's
+    // statements contend at a server (docs/mysqlrep.md, "A batch under way").
     Comparison contention_share, contention_excess_ms;
     std::vector<OperationComparison> ops;
     std::vector<PhaseComparison> phases;
