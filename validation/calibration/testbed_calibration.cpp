@@ -10,13 +10,13 @@
 
 namespace tbsim::validation {
 
-std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<FitParameter>& parameters,
-                                   const std::vector<double>& values) {
+std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<MeasuredTrace>& measured,
+                                   const std::vector<FitParameter>& parameters, const std::vector<double>& values) {
     auto overrides = request.overrides;
     for (std::size_t i = 0; i < parameters.size(); ++i)
         overrides.push_back({parameter_override(parameters[i], values[i]), sim::OverrideOrigin{"--fit", "--fit", true}});
     const auto profile = read_testbed_profile(request.profile, overrides);
-    return replay_traces(request.traces, profile.spec, request.replay, request.jobs);
+    return replay_traces(request.traces, measured, profile.spec, request.replay, request.jobs);
 }
 
 TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, const std::string& version) {
@@ -46,9 +46,12 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
     unfitted.parameters = parameters;
     fitted_profile_text(request.profile, unfitted, info);
 
+    // What the traces measured does not move with the parameters: read once, compared at every evaluation.
+    const auto measured = measure_traces(request.traces, request.jobs);
     TestbedCalibration out;
     out.fit = fit_parameters(
-        parameters, [&](const std::vector<double>& values) { return replay_residuals(replay_at(request, parameters, values)); }, request.fit);
+        parameters, [&](const std::vector<double>& values) { return replay_residuals(replay_at(request, measured, parameters, values)); },
+        request.fit);
     out.fitted_text = fitted_profile_text(request.profile, out.fit, info);
     return out;
 }

@@ -33,8 +33,9 @@ struct TestbedCalibration {
 /// Reads the base and the parameters (ConfigError on a bad key), fits, writes the fitted text.
 TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, const std::string& version);
 
-/// The same evaluation the fit makes: the profile at `values` of `parameters`, every trace replayed.
-std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<FitParameter>& parameters,
-                                   const std::vector<double>& values);
+/// The same evaluation the fit makes: the profile at `values` of `parameters`, every trace replayed
+/// (`measured[i]` is request.traces[i]'s measure_trace).
+std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<MeasuredTrace>& measured,
+                                   const std::vector<FitParameter>& parameters, const std::vector<double>& values);
 
 }  // namespace tbsim::validation

@@ -1,12 +1,9 @@
 #include "validation/replay/testbed_replay.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -14,6 +11,7 @@
 #include "sim/config/config_error.hpp"
 #include "sim/core/parallel_for.hpp"
 #include "sim/core/simulation.hpp"
+#include "validation/replay/operation_patterns.hpp"
 #include "validation/replay/sample_stats.hpp"
 
 namespace tbsim::validation {
@@ -23,118 +21,6 @@ using models::mysqlrep::BenchmarkOp;
 using models::mysqlrep::BenchmarkPhase;
 using models::mysqlrep::OperationRecord;
 using sim::Time;
-
-// First start and last end of each instance's operations in each phase.
-struct Spans {
-    std::vector<std::array<Time, 4>> first, last;
-    std::vector<std::array<bool, 4>> seen;
-    explicit Spans(std::size_t instances) : first(instances), last(instances), seen(instances) {}
-    void add(const OperationRecord& r) {
-        const auto p = static_cast<std::size_t>(models::mysqlrep::phase_of(r.op));
-        if (r.instance >= seen.size()) return;
-        if (!seen[r.instance][p] || r.start < first[r.instance][p]) first[r.instance][p] = r.start;
-        if (!seen[r.instance][p] || r.end > last[r.instance][p]) last[r.instance][p] = r.end;
-        seen[r.instance][p] = true;
-    }
-    double span_s(std::size_t i, BenchmarkPhase phase) const {
-        const auto p = static_cast<std::size_t>(phase);
-        return seen[i][p] ? (last[i][p] - first[i][p]).seconds() : 0.0;
-    }
-    // The slowest instance's span of `phase`, and which instance that is.
-    std::pair<double, std::size_t> slowest(BenchmarkPhase phase) const {
-        double worst = 0.0;
-        std::size_t who = 0;
-        for (std::size_t i = 0; i < seen.size(); ++i)
-            if (span_s(i, phase) > worst) worst = span_s(i, phase), who = i;
-        return {worst, who};
-    }
-};
-
-Spans spans_of(const std::vector<OperationRecord>& ops, std::size_t instances) {
-    Spans s(instances);
-    for (const auto& r : ops) s.add(r);
-    return s;
-}
-
-// When each local insert of `instance` ended, in seconds since its main loop's first operation.
-std::vector<double> progress_of(const std::vector<OperationRecord>& ops, std::size_t instance, const Spans& spans) {
-    std::vector<double> ends;
-    const Time begin = spans.first[instance][static_cast<std::size_t>(BenchmarkPhase::main)];
-    for (const auto& r : ops)
-        if (r.instance == instance && r.op == BenchmarkOp::local_insert) ends.push_back((r.end - begin).seconds());
-    std::sort(ends.begin(), ends.end());
-    return ends;
-}
-
-// How many main-loop operations are slow, and how many of those that start right after a slow one.
-struct SlowOperations {
-    double operations = 0, slow = 0, after_slow = 0, slow_after_slow = 0;
-    void add(std::vector<OperationRecord> ops, std::size_t instances) {
-        std::erase_if(ops, [](const OperationRecord& r) { return models::mysqlrep::phase_of(r.op) != BenchmarkPhase::main; });
-        models::mysqlrep::sort_by_instance_and_start(ops);
-        const OperationRecord* previous = nullptr;
-        for (const auto& r : ops) {
-            if (r.instance >= instances) continue;
-            const bool is_slow = r.milliseconds() > kSlowOperationMs;
-            operations += 1;
-            slow += is_slow ? 1 : 0;
-            if (previous != nullptr && previous->instance == r.instance && previous->milliseconds() > kSlowOperationMs &&
-                (r.start - previous->end).milliseconds() <= kBackToBackMs) {
-                after_slow += 1;
-                slow_after_slow += is_slow ? 1 : 0;
-            }
-            previous = &r;
-        }
-    }
-    double share() const { return operations > 0 ? slow / operations : 0.0; }
-    double share_after_slow() const { return after_slow > 0 ? slow_after_slow / after_slow : 0.0; }
-};
-
-// Local inserts that reach their server while a peer's batch is under way there (begun before
-// them, not yet answered), against those that meet no batch at all: the share of the first and
-// how much longer they take, median against median, in ms. A likely cause of the wait: InnoDB
-// flushes a server's redo log one flush at a time, so a commit that finds one under way waits
-// for it (docs/mysqlrep.md, "A batch under way").
-struct ContendedInserts {
-    std::vector<double> under_way_ms, alone_ms;
-    double inserts = 0;
-    void add(const std::vector<OperationRecord>& ops, std::size_t instances) {
-        // Per receiving server, its batches' starts in order and the latest end among the batches
-        // begun so far: one begun by time t is still under way at t when that latest end is later.
-        std::vector<std::vector<std::pair<Time, Time>>> batches_to(instances);  // (start, end)
-        for (const auto& r : ops)
-            if (r.op == BenchmarkOp::batch_send && r.peer < instances) batches_to[r.peer].emplace_back(r.start, r.end);
-        std::vector<std::vector<Time>> starts(instances), latest_end(instances);
-        for (std::size_t i = 0; i < instances; ++i) {
-            std::sort(batches_to[i].begin(), batches_to[i].end());
-            Time latest = Time::zero();
-            for (const auto& [start, end] : batches_to[i]) {
-                latest = std::max(latest, end);
-                starts[i].push_back(start);
-                latest_end[i].push_back(latest);
-            }
-        }
-        for (const auto& r : ops) {
-            if (r.op != BenchmarkOp::local_insert || r.instance >= instances) continue;
-            inserts += 1;
-            const auto& s = starts[r.instance];
-            const auto begun = static_cast<std::size_t>(std::upper_bound(s.begin(), s.end(), r.start) - s.begin());
-            const auto begun_by_end = static_cast<std::size_t>(std::lower_bound(s.begin(), s.end(), r.end) - s.begin());
-            if (begun > 0 && latest_end[r.instance][begun - 1] > r.start) under_way_ms.push_back(r.milliseconds());
-            else if (begun_by_end == begun) alone_ms.push_back(r.milliseconds());  // no batch begins during it either
-        }
-    }
-    double share() const { return inserts > 0 ? static_cast<double>(under_way_ms.size()) / inserts : 0.0; }
-    // NaN when either group has fewer than kContentionSamples inserts.
-    double excess_ms() const {
-        if (under_way_ms.size() < kContentionSamples || alone_ms.size() < kContentionSamples) return std::nan("");
-        return median_of(under_way_ms) - median_of(alone_ms);
-    }
-    static double median_of(std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return quantile(v, 0.5);
-    }
-};
 
 models::mysqlrep::DrivenStarts driven_starts(const std::vector<OperationRecord>& ops, std::size_t instances) {
     models::mysqlrep::DrivenStarts starts(instances);
@@ -187,7 +73,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         bench.start();
         sim.run_before(horizon);
         runs.events += static_cast<double>(sim.events_processed());
-        const Spans spans = spans_of(log, n);
+        const PhaseSpans spans(log, n);
         runs.main_loop_s += spans.slowest(BenchmarkPhase::main).first;
         for (const auto p : models::mysqlrep::kBenchmarkPhases) runs.phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
         for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
@@ -240,6 +126,15 @@ std::optional<double> measured_cpu_ratio(const TestbedTrace& trace, const models
     const double simulated = simulated_cpu_s(trace, spec, options, driven) / static_cast<double>(std::max<std::int64_t>(1, options.replications));
     if (simulated <= 0.0) return std::nullopt;
     return measured / simulated;
+}
+
+// The traces' indices, longest first, so that the last thread does not start the biggest trace alone.
+std::vector<std::size_t> longest_first(const std::vector<TestbedTrace>& traces) {
+    std::vector<std::size_t> order(traces.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return traces[a].operations.size() > traces[b].operations.size(); });
+    return order;
 }
 
 }  // namespace
@@ -300,13 +195,44 @@ const std::vector<std::string>& keys_set_by_traces() {
     return keys;
 }
 
+MeasuredTrace measure_trace(const TestbedTrace& trace) {
+    const auto n = static_cast<std::size_t>(trace.instances);
+    const auto ops = trace_operations(trace);
+    MeasuredTrace m;
+    for (const auto& rec : ops) m.latency_ms[rec.op].push_back(rec.milliseconds());
+    for (auto& [op, ms] : m.latency_ms) std::sort(ms.begin(), ms.end());
+    const PhaseSpans spans(ops, n);
+    for (const auto p : models::mysqlrep::kBenchmarkPhases) m.phase_s[static_cast<std::size_t>(p)] = spans.slowest(p).first;
+    m.progress_s = progress_of(ops, spans.slowest(BenchmarkPhase::main).second, spans);
+    SlowOperations slow;
+    slow.add(ops, n);
+    m.slow_share = slow.share();
+    m.slow_after_slow = slow.share_after_slow();
+    ContendedInserts contended;
+    contended.add(ops, n);
+    m.contention_share = contended.share();
+    m.contention_excess_ms = contended.excess_ms();
+    m.driven = driven_starts(ops, n);
+    return m;
+}
+
+std::vector<MeasuredTrace> measure_traces(const std::vector<TestbedTrace>& traces, unsigned jobs) {
+    std::vector<MeasuredTrace> measured(traces.size());
+    sim::parallel_for(longest_first(traces), jobs, [&](std::size_t i) { measured[i] = measure_trace(traces[i]); });
+    return measured;
+}
+
 TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options) {
+    return replay_trace(trace, measure_trace(trace), profile, options);
+}
+
+TraceReplay replay_trace(const TestbedTrace& trace, const MeasuredTrace& measured, const models::mysqlrep::BenchmarkSpec& profile,
+                         const ReplayOptions& options) {
     const auto wall_start = std::chrono::steady_clock::now();
     auto spec = testbed_spec(trace, profile);
     const auto n = static_cast<std::size_t>(trace.instances);
-    const auto measured_ops = trace_operations(trace);
-    const Spans measured_spans = spans_of(measured_ops, n);
-    const auto driven = options.mode == ReplayMode::driven ? driven_starts(measured_ops, n) : models::mysqlrep::DrivenStarts{};
+    static const models::mysqlrep::DrivenStarts kNotDriven;
+    const auto& driven = options.mode == ReplayMode::driven ? measured.driven : kNotDriven;
 
     TraceReplay out;
     out.trace = trace.name;
@@ -347,27 +273,23 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
     out.simulated_events = events / reps;
 
     const double nominal = trace.nominal_main_loop_s();
-    out.main_loop_s = {measured_spans.slowest(BenchmarkPhase::main).first, main_loop / reps};
+    const auto main_phase = static_cast<std::size_t>(BenchmarkPhase::main);
+    out.main_loop_s = {measured.phase_s[main_phase], main_loop / reps};
     out.slowdown = {out.main_loop_s.measured / nominal, out.main_loop_s.simulated / nominal};
-    SlowOperations slow_measured;
-    slow_measured.add(measured_ops, n);
-    out.slow_share = {slow_measured.share(), slow_simulated.share()};
-    out.slow_after_slow = {slow_measured.share_after_slow(), slow_simulated.share_after_slow()};
-    ContendedInserts contended_measured;
-    contended_measured.add(measured_ops, n);
-    out.contention_share = {contended_measured.share(), runs.contended.share()};
-    out.contention_excess_ms = {contended_measured.excess_ms(), runs.contended.excess_ms()};
-    out.progress_measured_s = {progress_of(measured_ops, measured_spans.slowest(BenchmarkPhase::main).second, measured_spans)};
+    out.slow_share = {measured.slow_share, slow_simulated.share()};
+    out.slow_after_slow = {measured.slow_after_slow, slow_simulated.share_after_slow()};
+    out.contention_share = {measured.contention_share, runs.contended.share()};
+    out.contention_excess_ms = {measured.contention_excess_ms, runs.contended.excess_ms()};
+    out.progress_measured_s = {measured.progress_s};
     for (const auto p : models::mysqlrep::kBenchmarkPhases)
-        out.phases.push_back({p, {measured_spans.slowest(p).first, phase_s[static_cast<std::size_t>(p)] / reps}});
+        out.phases.push_back({p, {measured.phase_s[static_cast<std::size_t>(p)], phase_s[static_cast<std::size_t>(p)] / reps}});
 
-    std::map<BenchmarkOp, std::vector<double>> measured_ms;
-    for (const auto& rec : measured_ops) measured_ms[rec.op].push_back(rec.milliseconds());
+    static const std::vector<double> kNone;
     for (const auto op : models::mysqlrep::kBenchmarkOps) {
-        auto& m = measured_ms[op];
+        const auto found = measured.latency_ms.find(op);
+        const auto& m = found != measured.latency_ms.end() ? found->second : kNone;
         auto& s = simulated_ms[op];
         if (m.empty() && s.empty()) continue;
-        std::sort(m.begin(), m.end());
         std::sort(s.begin(), s.end());
         OperationComparison c;
         c.op = op;
@@ -383,7 +305,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
         };
         c.mean_ms = {mean(m), mean(s)};
         c.ks = ks_distance(m, s);
-        c.measured_sorted_ms = std::move(m);
+        c.measured_sorted_ms = m;
         c.simulated_sorted_ms = std::move(s);
         out.ops.push_back(std::move(c));
     }
@@ -413,13 +335,14 @@ TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::Benc
 std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, const models::mysqlrep::BenchmarkSpec& profile,
                                        const ReplayOptions& options, unsigned jobs) {
     std::vector<TraceReplay> replays(traces.size());
-    // Longest first, so that the last thread does not start the biggest trace alone.
-    std::vector<std::size_t> order(traces.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return traces[a].operations.size() > traces[b].operations.size();
-    });
-    sim::parallel_for(order, jobs, [&](std::size_t i) { replays[i] = replay_trace(traces[i], profile, options); });
+    sim::parallel_for(longest_first(traces), jobs, [&](std::size_t i) { replays[i] = replay_trace(traces[i], profile, options); });
+    return replays;
+}
+
+std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, const std::vector<MeasuredTrace>& measured,
+                                       const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options, unsigned jobs) {
+    std::vector<TraceReplay> replays(traces.size());
+    sim::parallel_for(longest_first(traces), jobs, [&](std::size_t i) { replays[i] = replay_trace(traces[i], measured.at(i), profile, options); });
     return replays;
 }
 

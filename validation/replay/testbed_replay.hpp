@@ -8,7 +8,9 @@
 // service times from the pacing. Replications pool their operations; the spans are their means.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "models/mysqlrep/operation_log.hpp"
 #include "models/mysqlrep/replication_benchmark.hpp"
 #include "validation/readers/testbed_trace.hpp"
+#include "validation/replay/operation_patterns.hpp"
 
 namespace tbsim::validation {
 
@@ -105,9 +108,6 @@ struct TraceReplay {
     const OperationComparison* op(models::mysqlrep::BenchmarkOp kind) const;
 };
 
-inline constexpr double kSlowOperationMs = 3.0;
-inline constexpr double kBackToBackMs = 1.0;
-inline constexpr std::size_t kContentionSamples = 20;
 
 /// The model's parameters for `trace`: `profile` with the trace's workload, limits and cores.
 models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile);
@@ -115,13 +115,33 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
 /// of them would change nothing.
 const std::vector<std::string>& keys_set_by_traces();
 
-/// Replays `trace`.
+/// What a trace measured, in the replay's terms: computed once per trace and compared with every
+/// simulated run of it (a calibration replays each trace a few hundred times).
+struct MeasuredTrace {
+    std::map<models::mysqlrep::BenchmarkOp, std::vector<double>> latency_ms;  // each kind's, sorted (ms)
+    std::array<double, 4> phase_s{};  // the slowest instance's span of each phase (s)
+    std::vector<double> progress_s;   // the slowest main loop's insert ends (progress_of)
+    double slow_share = 0.0, slow_after_slow = 0.0;  // SlowOperations
+    double contention_share = 0.0, contention_excess_ms = 0.0;  // ContendedInserts
+    models::mysqlrep::DrivenStarts driven;  // each instance's main-loop starts, from its first (mode driven)
+};
+MeasuredTrace measure_trace(const TestbedTrace& trace);
+/// Each trace's, on up to `jobs` threads, in the traces' order.
+std::vector<MeasuredTrace> measure_traces(const std::vector<TestbedTrace>& traces, unsigned jobs);
+
+/// Replays `trace`, whose measures are `measured` (measure_trace(trace)).
+TraceReplay replay_trace(const TestbedTrace& trace, const MeasuredTrace& measured, const models::mysqlrep::BenchmarkSpec& profile,
+                         const ReplayOptions& options);
+/// Replays `trace`, measuring it first.
 TraceReplay replay_trace(const TestbedTrace& trace, const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options);
 
 /// Replays each trace on up to `jobs` threads; the results in the traces' order, the same whatever
 /// the threads do.
 std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, const models::mysqlrep::BenchmarkSpec& profile,
                                        const ReplayOptions& options, unsigned jobs);
+/// The same, with each trace's measures computed before (`measured[i]` is traces[i]'s).
+std::vector<TraceReplay> replay_traces(const std::vector<TestbedTrace>& traces, const std::vector<MeasuredTrace>& measured,
+                                       const models::mysqlrep::BenchmarkSpec& profile, const ReplayOptions& options, unsigned jobs);
 
 /// The operations of a trace as the model logs them.
 std::vector<models::mysqlrep::OperationRecord> trace_operations(const TestbedTrace& trace);

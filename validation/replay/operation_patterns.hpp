@@ -1,0 +1,72 @@
+// What a log of the benchmark's operations shows beyond each operation's latency: how long each
+// instance spent in each phase, how the slowest main loop progressed, whether slow operations come
+// in runs, and how much longer a local insert takes when a peer's batch is under way at its
+// server. The same code reads a recorded trace's operations and the model's (`tbsim replay`).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "models/mysqlrep/operation_log.hpp"
+
+namespace tbsim::validation {
+
+/// An operation slower than this is slow (ms), and one that starts within kBackToBackMs of a slow
+/// one's end (same instance) comes right after it.
+inline constexpr double kSlowOperationMs = 3.0;
+inline constexpr double kBackToBackMs = 1.0;
+/// The fewest inserts of either group (behind a batch, alone) to compare their medians.
+inline constexpr std::size_t kContentionSamples = 20;
+
+/// First start and last end of each instance's operations in each phase.
+class PhaseSpans {
+public:
+    PhaseSpans(const std::vector<models::mysqlrep::OperationRecord>& ops, std::size_t instances);
+    /// Instance `i`'s span of `phase` in seconds (0 when it has no operation in it).
+    double span_s(std::size_t i, models::mysqlrep::BenchmarkPhase phase) const;
+    /// The slowest instance's span of `phase` (s), and which instance that is.
+    std::pair<double, std::size_t> slowest(models::mysqlrep::BenchmarkPhase phase) const;
+    /// When instance `i`'s first operation of `phase` began.
+    sim::Time first_start(std::size_t i, models::mysqlrep::BenchmarkPhase phase) const;
+
+private:
+    std::vector<std::array<sim::Time, 4>> first_, last_;
+    std::vector<std::array<bool, 4>> seen_;
+};
+
+/// When each local insert of `instance` ended, in seconds since its main loop's first operation,
+/// in order: the main loop's progress.
+std::vector<double> progress_of(const std::vector<models::mysqlrep::OperationRecord>& ops, std::size_t instance, const PhaseSpans& spans);
+
+/// How many main-loop operations are slow, and how many of those that start right after a slow
+/// one of the same instance. Real hosts stall in episodes (docs/mysqlrep.md).
+class SlowOperations {
+public:
+    void add(std::vector<models::mysqlrep::OperationRecord> ops, std::size_t instances);
+    double share() const;             // slow among all
+    double share_after_slow() const;  // slow among those right after a slow one
+
+private:
+    double operations_ = 0, slow_ = 0, after_slow_ = 0, slow_after_slow_ = 0;
+};
+
+/// Local inserts that reach their server while a peer's batch is under way there (begun before
+/// them, not yet answered), against those that meet no batch at all: the share of the first and
+/// how much longer they take, median against median, in ms. A likely cause of the wait: InnoDB
+/// flushes a server's redo log one flush at a time, so a commit that finds one under way waits
+/// for it (docs/mysqlrep.md, "A batch under way").
+class ContendedInserts {
+public:
+    void add(const std::vector<models::mysqlrep::OperationRecord>& ops, std::size_t instances);
+    double share() const;
+    /// NaN when either group has fewer than kContentionSamples inserts.
+    double excess_ms() const;
+
+private:
+    std::vector<double> under_way_ms_, alone_ms_;
+    double inserts_ = 0;
+};
+
+}  // namespace tbsim::validation
