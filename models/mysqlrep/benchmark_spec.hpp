@@ -24,6 +24,9 @@ struct DatabaseCosts {
     sim::Time batch_row_work = sim::Time::from_us(6);     // ... and per row
     sim::Time select_work = sim::Time::from_us(80);       // a select on the small sync table
     sim::Time commit_work = sim::Time::from_us(30);       // CPU of a commit
+    // Of a committing statement's server CPU, the share that InnoDB's own threads spend after it
+    // commits (purge, the page cleaner, the master thread): the node's CPU, not the statement's path.
+    double background_share = 0.0;
     // Waiting for the redo log's flush at commit (not CPU): a distribution, as fsync times spread.
     sim::ValueDistribution commit_io = sim::ValueDistribution::constant(50e-6);
     // InnoDB's group commit: a server flushes its redo log one flush at a time. A commit that

@@ -243,7 +243,8 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         instances_[client].queried[server] = true;
         first_wait = db.first_statement_wait;
     }
-    co_await compute(server, path.cpu_time(server_work, syscalls, packets).seconds(), true);
+    const double background = commit ? db.background_share : 0.0;
+    co_await compute(server, path.cpu_time(server_work.scaled(1.0 - background), syscalls, packets).seconds(), true);
     if (first_wait > Time::zero()) co_await sim_.timeout(Time::from_seconds(first_wait.seconds() * wait_slowness_));
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;
@@ -253,6 +254,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         // The server thread wakes when the flush is done.
         if (const Time held = wake_delay(server); held > Time::zero()) co_await sim_.timeout(held);
     }
+    if (background > 0.0) sim_.start(compute(server, path.cpu_time(server_work.scaled(background), 0, 0).seconds(), true));
     if (done != nullptr) *done = sim_.now();  // committed at the server
     if (!local && spec_.network.delayed_ack) {
         co_await send(server, client, reply_bytes, sim::net::Acks::piggybacked);
