@@ -263,6 +263,5 @@ TEST_CASE("server-thread-cpu splits each server's CPU between its benchmark conn
     const double connections_s = std::stod(total.substr(total.find("connections ") + 12));
     const double share = std::stod(total.substr(total.rfind(' ') + 1));
     CHECK(connections_s > 0.05);
-    CHECK(share >= 0.0);
     CHECK(share < 0.9);  // measured 0.16 to 0.34 on this kind of host (docs/mysqlrep.md)
 }
