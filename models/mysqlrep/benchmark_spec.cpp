@@ -40,6 +40,9 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
                   "a connection's first statement waits this long at the server beyond its own time (its table handle, its "
                   "transaction; not CPU), times the host's wait factor",
                   Check::non_negative),
+            sim::distribution_param("first_statement_io", &DatabaseCosts::first_statement_io, sim::ValueKind::duration,
+                                    "a write a connection's first commit queues on the host's disk, off the statement's path "
+                                    "(the flushes behind it wait; needs hosts.disk_queue), times the host's wait factor"),
             param("launch_work", &DatabaseCosts::launch_work,
                   "the launcher's CPU per application it starts, one after the other, in the node's cgroup (0: all start at once)",
                   Check::non_negative),

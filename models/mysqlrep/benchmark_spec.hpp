@@ -47,6 +47,12 @@ struct DatabaseCosts {
     // time, times the host's wait factor (the connection's table handle and transaction object
     // are built on first use, behind the server's shared caches): not CPU.
     sim::Time first_statement_wait = sim::Time::zero();
+    // A connection's first commit also queues a write of this long on the host's disk (the
+    // server's first rows from that client: new index pages, the table's file growing), off the
+    // statement's path: the statement does not wait for it, the flushes queued behind it do.
+    // Alone it costs nothing; when every instance's first batches meet, the disk falls behind.
+    // Needs hosts.disk_queue (without a shared disk it has no effect). Times the host's wait factor.
+    sim::ValueDistribution first_statement_io = sim::ValueDistribution::constant(0.0);
     // How the applications start (the testbed's launcher, validation/testbed): it starts them one
     // after the other, spending launch_work of CPU on each (fork, entering the node's namespaces,
     // exec) in the node's cgroup before the next. Each application then spends

@@ -239,15 +239,18 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     const Time server_work = served.cpu + (commit ? db.commit_work : Time::zero());
     // A connection's first statement: the server builds its table handle and transaction object.
     Time first_wait = Time::zero();
+    bool first_commit = false;
     if (!instances_[client].queried[server]) {
         instances_[client].queried[server] = true;
         first_wait = db.first_statement_wait;
+        first_commit = commit;
     }
     const double background = commit ? db.background_share : 0.0;
     co_await compute(server, path.cpu_time(server_work.scaled(1.0 - background), syscalls, packets).seconds(), true);
     if (first_wait > Time::zero()) co_await sim_.timeout(Time::from_seconds(first_wait.seconds() * wait_slowness_));
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;
+    if (first_commit) queue_first_write(server);
     if (commit) {
         if (db.group_commit) co_await group_commit(server);
         else co_await sim_.until(log_flush_end(server));
@@ -289,6 +292,13 @@ Time ReplicationBenchmark::log_flush_end(std::size_t server) {
     // The log flush: alone, or in the host's disk queue behind every flush before it.
     const Time flushed = spec_.hosts.disk_queue ? disks_[instances_[server].host].serve(sim_.now(), flush) : sim_.now() + flush;
     return flushed + episode_stall;
+}
+
+void ReplicationBenchmark::queue_first_write(std::size_t server) {
+    const auto& write = spec_.database.first_statement_io;
+    if (!spec_.hosts.disk_queue || !(write.is_random() || write.mean() > 0.0)) return;
+    const double seconds = (write.is_random() ? write.draw(flush_rng_[server]) : write.mean()) * wait_slowness_;
+    disks_[instances_[server].host].serve(sim_.now(), Time::from_seconds(seconds));
 }
 
 sim::Process ReplicationBenchmark::group_commit(std::size_t server) {

@@ -124,6 +124,9 @@ private:
     /// The redo log's flush at a commit on instance `server`'s database, starting now: its draw of
     /// commit_io and the disk's stalls, alone or in the host's disk queue. Returns when it ends.
     sim::Time log_flush_end(std::size_t server);
+    /// A connection's first commit on instance `server`'s database queues database.first_statement_io
+    /// on the host's disk (hosts.disk_queue), without waiting for it.
+    void queue_first_write(std::size_t server);
     /// A commit's wait for the log under database.group_commit: leads a flush, or waits for the one
     /// under way and then shares the next.
     sim::Process group_commit(std::size_t server);
