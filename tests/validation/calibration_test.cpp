@@ -260,7 +260,7 @@ TEST_CASE("the fitted profile keeps the base's text, writes each value in place 
     fit.converged = true;
     fit.loss_before = 0.9;
     fit.loss_after = 0.7;
-    FittedProfileInfo info{"9.9.9", "base.yaml", {"trace-a", "trace-b"}, "main loop"};
+    FittedProfileInfo info{"9.9.9", "base.yaml", {"trace-a", "trace-b"}, "main loop", {}};
     const auto text = fitted_profile_text(base, fit, info);
     CHECK(text.find("  insert_work: 228.939us  # per row\n  row_bytes: 30B\n") != std::string::npos);
     CHECK(text.find("calibration:") != std::string::npos);
@@ -274,6 +274,26 @@ TEST_CASE("the fitted profile keeps the base's text, writes each value in place 
     CHECK(fitted_profile_text({again, "fitted.yaml"}, fit, info) == again);
 }
 
+TEST_CASE("the overrides a fit ran under are written into the fitted profile, so that it reproduces the fit") {
+    // `tbsim calibrate --set hosts.page_flush_cpu_per_row=15us --fit database.insert_work`: the
+    // fit replays at 15 us a row, so the file it writes must say 15 us, not the base's 0 us.
+    tbsim::sim::ScenarioText base{"database:\n  insert_work: 170us\nhosts:\n  page_flush_cpu_per_row: 0us  # per row\n",
+                                  "base.yaml"};
+    FitResult fit;
+    auto p = parameter("database.insert_work", 170e-6);
+    p.unit = ParameterUnit::seconds;
+    p.value = 250e-6;
+    fit.parameters = {p};
+    FittedProfileInfo info{"1", "base.yaml", {"t"}, "m", {"hosts.page_flush_cpu_per_row=15us", "database.insert_work=1ms"}};
+    const auto text = fitted_profile_text(base, fit, info);
+    CHECK(text.rfind("database:\n  insert_work: 250us\nhosts:\n  page_flush_cpu_per_row: 15us  # per row\n", 0) == 0);
+    CHECK(text.find("  set:\n    - \"hosts.page_flush_cpu_per_row=15us\"\n") != std::string::npos);
+    // A setting the base does not write as one value cannot be carried: an error, not a silent loss.
+    info.settings = {"hosts.disk_channels=2"};
+    CHECK_THROWS_WITH_AS(fitted_profile_text(base, fit, info), doctest::Contains("--set hosts.disk_channels=2"),
+                         tbsim::sim::ConfigError);
+}
+
 TEST_CASE("two fitted values on one line of a flow mapping are both written in place") {
     tbsim::sim::ScenarioText base{"hosts:\n  timer_overshoot: {lognormal: {median: 60us, sigma: 0.4}}\n", "base.yaml"};
     FitResult fit;
@@ -283,6 +303,6 @@ TEST_CASE("two fitted values on one line of a flow mapping are both written in p
     auto sigma = parameter("hosts.timer_overshoot.lognormal.sigma", 0.4);
     sigma.value = 1.125;
     fit.parameters = {median, sigma};
-    const auto text = fitted_profile_text(base, fit, FittedProfileInfo{"1", "base.yaml", {"t"}, "m"});
+    const auto text = fitted_profile_text(base, fit, FittedProfileInfo{"1", "base.yaml", {"t"}, "m", {}});
     CHECK(text.rfind("hosts:\n  timer_overshoot: {lognormal: {median: 82.5us, sigma: 1.125}}\n", 0) == 0);
 }

@@ -74,7 +74,8 @@ CaptureCalibration calibrate_captures(const CaptureCalibrationRequest& request, 
     FittedProfileInfo info{version, request.profile.source, {},
                            fmt::format("per capture: mean, p95 and peak of 1 s bins per protocol and direction, boot-and-delete durations "
                                        "({} replication(s), seed {})",
-                                       request.replay.replications, request.replay.seed)};
+                                       request.replay.replications, request.replay.seed),
+                           {}};
     for (const auto& c : request.captures) info.traces.push_back(c.name);
     auto profile_at = [&](const std::vector<double>& values) {
         FitResult trial;

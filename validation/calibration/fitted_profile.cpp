@@ -73,6 +73,22 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
             throw sim::ConfigError(fmt::format("{}:{}: {}: a quoted or multi-line value cannot be rewritten", base.source, at->first + 1, p.key));
         edits.push_back({at->first, at->second, *written, format_parameter(p, p.value)});
     }
+    // The overrides the fit ran under: without them the file would not reproduce the fit.
+    for (const auto& assignment : info.settings) {
+        const auto eq = assignment.find('=');
+        const std::string key = assignment.substr(0, eq);
+        if (eq == std::string::npos ||
+            std::any_of(fit.parameters.begin(), fit.parameters.end(), [&](const FitParameter& p) { return p.key == key; }))
+            continue;  // a fitted key: its fitted value is written
+        const auto written = doc->scalar_at(key);
+        const auto at = doc->scalar_position(key);
+        if (!written || !at || at->first >= static_cast<int>(lines.size()) ||
+            lines[static_cast<std::size_t>(at->first)].compare(static_cast<std::size_t>(at->second), written->size(), *written) != 0)
+            throw sim::ConfigError(fmt::format("{}: --set {}: {} is not written in the file as one value, so the fitted profile "
+                                               "could not carry it: write it into the base profile instead",
+                                               base.source, assignment, key));
+        edits.push_back({at->first, at->second, *written, assignment.substr(eq + 1)});
+    }
     std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return std::tie(a.line, a.column) > std::tie(b.line, b.column); });
     for (const auto& e : edits)
         lines[static_cast<std::size_t>(e.line)].replace(static_cast<std::size_t>(e.column), e.written.size(), e.value);
@@ -85,6 +101,10 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
     out += fmt::format("  tool: {}\n", yaml_string("tbsim " + info.version + " calibrate"));
     out += fmt::format("  base: {}\n", yaml_string(info.base));
     out += fmt::format("  metrics: {}\n", yaml_string(info.metrics));
+    if (!info.settings.empty()) {
+        out += "  set:\n";
+        for (const auto& s : info.settings) out += fmt::format("    - {}\n", yaml_string(s));
+    }
     out += "  traces:\n";
     for (const auto& t : info.traces) out += fmt::format("    - {}\n", yaml_string(t));
     out += fmt::format("  evaluations: {}\n", fit.evaluations);

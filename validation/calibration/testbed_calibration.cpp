@@ -38,6 +38,7 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
     info.version = version;
     info.base = request.profile.source;
     for (const auto& t : request.traces) info.traces.push_back(t.name);
+    for (const auto& o : request.overrides) info.settings.push_back(o.assignment);
     info.metrics = fmt::format("per trace: main loop span and slowdown's excess, local_insert and batch_send p50, p95, p99 and KS, "
                                "bytes and CPU per node (docs/calibration.md; {} mode, {} replication(s), seed {})",
                                replay_mode_name(request.replay.mode), request.replay.replications, request.replay.seed);
