@@ -63,31 +63,26 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
         std::string written, value;
     };
     std::vector<Edit> edits;
-    for (const auto& p : fit.parameters) {
-        const auto written = doc->scalar_at(p.key);
-        const auto at = doc->scalar_position(p.key);
+    // `value` for the scalar written at `key`; `what` names it in errors.
+    const auto write_at = [&](const std::string& key, std::string value, const std::string& what) {
+        const auto written = doc->scalar_at(key);
+        const auto at = doc->scalar_position(key);
         if (!written || !at || at->first >= static_cast<int>(lines.size()))
-            throw sim::ConfigError(fmt::format("{}: {} is not written in the file: cannot write its fitted value", base.source, p.key));
-        const auto& line = lines[static_cast<std::size_t>(at->first)];
-        if (line.compare(static_cast<std::size_t>(at->second), written->size(), *written) != 0)
-            throw sim::ConfigError(fmt::format("{}:{}: {}: a quoted or multi-line value cannot be rewritten", base.source, at->first + 1, p.key));
-        edits.push_back({at->first, at->second, *written, format_parameter(p, p.value)});
-    }
-    // The overrides the fit ran under: without them the file would not reproduce the fit.
+            throw sim::ConfigError(fmt::format("{}: {} is not written in the file as one value: cannot write {}", base.source, key, what));
+        if (lines[static_cast<std::size_t>(at->first)].compare(static_cast<std::size_t>(at->second), written->size(), *written) != 0)
+            throw sim::ConfigError(
+                fmt::format("{}:{}: {}: a quoted or multi-line value cannot be rewritten ({})", base.source, at->first + 1, key, what));
+        edits.push_back({at->first, at->second, *written, std::move(value)});
+    };
+    for (const auto& p : fit.parameters) write_at(p.key, format_parameter(p, p.value), "its fitted value");
+    // The overrides the fit ran under: without them the file would not reproduce the fit. A
+    // fitted key's fitted value is written instead.
     for (const auto& assignment : info.settings) {
         const auto eq = assignment.find('=');
         const std::string key = assignment.substr(0, eq);
-        if (eq == std::string::npos ||
-            std::any_of(fit.parameters.begin(), fit.parameters.end(), [&](const FitParameter& p) { return p.key == key; }))
-            continue;  // a fitted key: its fitted value is written
-        const auto written = doc->scalar_at(key);
-        const auto at = doc->scalar_position(key);
-        if (!written || !at || at->first >= static_cast<int>(lines.size()) ||
-            lines[static_cast<std::size_t>(at->first)].compare(static_cast<std::size_t>(at->second), written->size(), *written) != 0)
-            throw sim::ConfigError(fmt::format("{}: --set {}: {} is not written in the file as one value, so the fitted profile "
-                                               "could not carry it: write it into the base profile instead",
-                                               base.source, assignment, key));
-        edits.push_back({at->first, at->second, *written, assignment.substr(eq + 1)});
+        const bool fitted = std::any_of(fit.parameters.begin(), fit.parameters.end(), [&](const FitParameter& p) { return p.key == key; });
+        if (eq != std::string::npos && !fitted)
+            write_at(key, assignment.substr(eq + 1), "--set " + assignment + " (write it into the base profile instead)");
     }
     std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return std::tie(a.line, a.column) > std::tie(b.line, b.column); });
     for (const auto& e : edits)
