@@ -297,8 +297,8 @@ Time ReplicationBenchmark::log_flush_end(std::size_t server) {
 void ReplicationBenchmark::queue_first_write(std::size_t server) {
     const auto& write = spec_.database.first_statement_io;
     if (!spec_.hosts.disk_queue || !(write.is_random() || write.mean() > 0.0)) return;
-    const double seconds = (write.is_random() ? write.draw(flush_rng_[server]) : write.mean()) * wait_slowness_;
-    disks_[instances_[server].host].serve(sim_.now(), Time::from_seconds(seconds));
+    // A constant draws nothing from the stream.
+    disks_[instances_[server].host].serve(sim_.now(), Time::from_seconds(write.draw(flush_rng_[server]) * wait_slowness_));
 }
 
 sim::Process ReplicationBenchmark::group_commit(std::size_t server) {
