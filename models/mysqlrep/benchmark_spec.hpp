@@ -142,6 +142,14 @@ struct Hosts {
     // Independent of disk_queue.
     sim::Time page_flush_cpu_fixed = sim::Time::zero();
     sim::Time page_flush_cpu_per_row = sim::Time::zero();
+    // ... and per transaction committed since the last round (MariaDB's purge resets the
+    // transaction id of every committed insert's rows, a batch per round on its pool threads).
+    sim::Time page_flush_cpu_per_commit = sim::Time::zero();
+    // Whether that burst runs in the cores' idle time (InnoDB's pool threads, CPU-bound for a few ms,
+    // lose every wake-up to the query threads that sleep between statements): it then delays no
+    // query where the host has a core to spare, but still spends its container's CPU quota.
+    // false: it shares the cores with the queries as one more job of the server's group.
+    bool page_flush_cpu_background = false;
     // Now and then a flush takes far longer (the disk writing back its cache): with this probability
     // a log flush's service time gains a draw of disk_stall; in the disk queue, every flush behind it
     // waits too.
@@ -263,7 +271,9 @@ struct Hosts {
     bool foreign_load() const { return foreign_cores > 0.0 && foreign_wait.mean() > 0.0; }
     /// Whether each server's background round writes to the disk queue, and whether it costs CPU.
     bool page_flush_writes() const { return disk_queue && (page_flush_fixed > sim::Time::zero() || page_flush_per_row > sim::Time::zero()); }
-    bool page_flush_computes() const { return page_flush_cpu_fixed > sim::Time::zero() || page_flush_cpu_per_row > sim::Time::zero(); }
+    bool page_flush_computes() const {
+        return page_flush_cpu_fixed > sim::Time::zero() || page_flush_cpu_per_row > sim::Time::zero() || page_flush_cpu_per_commit > sim::Time::zero();
+    }
     /// The probability that a log flush stalls, with the foreign processes' share.
     double stall_probability() const { return std::min(1.0, disk_stall_probability * (1.0 + disk_stall_foreign * foreign_cores)); }
 
@@ -289,6 +299,9 @@ struct Placement {
 struct Limits {
     std::optional<double> cpu_quota;              // CFS bandwidth per node, in cores (cpu.max)
     sim::Time cpu_period = sim::Time::from_ms(100);
+    // What each CPU's run queue of a node takes from its quota at a time (the kernel's
+    // sched_cfs_bandwidth_slice_us); zero: the quota as one pool that no CPU holds.
+    sim::Time cfs_bandwidth_slice = sim::Time::from_ms(5);
     std::optional<sim::DataRate> bandwidth;        // tc tbf on both ends of every node's link
     std::optional<sim::DataSize> tbf_burst;        // bucket size; default max(16 KiB, 10 ms at the rate)
     sim::Time tbf_latency = sim::Time::from_ms(100);  // longest wait in the queue

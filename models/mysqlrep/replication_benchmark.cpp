@@ -54,6 +54,8 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         inst.cpu = layout.of_instance[i];
         // Its own group on a processor its cgroup shares with other nodes (virt profile cpu_group).
         inst.cpu_group = spec.profile.cpu_group ? i : 0;
+        inst.round_group = n + inst.cpu_group;
+        if (spec.hosts.page_flush_cpu_background) cpus_[inst.cpu].cores->set_background(inst.round_group);
         inst.node = net_->node(fmt::format("instance-{}", i));
         inst.reply_ack_due.assign(n, Time::from_ns(-1));
         inst.queried.assign(n, false);
@@ -69,6 +71,10 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
             auto rng = sim.rng(fmt::format("mysqlrep/quota-phase/{}", i));
             const auto phase = Time::from_ns(static_cast<std::int64_t>(rng.uniform01() * static_cast<double>(limits.cpu_period.ns())));
             inst.quota = std::make_unique<sim::CpuQuota>(sim, *limits.cpu_quota, limits.cpu_period, std::min(phase, limits.cpu_period - Time::from_ns(1)));
+            // The host's cores each take the quota in slices (sim/resources/cpu_quota.hpp).
+            if (limits.cfs_bandwidth_slice > Time::zero())
+                inst.quota->use_run_queues(static_cast<std::size_t>(std::max(1.0, std::round(spec.hosts.cores))), limits.cfs_bandwidth_slice,
+                                           sim.rng(fmt::format("mysqlrep/quota-cpu/{}", i)));
         }
         if (limits.bandwidth) {
             inst.egress = std::make_unique<sim::net::TokenBucket>(*limits.bandwidth, limits.burst_bytes(), limits.tbf_latency);
@@ -124,9 +130,13 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
         const std::int64_t rows = inst.dirty_rows;
         if (writes && rows > 0) disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
         inst.dirty_rows = 0;
-        const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows;
+        const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows + h.page_flush_cpu_per_commit * inst.commits;
+        inst.commits = 0;
         // Its own thread: the round's clock does not wait for its CPU.
-        if (cpu > Time::zero()) sim_.start(compute(i, cpu.seconds(), true));
+        if (cpu > Time::zero()) {
+            if (h.page_flush_cpu_background) sim_.start(compute_in_background(i, cpu.seconds()));
+            else sim_.start(compute(i, cpu.seconds(), true));
+        }
         co_await sim_.timeout(h.page_flush_period);
     }
 }
@@ -177,6 +187,15 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
     if (const Time held = wake_delay(i, database); held > Time::zero()) co_await sim_.timeout(held);
     if (inst.quota) co_await inst.quota->run(*cpu.cores, work, inst.cpu_group);
     else co_await cpu.cores->run(work, inst.cpu_group);
+}
+
+sim::Process ReplicationBenchmark::compute_in_background(std::size_t i, double work) {
+    Instance& inst = instances_[i];
+    work *= cpu_slowness_;
+    inst.cpu_s += work;
+    sim::ProcessorSharing& cores = *cpus_[inst.cpu].cores;
+    if (inst.quota) co_await inst.quota->run(cores, work, inst.round_group);
+    else co_await cores.run(work, inst.round_group);
 }
 
 Time ReplicationBenchmark::foreign_delay(std::size_t i) {
@@ -250,6 +269,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     if (first_wait > Time::zero()) co_await sim_.timeout(Time::from_seconds(first_wait.seconds() * wait_slowness_));
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;
+    if (commit) ++instances_[server].commits;
     if (first_commit) queue_first_write(server);
     if (commit) {
         if (db.group_commit) co_await group_commit(server);

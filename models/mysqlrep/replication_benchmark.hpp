@@ -86,6 +86,7 @@ private:
         std::size_t host = 0;
         std::size_t cpu = 0;
         std::size_t cpu_group = 0;  // its threads' group on that processor
+        std::size_t round_group = 0;  // its server's background round's group there (hosts.page_flush_cpu_background)
         sim::net::NodeId node = 0;
         sim::Time sync_start, main_start, main_end, desync_end;
         int phase_bounds = 0;  // how many of the four times above the instance has reached, in order
@@ -98,6 +99,7 @@ private:
         std::unique_ptr<sim::CpuQuota> quota;
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
         std::int64_t dirty_rows = 0;  // inserted into its database since its last page flush
+        std::int64_t commits = 0;     // transactions its server committed since its last round
         std::vector<bool> queried;  // per server: this instance's connection to it has run a statement
         // Per server: when the ACK of the last reply from it leaves on its own if no request has
         // carried it (delayed ACK); negative: none pending.
@@ -138,6 +140,8 @@ private:
     /// `work` seconds of native-scaled CPU of instance `i`'s node: for a database thread
     /// (`database`), the wake-up the processor owes; the node's quota; its share of the processor.
     sim::Process compute(std::size_t i, double work, bool database);
+    /// The CPU of server i's background round, in the cores' idle time, under its quota.
+    sim::Process compute_in_background(std::size_t i, double work);
     /// How long a thread of instance `i` that wakes now waits for a foreign process to leave its
     /// core (hosts.foreign_cores, foreign_wait); zero most of the time.
     sim::Time foreign_delay(std::size_t i);

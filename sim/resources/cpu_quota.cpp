@@ -6,10 +6,30 @@
 
 namespace tbsim::sim {
 
+namespace {
+// Below a nanosecond of CPU, a chunk is not worth an event.
+constexpr double kNegligible = 1e-9;
+// kernel/sched/fair.c: what a run queue keeps when its last thread sleeps (min_cfs_rq_runtime), how
+// long the slack timer waits before handing runtime given back to throttled run queues
+// (cfs_bandwidth_slack_period), and how close to the period's end it is not started
+// (min_bandwidth_expiration plus that wait).
+constexpr double kKeptOnSleep = 0.001;
+constexpr Time kSlackWait = Time::from_ms(5);
+constexpr Time kNoSlackWithin = Time::from_ms(7);
+}  // namespace
+
 CpuQuota::CpuQuota(Simulation& sim, double quota_cores, Time period, Time phase)
-    : sim_(sim), quota_s_(quota_cores * period.seconds()), period_(period), offset_(period - phase) {
+    : sim_(sim), quota_s_(quota_cores * period.seconds()), period_(period), offset_(period - phase), pool_s_(quota_s_) {
     TBSIM_CHECK(quota_cores > 0.0 && period > Time::zero(), "a CPU quota needs a positive quota and period");
     TBSIM_CHECK(phase >= Time::zero() && phase < period, "a CPU quota's phase lies within its period");
+}
+
+void CpuQuota::use_run_queues(std::size_t cpus, Time slice, RandomStream placement) {
+    TBSIM_CHECK(cpus > 0 && slice > Time::zero(), "per-CPU run queues need a CPU and a positive slice");
+    TBSIM_CHECK(queues_.empty(), "a quota's run queues are set once");
+    queues_.resize(cpus);
+    slice_s_ = slice.seconds();
+    placement_ = placement;
 }
 
 void CpuQuota::refill() {
@@ -17,24 +37,30 @@ void CpuQuota::refill() {
     if (index != period_index_) {
         period_index_ = index;
         used_s_ = 0.0;
+        pool_s_ = quota_s_;  // the period timer tops the pool up to the quota (no burst allowance)
     }
 }
 
+Time CpuQuota::period_end() const { return Time::from_ns((period_index_ + 1) * period_.ns()) - offset_; }
+
 Process CpuQuota::run(ProcessorSharing& cpu, double work, std::size_t cpu_group) {
-    // Below a nanosecond of CPU, a chunk is not worth an event.
-    constexpr double kNegligible = 1e-9;
+    if (queues_.empty()) return run_from_pool(cpu, work, cpu_group);
+    return run_on_cpu(placement_->below(queues_.size()), cpu, work, cpu_group);
+}
+
+Process CpuQuota::run_from_pool(ProcessorSharing& cpu, double work, std::size_t cpu_group) {
     while (work > kNegligible) {
         refill();
         const double left = quota_s_ - used_s_;
         if (left <= kNegligible) {
             // Throttled until the next period refills the quota.
-            const Time period_end = Time::from_ns((period_index_ + 1) * period_.ns()) - offset_;
+            const Time end = period_end();
             if (last_throttled_period_ != period_index_) {
                 last_throttled_period_ = period_index_;
                 ++throttled_periods_;
-                throttled_ += period_end - sim_.now();
+                throttled_ += end - sim_.now();
             }
-            co_await sim_.until(period_end);
+            co_await sim_.until(end);
             continue;
         }
         const double chunk = std::min(work, left);
@@ -42,6 +68,84 @@ Process CpuQuota::run(ProcessorSharing& cpu, double work, std::size_t cpu_group)
         co_await cpu.run(chunk, cpu_group);
         work -= chunk;
     }
+}
+
+Process CpuQuota::run_on_cpu(std::size_t cpu_index, ProcessorSharing& cpu, double work, std::size_t cpu_group) {
+    TBSIM_CHECK(cpu_index < queues_.size(), "a job on a CPU the quota has no run queue for");
+    RunQueue& queue = queues_[cpu_index];
+    ++queue.jobs;
+    while (work > kNegligible) {
+        refill();
+        if (queue.throttled) {
+            co_await unthrottled(queue);
+            continue;
+        }
+        if (queue.runtime_s <= kNegligible) {
+            // Its slice is spent: it asks the pool for another.
+            const double take = std::min(pool_s_, slice_s_ - queue.runtime_s);
+            if (take > 0.0) {
+                pool_s_ -= take;
+                queue.runtime_s += take;
+            }
+            if (queue.runtime_s <= kNegligible) {
+                throttle(queue);
+                co_await unthrottled(queue);
+                continue;
+            }
+        }
+        const double chunk = std::min(work, queue.runtime_s);
+        queue.runtime_s -= chunk;
+        co_await cpu.run(chunk, cpu_group);
+        work -= chunk;
+    }
+    if (--queue.jobs == 0) give_back(queue);
+}
+
+void CpuQuota::throttle(RunQueue& queue) {
+    queue.throttled = true;
+    queue.throttled_since = sim_.now();
+    ++throttled_queues_;
+    if (!period_timer_armed_) {
+        period_timer_armed_ = true;
+        sim_.schedule_at(period_end(), [this] { period_timer(); });
+    }
+}
+
+void CpuQuota::unthrottle_all() {
+    for (RunQueue& queue : queues_) {
+        if (!queue.throttled) continue;
+        queue.throttled = false;
+        throttled_ += sim_.now() - queue.throttled_since;
+        for (auto h : queue.waiting) sim_.schedule_in(Time::zero(), [h] { h.resume(); });
+        queue.waiting.clear();
+    }
+    throttled_queues_ = 0;
+}
+
+void CpuQuota::period_timer() {
+    period_timer_armed_ = false;
+    refill();
+    if (throttled_queues_ == 0) return;
+    ++throttled_periods_;
+    unthrottle_all();
+}
+
+void CpuQuota::give_back(RunQueue& queue) {
+    refill();
+    const double slack = queue.runtime_s - kKeptOnSleep;
+    if (slack <= 0.0) return;
+    queue.runtime_s -= slack;
+    pool_s_ += slack;
+    if (pool_s_ > slice_s_ && throttled_queues_ > 0 && !slack_timer_armed_ && period_end() - sim_.now() > kNoSlackWithin) {
+        slack_timer_armed_ = true;
+        sim_.schedule_in(kSlackWait, [this] { slack_timer(); });
+    }
+}
+
+void CpuQuota::slack_timer() {
+    slack_timer_armed_ = false;
+    refill();
+    if (pool_s_ > slice_s_ && throttled_queues_ > 0) unthrottle_all();
 }
 
 }  // namespace tbsim::sim

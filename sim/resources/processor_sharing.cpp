@@ -31,28 +31,44 @@ void ProcessorSharing::advance() {
     last_ = sim_.now();
 }
 
+void ProcessorSharing::set_background(std::size_t group) {
+    TBSIM_CHECK(group <= 0xffffffffU, "a CPU group number above 2^32");
+    if (group >= groups_.size()) groups_.resize(group + 1);
+    groups_[group].background = true;
+}
+
 void ProcessorSharing::share() {
     // Water filling with equal weights: the groups that want least are served first, each taking
-    // what its jobs can use or an equal part of what is left, whichever is less.
+    // what its jobs can use or an equal part of what is left, whichever is less; the background
+    // groups after all the others, sharing what they left.
     if (active_.size() == 1) {
         Group& only = groups_[active_.front()];
         only.rate = std::min(per_job_cores_, cores_ / static_cast<double>(only.jobs.size()));
         return;
     }
-    // The active groups by demand (jobs, then group number), each as one key (jobs << 32 | group),
-    // sorted by insertion: a host has a few groups, and their order changes little between events.
+    // The active groups by class and demand (background last, then jobs, then group number), each
+    // as one key (background << 63 | jobs << 32 | group), sorted by insertion: a host has a few
+    // groups, and their order changes little between events.
     auto& by_demand = by_demand_;  // kept between calls: no allocation per event
     by_demand.clear();
+    constexpr std::uint64_t kBackground = std::uint64_t{1} << 63;
+    std::size_t foreground = 0;
     for (const std::size_t g : active_) {
-        const std::uint64_t key = (static_cast<std::uint64_t>(groups_[g].jobs.size()) << 32) | g;
+        const bool background = groups_[g].background;
+        if (!background) ++foreground;
+        const std::uint64_t key = (background ? kBackground : 0) | (static_cast<std::uint64_t>(groups_[g].jobs.size()) << 32) | g;
         std::size_t at = by_demand.size();
         by_demand.push_back(key);
         for (; at > 0 && by_demand[at - 1] > key; --at) by_demand[at] = by_demand[at - 1];
         by_demand[at] = key;
     }
     double left = cores_;
-    std::size_t groups_left = by_demand.size();
+    std::size_t groups_left = foreground > 0 ? foreground : by_demand.size();
     for (const std::uint64_t key : by_demand) {
+        if ((key & kBackground) != 0 && groups_left == 0) {
+            groups_left = by_demand.size() - foreground;
+            if (left < 1e-12) left = 0.0;  // no core left, not a rounding error's worth
+        }
         Group& group = groups_[key & 0xffffffffU];
         const double jobs = static_cast<double>(group.jobs.size());
         const double cores = std::min(jobs * per_job_cores_, left / static_cast<double>(groups_left));
@@ -81,6 +97,7 @@ void ProcessorSharing::reschedule() {
     double soonest = std::numeric_limits<double>::infinity();
     for (const std::size_t g : active_) {
         const Group& group = groups_[g];
+        if (group.rate <= 0.0) continue;  // a background group the others leave no core
         soonest = std::min(soonest, std::max(0.0, group.jobs.top().finish - group.attained) / group.rate);
     }
     // Round up to the next nanosecond so that a job never completes early.

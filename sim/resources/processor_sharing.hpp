@@ -9,6 +9,10 @@
 // with one busy thread gets as much as a group with ten. With every job in group 0 (the default)
 // this is plain processor sharing.
 //
+// A group may be a background one (`set_background`): the groups are first served without it, and
+// the background groups share what they leave (their jobs run in the cores' idle time, as threads
+// that lose every wake-up to the others' do; they may get nothing for a while).
+//
 // Work is in core-seconds (the CPU time a job would need on one dedicated core). The jobs of a
 // group get the same rate, so each group tracks the service attained by any of its jobs since the
 // start and keeps its jobs in a heap by the attained service at which they finish: O(log n) per
@@ -50,6 +54,9 @@ public:
         return Awaiter{*this, work, group};
     }
 
+    /// Makes `group` a background group: it shares only the cores the other groups leave.
+    void set_background(std::size_t group);
+
     std::size_t jobs() const { return jobs_; }
     double cores() const { return cores_; }
     /// Cores each job of `group` gets now (0 if it has none).
@@ -74,6 +81,7 @@ private:
         std::priority_queue<Job, std::vector<Job>, Later> jobs;
         double attained = 0.0;  // seconds of service each of its jobs has received while it had jobs
         double rate = 0.0;      // cores each of its jobs gets now
+        bool background = false;
     };
     void advance();
     void share();

@@ -55,3 +55,70 @@ TEST_CASE("a quota of 0.1 cores runs 10 ms of every 100 ms period, from the grou
         CHECK(run.throttled_s == doctest::Approx(0.120).epsilon(1e-6));
     }
 }
+
+namespace {
+
+Process job_on_cpu(Simulation& sim, CpuQuota& quota, ProcessorSharing& cpu, std::size_t cpu_index, Time start, double work,
+                   double& done_s) {
+    co_await sim.timeout(start);
+    co_await quota.run_on_cpu(cpu_index, cpu, work, 0);
+    done_s = sim.now().seconds();
+}
+
+}  // namespace
+
+TEST_CASE("per-CPU slices: a run queue is throttled while the other CPU holds the group's only slice") {
+    // 0.05 cores of a 100 ms period is 5 ms, one slice: the job on CPU 0 takes all of it at time
+    // zero and needs 1 ms; the job on CPU 1 finds the pool empty and waits for the next period,
+    // although 4 ms of the quota go unused. As one pool, both run at once and nothing waits.
+    for (const bool slices : {true, false}) {
+        CAPTURE(slices);
+        Simulation sim;
+        ProcessorSharing cpu(sim, 2.0);
+        CpuQuota quota(sim, 0.05, 100_ms);
+        double a = -1.0, b = -1.0;
+        if (slices) {
+            quota.use_run_queues(2, 5_ms, sim.rng("test/placement"));
+            sim.start(job_on_cpu(sim, quota, cpu, 0, Time::zero(), 0.001, a));
+            sim.start(job_on_cpu(sim, quota, cpu, 1, Time::zero(), 0.002, b));
+        } else {
+            sim.start(quota_job(sim, quota, cpu, 0.001, a));
+            sim.start(quota_job(sim, quota, cpu, 0.002, b));
+        }
+        sim.run();
+        CHECK(a == doctest::Approx(0.001).epsilon(1e-6));
+        if (slices) {
+            // Throttled [0, 100) ms, then 2 ms of the refilled pool.
+            CHECK(b == doctest::Approx(0.102).epsilon(1e-6));
+            CHECK(quota.throttled_periods() == 1);
+            CHECK(quota.throttled_time().seconds() == doctest::Approx(0.100).epsilon(1e-6));
+        } else {
+            CHECK(b == doctest::Approx(0.002).epsilon(1e-6));
+            CHECK(quota.throttled_periods() == 0);
+        }
+    }
+}
+
+TEST_CASE("per-CPU slices: runtime given back reaches a throttled run queue through the slack timer only above a slice") {
+    // 15 ms per 1 s period, slices of 5 ms, three CPUs. CPU 1 takes a slice at 0 and runs it out
+    // at 5 ms; at 4.9 ms CPUs 0 and 2 each take a slice (the pool is empty) for 1 ms of work. CPU 1
+    // is throttled at 5 ms. At 5.9 ms both sleep and give back 5 - 1 - 1 = 3 ms each (they keep 1
+    // ms): 6 ms in the pool, more than a slice, so the slack timer hands it to CPU 1 at 10.9 ms.
+    // CPU 1 then runs 5 + 1 ms, is throttled at 16.9 ms until the period ends at 1 s, and runs its
+    // last 9 ms from the refilled pool: done at 1.009 s.
+    Simulation sim;
+    ProcessorSharing cpu(sim, 3.0);
+    CpuQuota quota(sim, 0.015, 1000_ms);
+    quota.use_run_queues(3, 5_ms, sim.rng("test/placement"));
+    double a = -1.0, b = -1.0, c = -1.0;
+    sim.start(job_on_cpu(sim, quota, cpu, 1, Time::zero(), 0.020, b));
+    sim.start(job_on_cpu(sim, quota, cpu, 0, Time::from_us(4900), 0.001, a));
+    sim.start(job_on_cpu(sim, quota, cpu, 2, Time::from_us(4900), 0.001, c));
+    sim.run();
+    CHECK(a == doctest::Approx(0.0059).epsilon(1e-6));
+    CHECK(c == doctest::Approx(0.0059).epsilon(1e-6));
+    CHECK(b == doctest::Approx(1.009).epsilon(1e-6));
+    // The slack timer's release within the period is not a throttled period; the wait to its end is.
+    CHECK(quota.throttled_periods() == 1);
+    CHECK(quota.throttled_time().seconds() == doctest::Approx(0.0059 + 0.9831).epsilon(1e-6));
+}

@@ -191,3 +191,29 @@ TEST_CASE("processor sharing with groups: a group that cannot use its share leav
     for (std::size_t k = 1; k < 5; ++k) CHECK(done[k] == doctest::Approx(1.0 + 0.5 / 0.75));
     CHECK(cpu.utilisation() == doctest::Approx(5.0 / (3.0 * (1.0 + 0.5 / 0.75))));
 }
+
+TEST_CASE("processor sharing with a background group: it runs only on the cores the others leave") {
+    // 2 cores. Group 1 (background) has one job of 0.5 core-seconds from time zero; group 2 has one
+    // job of 1 core-second from zero and another from 0.25 s. Until 0.25 s the background job has
+    // the spare core (0.25 done); from 0.25 s the two foreground jobs take both cores and it waits;
+    // at 1 s the first ends, and it runs again at a full core: done at 1.25 s. The second
+    // foreground job ends at 1.25 s, never slowed by it. Without the background flag the three
+    // would have shared the cores as two groups.
+    Simulation sim;
+    ProcessorSharing cpu(sim, 2.0);
+    cpu.set_background(1);
+    std::vector<double> done;
+    sim.start(job(sim, cpu, 0.5, done, 1));
+    sim.start(job(sim, cpu, 1.0, done, 2));
+    sim.schedule_at(Time::from_ms(250), [&] { sim.start(job(sim, cpu, 1.0, done, 2)); });
+    sim.schedule_at(Time::from_ms(500), [&] {
+        CHECK(cpu.rate(1) == 0.0);
+        CHECK(cpu.rate(2) == doctest::Approx(1.0));
+    });
+    sim.run();
+    REQUIRE(done.size() == 3);
+    CHECK(done[0] == doctest::Approx(1.0));
+    CHECK(done[1] == doctest::Approx(1.25));
+    CHECK(done[2] == doctest::Approx(1.25));
+    CHECK(cpu.work_done() == doctest::Approx(2.5));
+}
