@@ -24,6 +24,11 @@ CpuQuota::CpuQuota(Simulation& sim, double quota_cores, Time period, Time phase)
     TBSIM_CHECK(phase >= Time::zero() && phase < period, "a CPU quota's phase lies within its period");
 }
 
+CpuQuota::~CpuQuota() {
+    sim_.cancel(period_timer_);
+    sim_.cancel(slack_timer_);
+}
+
 void CpuQuota::use_run_queues(std::size_t cpus, Time slice, RandomStream placement) {
     TBSIM_CHECK(cpus > 0 && slice > Time::zero(), "per-CPU run queues need a CPU and a positive slice");
     TBSIM_CHECK(queues_.empty(), "a quota's run queues are set once");
@@ -105,10 +110,7 @@ void CpuQuota::throttle(RunQueue& queue) {
     queue.throttled = true;
     queue.throttled_since = sim_.now();
     ++throttled_queues_;
-    if (!period_timer_armed_) {
-        period_timer_armed_ = true;
-        sim_.schedule_at(period_end(), [this] { period_timer(); });
-    }
+    if (!sim_.is_pending(period_timer_)) period_timer_ = sim_.schedule_at(period_end(), [this] { period_timer(); });
 }
 
 void CpuQuota::unthrottle_all() {
@@ -123,7 +125,6 @@ void CpuQuota::unthrottle_all() {
 }
 
 void CpuQuota::period_timer() {
-    period_timer_armed_ = false;
     refill();
     if (throttled_queues_ == 0) return;
     ++throttled_periods_;
@@ -136,14 +137,11 @@ void CpuQuota::give_back(RunQueue& queue) {
     if (slack <= 0.0) return;
     queue.runtime_s -= slack;
     pool_s_ += slack;
-    if (pool_s_ > slice_s_ && throttled_queues_ > 0 && !slack_timer_armed_ && period_end() - sim_.now() > kNoSlackWithin) {
-        slack_timer_armed_ = true;
-        sim_.schedule_in(kSlackWait, [this] { slack_timer(); });
-    }
+    if (pool_s_ > slice_s_ && throttled_queues_ > 0 && !sim_.is_pending(slack_timer_) && period_end() - sim_.now() > kNoSlackWithin)
+        slack_timer_ = sim_.schedule_in(kSlackWait, [this] { slack_timer(); });
 }
 
 void CpuQuota::slack_timer() {
-    slack_timer_armed_ = false;
     refill();
     if (pool_s_ > slice_s_ && throttled_queues_ > 0) unthrottle_all();
 }

@@ -44,6 +44,7 @@ public:
     CpuQuota(Simulation& sim, double quota_cores, Time period, Time phase = Time::zero());
     CpuQuota(const CpuQuota&) = delete;
     CpuQuota& operator=(const CpuQuota&) = delete;
+    ~CpuQuota();
 
     /// Takes the quota through `cpus` per-CPU run queues in slices of `slice` (> 0), each job on
     /// the run queue `placement` draws. Call before the first job.
@@ -108,8 +109,8 @@ private:
     std::optional<RandomStream> placement_;
     double pool_s_ = 0.0;  // the group's runtime not yet taken by a run queue
     std::size_t throttled_queues_ = 0;
-    bool period_timer_armed_ = false;
-    bool slack_timer_armed_ = false;
+    EventId period_timer_;  // pending while a run queue is throttled
+    EventId slack_timer_;
 };
 
 }  // namespace tbsim::sim
