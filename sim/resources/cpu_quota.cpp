@@ -41,7 +41,6 @@ void CpuQuota::refill() {
     const std::int64_t index = (sim_.now() + offset_).ns() / period_.ns();
     if (index != period_index_) {
         period_index_ = index;
-        used_s_ = 0.0;
         pool_s_ = quota_s_;  // the period timer tops the pool up to the quota (no burst allowance)
     }
 }
@@ -56,8 +55,7 @@ Process CpuQuota::run(ProcessorSharing& cpu, double work, std::size_t cpu_group)
 Process CpuQuota::run_from_pool(ProcessorSharing& cpu, double work, std::size_t cpu_group) {
     while (work > kNegligible) {
         refill();
-        const double left = quota_s_ - used_s_;
-        if (left <= kNegligible) {
+        if (pool_s_ <= kNegligible) {
             // Throttled until the next period refills the quota.
             const Time end = period_end();
             if (last_throttled_period_ != period_index_) {
@@ -68,8 +66,8 @@ Process CpuQuota::run_from_pool(ProcessorSharing& cpu, double work, std::size_t 
             co_await sim_.until(end);
             continue;
         }
-        const double chunk = std::min(work, left);
-        used_s_ += chunk;
+        const double chunk = std::min(work, pool_s_);
+        pool_s_ -= chunk;
         co_await cpu.run(chunk, cpu_group);
         work -= chunk;
     }

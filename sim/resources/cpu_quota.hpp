@@ -95,19 +95,18 @@ private:
     double quota_s_;       // CPU seconds per period
     Time period_;
     Time offset_;                    // period - phase: period k is [k * period - offset, (k + 1) * period - offset)
-    std::int64_t period_index_ = 0;  // the period `pool_s_` (or `used_s_`) belongs to
+    std::int64_t period_index_ = 0;  // the period `pool_s_` belongs to
+    double pool_s_ = 0.0;  // the group's runtime left in the period (with run queues: not yet taken by one)
     Time throttled_;
     std::int64_t throttled_periods_ = 0;
 
-    // One pool: the quota used so far in the period.
-    double used_s_ = 0.0;
+    // One pool: the last period a job found it empty.
     std::int64_t last_throttled_period_ = -1;
 
     // Per-CPU run queues.
     std::vector<RunQueue> queues_;
     double slice_s_ = 0.0;
     std::optional<RandomStream> placement_;
-    double pool_s_ = 0.0;  // the group's runtime not yet taken by a run queue
     std::size_t throttled_queues_ = 0;
     EventId period_timer_;  // pending while a run queue is throttled
     EventId slack_timer_;
