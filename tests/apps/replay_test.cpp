@@ -180,14 +180,16 @@ TEST_CASE("a local insert that finds a batch under way at its server waits longe
     // (counted from trace.csv.gz by a separate script, docs/mysqlrep.md "A batch under way").
     CHECK(shipped.at("contention").at("share").at("measured").get<double>() == within(80.0 / 2400, 1e-9));
     CHECK(excess.at("measured").get<double>() == within(0.2277, 0.0005));
-    // The shipped profile flushes each commit on its own: the batch costs the insert only the
-    // CPU they share (0.03 ms). A server's flushes one at a time (group commit) that take 300 us
-    // make the insert wait for the batch's: 0.19 ms.
-    CHECK(excess.at("simulated").get<double>() < 0.08);
+    // The shipped profile flushes each commit on its own: the batch costs the insert the CPU they
+    // share and the cores the servers' once-a-second round leaves, 0.11 ms since 2026-12-06 (0.045
+    // without the round, 0.03 before the flush's wait came to 113 us): half the measured. A
+    // server's flushes one at a time (group commit) that take 300 us make the insert wait for the
+    // batch's: 0.28 ms (0.19 before 2026-12-06), the measured within 25%.
+    CHECK(excess.at("simulated").get<double>() < 0.6 * excess.at("measured").get<double>());
     const auto grouped = trace_entry(replay_json(trace + " --set database.group_commit=true --set database.commit_io.lognormal.median=300us --out " +
                                                  scratch_dir("replay-contention-grouped")),
                                      "n4-d6000-ag5");
-    CHECK(grouped.at("contention").at("excess_ms").at("simulated").get<double>() == within(0.19, 0.15));
+    CHECK(grouped.at("contention").at("excess_ms").at("simulated").get<double>() == within(0.2277, 0.25));
 }
 
 TEST_CASE("stall episodes that dense flushes prolong lengthen the runs of slow operations at N = 8 more than at N = 2") {
@@ -262,7 +264,9 @@ TEST_CASE("a container under a CPU quota spends hosts.quota_cpu_factor of the CP
     // with it, 5% high (2026-12-03); 9.5% with the profile refitted on 2026-12-04, whose service
     // times are more CPU and less wait (service_wait_share 0.44 -> 0.32), and 10.7% with the
     // pacing gauge's refit (0.32 -> 0.24; 23% without the factor), 17% with the CPU gauge's (insert
-    // work 187 -> 241 us; 30% without the factor; the bound below was 12%). With the CPU gauge on,
+    // work 187 -> 241 us; 30% without the factor; the bound below was 12%), 36% since the servers'
+    // once-a-second round is on (2026-12-06: its CPU comes on top of the queries' without the
+    // gauge; 51% without the factor; the bound was 20%). With the CPU gauge on,
     // as shipped, the model spends the CPU the trace measured, so the test turns it off. The factor multiplies
     // every CPU time of a quota's container (the same operations; only the sync polls' count may
     // differ) and nothing else.
@@ -272,8 +276,8 @@ TEST_CASE("a container under a CPU quota spends hosts.quota_cpu_factor of the CP
     const auto shipped = replay_json(quota + kNoCpuGauge + " --out " + scratch_dir("replay-quota"));
     const auto without = replay_json(quota + kNoCpuGauge + " --set hosts.quota_cpu_factor=1 --out " + scratch_dir("replay-quota-1"));
     CHECK(cpu(shipped) / cpu(without) == within(0.9, 0.01));
-    CHECK(without.at("cpu_s").at("error").get<double>() > 0.18);
-    CHECK(std::abs(shipped.at("cpu_s").at("error").get<double>()) < 0.20);
+    CHECK(without.at("cpu_s").at("error").get<double>() > 0.45);
+    CHECK(std::abs(shipped.at("cpu_s").at("error").get<double>()) < 0.40);
     // A container without a quota is not touched, whatever the factor.
     const auto plain = replay_json(unlimited + kNoCpuGauge + " --out " + scratch_dir("replay-plain"));
     const auto halved = replay_json(unlimited + kNoCpuGauge + " --set hosts.quota_cpu_factor=0.5 --out " + scratch_dir("replay-plain-half"));
@@ -301,8 +305,9 @@ TEST_CASE("the servers' once-a-second round spends a 0.1-core quota and throttle
     // throttled_ns, mean over the 4) and its main loop fell behind (23.15 s for 20 s). The round's
     // CPU, measured on the testbed on 2026-12-05 at about 15 us per row inserted since the last
     // (docs/mysqlrep.md), spends the period's 10 ms once a second per server: the model's
-    // containers are throttled 0.85 s (0.02 s without it) and its main loop is -0.6% off (-9.3%
-    // without). Shipped at zero (it loses the unlimited traces' medians); the CPU gauge keeps the
+    // containers are throttled 0.89 s (0.05 s without it) and its main loop is -4.3% off (-9.2%
+    // without), the purge's burst per commit (the next test, shipped since 2026-12-06) off in both.
+    // Shipped at zero (it loses the unlimited traces' medians); the CPU gauge keeps the
     // containers' CPU at the measured either way.
     const auto trace = kTraces + "n4-d12000-ag10-q0.1";
     const auto throttled = [](const nlohmann::json& j) {
@@ -310,8 +315,9 @@ TEST_CASE("the servers' once-a-second round spends a 0.1-core quota and throttle
         for (const auto& node : j.at("nodes")) s += node.at("throttled_s").at("simulated").get<double>();
         return s / static_cast<double>(j.at("nodes").size());
     };
-    const auto without = replay_json(trace + " --out " + scratch_dir("replay-round-0"));
-    const auto with = replay_json(trace + " --set hosts.page_flush_cpu_per_row=15us --out " + scratch_dir("replay-round-15"));
+    const std::string no_burst = " --set hosts.page_flush_cpu_per_commit=0us";
+    const auto without = replay_json(trace + no_burst + " --out " + scratch_dir("replay-round-0"));
+    const auto with = replay_json(trace + no_burst + " --set hosts.page_flush_cpu_per_row=15us --out " + scratch_dir("replay-round-15"));
     CHECK(throttled(without) < 0.2);
     CHECK(throttled(with) == within(0.85, 0.35));
     CHECK(without.at("main_loop_s").at("error").get<double>() < -0.05);
@@ -325,22 +331,22 @@ TEST_CASE("the purge's burst per commit, on the idle cores, throttles a 0.1-core
     // (23.15 s for 20 s). The servers' once-a-second burst measured on 2026-12-06 (about 75 us per
     // transaction committed since the last, on InnoDB's pool threads; docs/mysqlrep.md, "CPU
     // quotas: the kernel's slices and the purge's burst") run in the cores' idle time and taken
-    // from the quota through 5 ms per-CPU slices gives 36.5 periods, 1.79 s and a span 2.3% long
-    // (2.25 periods, 0.06 s and -9.8% without it). Tolerances: 25% on the counts, 5% on the span.
+    // from the quota through 5 ms per-CPU slices gives 37.0 periods, 1.82 s and a span 2.2% long
+    // with the shipped profile (2.25 periods, 0.05 s and -9.2% without it; 36.5, 1.79 s and +2.3%
+    // before it was shipped, with the flush's wait at 50 us). Tolerances: 25% on the counts, 5% on
+    // the span.
     const auto trace = kTraces + "n4-d12000-ag10-q0.1";
     const auto per_node = [](const nlohmann::json& j, const char* key, const char* side) {
         double s = 0.0;
         for (const auto& node : j.at("nodes")) s += node.at(key).at(side).get<double>();
         return s / static_cast<double>(j.at("nodes").size());
     };
-    const auto without = replay_json(trace + " --out " + scratch_dir("replay-purge-0"));
-    const auto with = replay_json(trace +
-                                  " --set hosts.page_flush_cpu_per_commit=75us --set hosts.page_flush_cpu_background=true --out " +
-                                  scratch_dir("replay-purge-75"));
+    const auto without = replay_json(trace + " --set hosts.page_flush_cpu_per_commit=0us --out " + scratch_dir("replay-purge-0"));
+    const auto with = replay_json(trace + " --out " + scratch_dir("replay-purge-75"));
     CHECK(per_node(with, "throttled_periods", "measured") == doctest::Approx(35.5));
     CHECK(per_node(without, "throttled_periods", "simulated") < 10.0);
-    CHECK(per_node(with, "throttled_periods", "simulated") == within(35.5, 0.25 * 35.5));
-    CHECK(per_node(with, "throttled_s", "simulated") == within(1.76, 0.25 * 1.76));
+    CHECK(per_node(with, "throttled_periods", "simulated") == within(35.5, 0.25));
+    CHECK(per_node(with, "throttled_s", "simulated") == within(1.76, 0.25));
     CHECK(without.at("main_loop_s").at("error").get<double>() < -0.05);
     CHECK(std::abs(with.at("main_loop_s").at("error").get<double>()) < 0.05);
 }
@@ -354,7 +360,8 @@ TEST_CASE("the host's speed on the day, gauged by the testbed's setup time, scal
     // (2026-12-04, the pacing gauge's refit, whose slow service times are more CPU: +25% to +11%
     // on 2026-12-03 with 95 ms of server start-up per node rather than 175, +27% to +12% before,
     // and +36% to +20% before a single-row batch cost 225 us rather than 252; +29.8% to +14.9%
-    // with the CPU gauge's refit, the gauge off as here: on, the CPU is the measured one).
+    // with the CPU gauge's refit, the gauge off as here: on, the CPU is the measured one; +38% from
+    // +56% since 2026-12-06, when the servers' once-a-second round, shipped, adds its CPU).
     const auto trace = kTraces + "n8-d12000-ag1";
     const auto with = replay_json(trace + kNoCpuGauge + " --set hosts.setup_elasticity=1 --out " + scratch_dir("replay-setup-1"));
     const auto without = replay_json(trace + kNoCpuGauge + " --set hosts.setup_elasticity=0 --out " + scratch_dir("replay-setup-0"));
@@ -363,8 +370,8 @@ TEST_CASE("the host's speed on the day, gauged by the testbed's setup time, scal
     // Elasticity 1: the CPU scales by the setup ratio itself (the same operations, each slower;
     // only the sync polls' count may differ, by a few selects).
     CHECK(cpu(with) / cpu(without) == within(3.419028488 / 4.138, 0.02));
-    CHECK(without.at("cpu_s").at("error").get<double>() > 0.25);
-    CHECK(shipped.at("cpu_s").at("error").get<double>() < 0.24);
+    CHECK(without.at("cpu_s").at("error").get<double>() > 0.45);
+    CHECK(shipped.at("cpu_s").at("error").get<double>() < 0.45);
     CHECK(cpu(shipped) < cpu(without));
 }
 
@@ -431,7 +438,11 @@ TEST_CASE("the CPU gauge reads the containers' CPU against a first run's and run
     // -48%) and n16-d600-ag10 (2026-11-22) 0.592 s against 0.811 s (0.730, a fast one: median
     // 0.982 ms, 1.460 simulated, +49%). With the gauge (CPU elasticity 1, waits 0.2) the second run
     // spends the measured CPU and the medians come to -32% and +27%, the batch medians -48% ->
-    // -34% and +93% -> +87% (2026-12-04).
+    // -34% and +93% -> +87% (2026-12-04). Since the servers' once-a-second round is on
+    // (2026-12-06) the gauge-less model spends 3.551 s and 0.955 s (ratios 1.069 and 0.620): the
+    // first trace's host is no longer far from the model's, and its medians move little (local
+    // -38.7% -> -35.5%, batch -39.5% -> -36.2%); the second's come from +61.5% to +27.7% and from
+    // +45.6% to +13.6%.
     auto replay = [](const std::string& name, const std::string& set) {
         return trace_entry(replay_json(kTraces + name + set + " --out " + scratch_dir("replay-cpu-gauge")), name);
     };
@@ -444,13 +455,16 @@ TEST_CASE("the CPU gauge reads the containers' CPU against a first run's and run
         const double ratio = on.at("conditions").at("cpu_ratio").get<double>();
         CHECK(ratio == within(cpu(off, "measured") / cpu(off, "simulated"), 1e-9));
         CHECK(std::abs(on.at("cpu_s").at("error").get<double>()) < 0.01);
-        CHECK(std::abs(error_of(on, "local_insert", "p50_ms")) < std::abs(error_of(off, "local_insert", "p50_ms")) - 0.1);
+        CHECK(std::abs(error_of(on, "local_insert", "p50_ms")) < std::abs(error_of(off, "local_insert", "p50_ms")));
         CHECK(std::abs(error_of(on, "batch_send", "p50_ms")) < std::abs(error_of(off, "batch_send", "p50_ms")));
     }
-    CHECK(replay("n6-d6000-ag1", "").at("conditions").at("cpu_ratio").get<double>() == within(3.7967 / 2.9680, 0.01));
-    // 0.8450 s simulated since 2026-12-05: the applications' start scales by the setup gauge too
-    // (hosts.start_elasticity), and this trace's day was fast (0.8105 s before).
-    CHECK(replay("n16-d600-ag10", "").at("conditions").at("cpu_ratio").get<double>() == within(0.5920 / 0.8450, 0.01));
+    CHECK(replay("n6-d6000-ag1", "").at("conditions").at("cpu_ratio").get<double>() == within(3.7967 / 3.5510, 0.01));
+    // 0.8450 s simulated on 2026-12-05 (the applications' start scales by the setup gauge too,
+    // hosts.start_elasticity, and this trace's day was fast: 0.8105 s before), 0.955 s with the
+    // servers' round.
+    const auto fast = replay("n16-d600-ag10", ""), fast_off = replay("n16-d600-ag10", kNoCpuGauge);
+    CHECK(fast.at("conditions").at("cpu_ratio").get<double>() == within(0.5920 / 0.9550, 0.01));
+    CHECK(std::abs(error_of(fast, "local_insert", "p50_ms")) < std::abs(error_of(fast_off, "local_insert", "p50_ms")) - 0.3);
     // A bound: a ratio past cpu_ratio_max counts as the bound, on either side.
     const auto bounded = replay("n16-d600-ag10", " --set hosts.cpu_ratio_max=1.25");
     const double clamped = bounded.at("conditions").at("cpu_factor").get<double>() / replay("n16-d600-ag10", kNoCpuGauge).at("conditions").at("cpu_factor").get<double>();
