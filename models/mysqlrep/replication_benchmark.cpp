@@ -159,7 +159,7 @@ ReplicationBenchmark::ServiceTime ReplicationBenchmark::service(std::size_t serv
     return {Time::from_seconds(work.seconds() + extra - waiting), Time::from_seconds(waiting * wait_slowness_)};
 }
 
-sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool database) {
+sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool database, std::optional<std::size_t> run_queue) {
     Instance& inst = instances_[i];
     work *= cpu_slowness_;
     inst.cpu_s += work;
@@ -185,7 +185,8 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
         }
     }
     if (const Time held = wake_delay(i, database); held > Time::zero()) co_await sim_.timeout(held);
-    if (inst.quota) co_await inst.quota->run(*cpu.cores, work, inst.cpu_group);
+    if (inst.quota && run_queue) co_await inst.quota->run_on_cpu(*run_queue, *cpu.cores, work, inst.cpu_group);
+    else if (inst.quota) co_await inst.quota->run(*cpu.cores, work, inst.cpu_group);
     else co_await cpu.cores->run(work, inst.cpu_group);
 }
 
@@ -244,7 +245,12 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     const int syscalls = static_cast<int>(db.syscalls_per_query);
     const bool local = client == server;  // a local socket: no network packets
     const int packets = local ? 0 : 2;
-    co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds(), false);
+    // A local query's two threads wake each other over the server's socket (a synchronous
+    // wake-up): the kernel runs each on the other's CPU (wake-affine), so under a quota with
+    // per-CPU run queues they take their runtime from one run queue, not two drawn apart.
+    std::optional<std::size_t> run_queue;
+    if (const auto& quota = instances_[client].quota; local && quota && quota->has_run_queues()) run_queue = quota->draw_run_queue();
+    co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds(), false, run_queue);
     // The request's ACK rides on the reply. The reply's: on its own, or with delayed ACK on this
     // request if it leaves in time, else as a header-only packet when the timer fired.
     if (!local && spec_.network.delayed_ack) {
@@ -265,7 +271,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         first_commit = commit;
     }
     const double background = commit ? db.background_share : 0.0;
-    co_await compute(server, path.cpu_time(server_work.scaled(1.0 - background), syscalls, packets).seconds(), true);
+    co_await compute(server, path.cpu_time(server_work.scaled(1.0 - background), syscalls, packets).seconds(), true, run_queue);
     if (first_wait > Time::zero()) co_await sim_.timeout(Time::from_seconds(first_wait.seconds() * wait_slowness_));
     if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
     instances_[server].dirty_rows += rows_inserted;

@@ -139,7 +139,8 @@ private:
     sim::Process connect(std::size_t client, std::size_t server);
     /// `work` seconds of native-scaled CPU of instance `i`'s node: for a database thread
     /// (`database`), the wake-up the processor owes; the node's quota; its share of the processor.
-    sim::Process compute(std::size_t i, double work, bool database);
+    /// `run_queue`: the CPU whose run queue of the node's quota the thread wakes on (drawn if none).
+    sim::Process compute(std::size_t i, double work, bool database, std::optional<std::size_t> run_queue = std::nullopt);
     /// The CPU of server i's background round, in the cores' idle time, under its quota.
     sim::Process compute_in_background(std::size_t i, double work);
     /// How long a thread of instance `i` that wakes now waits for a foreign process to leave its

@@ -20,7 +20,8 @@
 //
 // Model: work of the group runs on its processor in chunks of the runtime its run queue holds; a
 // chunk is charged when it starts, so concurrent jobs of a run queue share what is left. Each job
-// is placed on a run queue drawn at random (the host's other load decides where a thread wakes).
+// is placed on a run queue drawn at random (the host's other load decides where a thread wakes),
+// unless its caller names the CPU (a thread woken synchronously by another runs on the waker's).
 // With one pool (`use_run_queues` not called) the quota is the group's alone, without slices.
 // Periods start at `phase` plus multiples of PERIOD: each group's period timer runs on its own
 // clock (the testbed's containers end their throttling at different points of the period).
@@ -55,6 +56,11 @@ public:
     Process run(ProcessorSharing& cpu, double work, std::size_t cpu_group = 0);
     /// As `run`, on the run queue of CPU `cpu_index` (the CPU the thread woke on) instead of a drawn one.
     Process run_on_cpu(std::size_t cpu_index, ProcessorSharing& cpu, double work, std::size_t cpu_group = 0);
+    /// Per-CPU run queues in use (`use_run_queues` called).
+    bool has_run_queues() const { return !queues_.empty(); }
+    /// Draws the run queue a thread wakes on, as `run` does for each job: for threads that wake
+    /// one another on the same CPU (`run_on_cpu` with the index drawn once).
+    std::size_t draw_run_queue();
 
     /// Summed over the run queues, as cgroup v2 `cpu.stat` throttled_usec.
     Time throttled_time() const { return throttled_; }
