@@ -27,6 +27,11 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("group_commit", &DatabaseCosts::group_commit,
                   "one log flush at a time per server: a commit that finds one under way waits for it, then shares the next "
                   "with every commit waiting (InnoDB's group commit); false: each commit flushes on its own"),
+            param("row_latch_share", &DatabaseCosts::row_latch_share,
+                  "of an inserting statement's server CPU, the share spent holding the data table's last page's latch (its "
+                  "AUTO_INCREMENT key puts every row there), with the statement's waits above its median: a server's inserts "
+                  "write one at a time; 0: no latch",
+                  Check::probability),
             param("service_sigma", &DatabaseCosts::service_sigma,
                   "spread of each query's server time: a log-normal factor of median 1 and this sigma", Check::non_negative),
             param("service_wait_share", &DatabaseCosts::service_wait_share,

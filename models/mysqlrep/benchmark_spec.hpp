@@ -34,6 +34,12 @@ struct DatabaseCosts {
     // for the next, which the first of those waiting starts and which covers them all. false:
     // every commit flushes on its own, side by side with the server's others.
     bool group_commit = false;
+    // Of an inserting statement's server CPU, the share spent writing its rows into the data
+    // table's last page (the table's AUTO_INCREMENT key puts every new row there), holding that
+    // page's latch: the server's inserting statements write one at a time, a statement's waits
+    // above its median (service_wait_share: page reads) inside the write. 0: no latch, the
+    // statements of a server run side by side.
+    double row_latch_share = 0.0;
     // Spread of every server-side CPU work above: each query's work is the key's value times a
     // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).
     double service_sigma = 0.0;

@@ -98,6 +98,8 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         delay_rng_.push_back(sim.rng(fmt::format("mysqlrep/delay/{}", i)));
     }
     log_flush_.resize(n);
+    if (spec.database.row_latch_share > 0.0)
+        for (std::size_t i = 0; i < n; ++i) row_latch_.push_back(std::make_unique<sim::Resource>(sim, 1));
 }
 
 ReplicationBenchmark::~ReplicationBenchmark() = default;
@@ -190,6 +192,16 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
     else co_await cpu.cores->run(work, inst.cpu_group);
 }
 
+sim::Process ReplicationBenchmark::keep_computing(std::size_t i, double work, std::optional<std::size_t> run_queue) {
+    Instance& inst = instances_[i];
+    work *= cpu_slowness_;
+    inst.cpu_s += work;
+    sim::ProcessorSharing& cores = *cpus_[inst.cpu].cores;
+    if (inst.quota && run_queue) co_await inst.quota->run_on_cpu(*run_queue, cores, work, inst.cpu_group);
+    else if (inst.quota) co_await inst.quota->run(cores, work, inst.cpu_group);
+    else co_await cores.run(work, inst.cpu_group);
+}
+
 sim::Process ReplicationBenchmark::compute_in_background(std::size_t i, double work) {
     Instance& inst = instances_[i];
     work *= cpu_slowness_;
@@ -271,9 +283,22 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         first_commit = commit;
     }
     const double background = commit ? db.background_share : 0.0;
-    co_await compute(server, path.cpu_time(server_work.scaled(1.0 - background), syscalls, packets).seconds(), true, run_queue);
+    const Time statement_cpu = server_work.scaled(1.0 - background);
+    // The rows go into the data table's last page (its AUTO_INCREMENT key): writing them holds
+    // that page's latch, so the server's inserting statements write one at a time, and a
+    // statement's waits above its median (page reads inside the write) hold it too.
+    const double latched = rows_inserted > 0 && !row_latch_.empty() ? db.row_latch_share : 0.0;
+    co_await compute(server, path.cpu_time(statement_cpu.scaled(1.0 - latched), syscalls, packets).seconds(), true, run_queue);
     if (first_wait > Time::zero()) co_await sim_.timeout(Time::from_seconds(first_wait.seconds() * wait_slowness_));
-    if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
+    if (latched > 0.0) {
+        sim::Resource& latch = *row_latch_[server];
+        co_await latch.acquire();
+        co_await keep_computing(server, path.cpu_time(statement_cpu.scaled(latched), 0, 0).seconds(), run_queue);
+        if (served.wait > Time::zero()) co_await sim_.timeout(served.wait);
+        latch.release();
+    } else if (served.wait > Time::zero()) {
+        co_await sim_.timeout(served.wait);
+    }
     instances_[server].dirty_rows += rows_inserted;
     if (commit) ++instances_[server].commits;
     if (first_commit) queue_first_write(server);

@@ -141,6 +141,9 @@ private:
     /// (`database`), the wake-up the processor owes; the node's quota; its share of the processor.
     /// `run_queue`: the CPU whose run queue of the node's quota the thread wakes on (drawn if none).
     sim::Process compute(std::size_t i, double work, bool database, std::optional<std::size_t> run_queue = std::nullopt);
+    /// More CPU for a thread of instance `i` that is already running (no wake-up): its quota, its
+    /// share of the processor.
+    sim::Process keep_computing(std::size_t i, double work, std::optional<std::size_t> run_queue);
     /// The CPU of server i's background round, in the cores' idle time, under its quota.
     sim::Process compute_in_background(std::size_t i, double work);
     /// How long a thread of instance `i` that wakes now waits for a foreign process to leave its
@@ -181,6 +184,8 @@ private:
     std::vector<sim::Time> stall_episode_end_;  // per host: flushes starting before this stall (disk_stall_episode)
     // Per server, under database.group_commit: the log flush under way, fired when it ends (null: none).
     std::vector<std::shared_ptr<sim::Trigger>> log_flush_;
+    // Per server, under database.row_latch_share: the latch of the data table's last page.
+    std::vector<std::unique_ptr<sim::Resource>> row_latch_;
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time

@@ -334,6 +334,39 @@ TEST_CASE("under group commit a commit that finds its server's log flush under w
     CHECK(grouped["mean"].get<double>() > alone["mean"].get<double>() + 5.0);
 }
 
+TEST_CASE("under the row latch a server's inserting statements write one at a time; what waits is the latched share") {
+    // Five instances at 600/min with AG = 1, each VM with 8 cores (no CPU queue), no disk queue,
+    // no log flush: a batch is 10 ms of server CPU (batch_fixed_work) plus 0.40 ms of the rest,
+    // 10.40 ms every time while a server's statements run side by side. Every application sends
+    // its row to its peers in the same order, so batches reach a server together. Under the data
+    // table's last-page latch (database.row_latch_share) a batch that finds another writing waits
+    // for that write: the latched share of its 10 ms. Here a batch waits for at most one other
+    // (the peers' orders stagger them), so the batches' p99 is one write above their p50: 10 ms
+    // with all of the CPU latched, 5 ms with half; local inserts (0.19 ms alone) that reach their
+    // server during batches wait for those writes. The latch moves waits, not work: the same CPU.
+    const std::vector<std::string> point{"workload.instances=5", "workload.aggregation=1", "workload.inserts=50",
+                                         "database.commit_io=0ms", "hosts.disk_queue=false", "placement.instance_cores=8",
+                                         "database.batch_fixed_work=10ms", "database.batch_row_work=0us", "replications=1"};
+    auto with_share = [&](const std::string& share) {
+        auto overrides = point;
+        overrides.push_back("database.row_latch_share=" + share);
+        return run(kRate, overrides);
+    };
+    const auto none = with_share("0"), half = with_share("0.5"), all = with_share("1");
+    CHECK(none["batch_latency_ms"]["p50"].get<double>() == within(10.40, 0.001));
+    CHECK(none["batch_latency_ms"]["p99"].get<double>() == within(10.40, 0.001));
+    CHECK(none["insert_latency_ms"]["p99"].get<double>() < 0.2);
+    for (const auto* latched : {&half, &all}) CHECK((*latched)["batch_latency_ms"]["p50"].get<double>() == within(10.40, 0.001));
+    const auto wait_p99 = [](const sim::Json& r) {
+        return r["batch_latency_ms"]["p99"].get<double>() - r["batch_latency_ms"]["p50"].get<double>();
+    };
+    CHECK(wait_p99(all) == within(10.0, 0.06));  // one whole write of 10 ms
+    CHECK(wait_p99(half) == within(5.0, 0.06));  // half of it
+    CHECK(all["insert_latency_ms"]["p99"].get<double>() > 10.0);
+    CHECK(half["insert_latency_ms"]["p99"].get<double>() > 4.5);
+    CHECK(all["host_cpu_utilisation"][0].get<double>() == within(none["host_cpu_utilisation"][0].get<double>(), 0.005));
+}
+
 TEST_CASE("the statements' CPU that InnoDB's own threads spend after the commit leaves the path, not the node") {
     // Two instances at 600/min, AG = 1, on idle cores: an insert's latency holds its server CPU
     // (insert_work and commit_work, times the profile's CPU factor) unless part of it runs in a
