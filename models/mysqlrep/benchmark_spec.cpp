@@ -27,6 +27,9 @@ const sim::ParamTable<DatabaseCosts>& database_table() {
             param("group_commit", &DatabaseCosts::group_commit,
                   "one log flush at a time per server: a commit that finds one under way waits for it, then shares the next "
                   "with every commit waiting (InnoDB's group commit); false: each commit flushes on its own"),
+            param("group_commit_waits_stalls", &DatabaseCosts::group_commit_waits_stalls,
+                  "under group_commit, the commits waiting for a stalled flush wait for its stall too; false: they go when "
+                  "the flush would have ended without it, the stall delays only the commit that drew it"),
             param("row_latch_share", &DatabaseCosts::row_latch_share,
                   "of an inserting statement's server CPU, the share spent holding the data table's last page's latch (its "
                   "AUTO_INCREMENT key puts every row there), with the statement's waits above its median: a server's inserts "
@@ -122,6 +125,9 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("page_flush_fixed", &Hosts::page_flush_fixed, "disk time of a page flush, fixed part", Check::non_negative),
             param("page_flush_per_row", &Hosts::page_flush_per_row, "disk time of a page flush per row inserted since the last",
                   Check::non_negative),
+            param("page_flush_latches", &Hosts::page_flush_latches,
+                  "the page flush holds the server's data table's last-page latch until its write completes: the server's "
+                  "inserts wait (needs disk_queue, a page flush's disk time and database.row_latch_share)"),
             param("page_flush_cpu_fixed", &Hosts::page_flush_cpu_fixed,
                   "CPU of a server's background round (master thread, page cleaner), fixed part", Check::non_negative),
             param("page_flush_cpu_per_row", &Hosts::page_flush_cpu_per_row,

@@ -34,6 +34,11 @@ struct DatabaseCosts {
     // for the next, which the first of those waiting starts and which covers them all. false:
     // every commit flushes on its own, side by side with the server's others.
     bool group_commit = false;
+    // Under group commit, whether the commits waiting for a flush that stalls (hosts.disk_stall)
+    // wait for its stall too. false: they go when the flush would have ended without it, and the
+    // stall delays only the commit that drew it (on the testbed the commit's fdatasync itself
+    // almost never stalls: the stalls the profile draws stand for waits elsewhere on its path).
+    bool group_commit_waits_stalls = true;
     // Of an inserting statement's server CPU, the share spent writing its rows into the data
     // table's last page (the table's AUTO_INCREMENT key puts every new row there), holding that
     // page's latch: the server's inserting statements write one at a time, a statement's waits
@@ -140,6 +145,10 @@ struct Hosts {
     sim::Time page_flush_period = sim::Time::from_s(1);
     sim::Time page_flush_fixed = sim::Time::zero();
     sim::Time page_flush_per_row = sim::Time::zero();
+    // Whether that write-back holds the latch of the server's data table's last page until the
+    // write completes (database.row_latch_share): the server's inserts wait for it, as on the
+    // testbed, where the page cleaner's writes release the inserts' longest row-write waits.
+    bool page_flush_latches = false;
     // The same once-a-period round of each server's background threads (InnoDB's master thread
     // and page cleaner wake every second) costs CPU in the server's container: page_flush_cpu_fixed
     // plus page_flush_cpu_per_row per row inserted since the last round, in one burst at the round's

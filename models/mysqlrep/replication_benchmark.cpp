@@ -130,7 +130,10 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
     const bool writes = h.page_flush_writes();
     while (finished_ < spec_.workload.instances) {
         const std::int64_t rows = inst.dirty_rows;
-        if (writes && rows > 0) disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
+        if (writes && rows > 0) {
+            const Time written = disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
+            if (h.page_flush_latches && !row_latch_.empty()) sim_.start(hold_row_latch_until(i, written));
+        }
         inst.dirty_rows = 0;
         const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows + h.page_flush_cpu_per_commit * inst.commits;
         inst.commits = 0;
@@ -141,6 +144,13 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
         }
         co_await sim_.timeout(h.page_flush_period);
     }
+}
+
+sim::Process ReplicationBenchmark::hold_row_latch_until(std::size_t i, Time until) {
+    sim::Resource& latch = *row_latch_[i];
+    co_await latch.acquire();
+    if (until > sim_.now()) co_await sim_.until(until);
+    latch.release();
 }
 
 double ReplicationBenchmark::wire_bytes(double payload) const {
@@ -187,6 +197,7 @@ sim::Process ReplicationBenchmark::compute(std::size_t i, double work, bool data
         }
     }
     if (const Time held = wake_delay(i, database); held > Time::zero()) co_await sim_.timeout(held);
+    // Here rather than through keep_computing: one coroutine frame less on the hottest path (4%).
     if (inst.quota && run_queue) co_await inst.quota->run_on_cpu(*run_queue, *cpu.cores, work, inst.cpu_group);
     else if (inst.quota) co_await inst.quota->run(*cpu.cores, work, inst.cpu_group);
     else co_await cpu.cores->run(work, inst.cpu_group);
@@ -325,6 +336,7 @@ Time ReplicationBenchmark::log_flush_end(std::size_t server) {
     const auto& db = spec_.database;
     auto& rng = flush_rng_[server];
     double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
+    unstalled_end_ = sim_.now() + Time::from_seconds(draw) + path.disk_write_cost;
     const auto& h = spec_.hosts;
     // A stall holds the disk (every flush behind it waits) and may open an episode, within which
     // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
@@ -367,7 +379,17 @@ sim::Process ReplicationBenchmark::group_commit(std::size_t server) {
     }
     const auto mine = std::make_shared<sim::Trigger>(sim_);
     under_way = mine;
-    co_await sim_.until(log_flush_end(server));
+    const Time end = log_flush_end(server);
+    if (!spec_.database.group_commit_waits_stalls && unstalled_end_ < end) {
+        // The stall is this commit's own: the commits waiting for the flush go when it would
+        // have ended without it.
+        co_await sim_.until(unstalled_end_);
+        if (under_way == mine) under_way.reset();
+        mine->fire();
+        co_await sim_.until(end);
+        co_return;
+    }
+    co_await sim_.until(end);
     under_way.reset();
     mine->fire();
 }

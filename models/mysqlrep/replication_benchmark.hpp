@@ -134,6 +134,9 @@ private:
     sim::Process group_commit(std::size_t server);
     /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
     sim::Process page_flusher(std::size_t i);
+    /// The page cleaner writing back server i's last page of the data table: holds the page's
+    /// latch (database.row_latch_share) from now until `until`, when the write completes.
+    sim::Process hold_row_latch_until(std::size_t i, sim::Time until);
     /// The testbed's launcher: starts the applications one after the other (database.launch_work).
     sim::Process launcher();
     sim::Process connect(std::size_t client, std::size_t server);
@@ -186,6 +189,7 @@ private:
     std::vector<std::shared_ptr<sim::Trigger>> log_flush_;
     // Per server, under database.row_latch_share: the latch of the data table's last page.
     std::vector<std::unique_ptr<sim::Resource>> row_latch_;
+    sim::Time unstalled_end_;  // when the latest log flush would have ended without its stalls
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time

@@ -334,6 +334,58 @@ TEST_CASE("under group commit a commit that finds its server's log flush under w
     CHECK(grouped["mean"].get<double>() > alone["mean"].get<double>() + 5.0);
 }
 
+TEST_CASE("under group commit a stalled flush holds the commits waiting for it only while they wait for stalls too") {
+    // The group commit case above with every flush stalling: a flush of 20 ms plus a stall of 30
+    // ms (hosts.disk_stall_probability 1, no episodes), 50 ms in all. A batch that leads a flush
+    // takes it and 0.36 ms more. One that finds a flush under way waits for it and then leads or
+    // shares the next (50 ms): 100.37 ms in all when it waits for the first one's stall as well
+    // (database.group_commit_waits_stalls, the default); when it goes where that flush would
+    // have ended without its stall (the stall is the leader's own), at most 20 + 50 ms, and
+    // since the flushes under way now end 30 ms sooner, fewer batches find one.
+    const std::vector<std::string> point{"workload.instances=5", "workload.aggregation=1", "workload.inserts=50",
+                                         "database.commit_io=20ms", "hosts.disk_queue=false", "hosts.disk_stall_probability=1",
+                                         "hosts.disk_stall=30ms", "database.group_commit=true", "replications=1"};
+    auto batches = [&](bool waits) {
+        auto overrides = point;
+        overrides.push_back(std::string("database.group_commit_waits_stalls=") + (waits ? "true" : "false"));
+        return run(kRate, overrides)["batch_latency_ms"];
+    };
+    const auto waiting = batches(true), own = batches(false);
+    CHECK(waiting["p50"].get<double>() == within(50.37, 0.001));
+    CHECK(waiting["p99"].get<double>() == within(100.37, 0.001));  // a whole stalled flush more
+    CHECK(own["p50"].get<double>() == within(50.37, 0.001));
+    CHECK(own["p99"].get<double>() <= 70.38);
+    CHECK(own["mean"].get<double>() < waiting["mean"].get<double>() - 10.0);
+}
+
+TEST_CASE("a page flush that holds the table's last-page latch makes the statements arriving during its write wait for it") {
+    // Two instances at 600/min with AG = 1, no log flush: every second each server writes back its
+    // dirty pages (hosts.page_flush_fixed 150 ms, on one of the host's two disk channels, so the
+    // log flushes never queue behind it). Holding the data table's last-page latch for that write
+    // (hosts.page_flush_latches, with database.row_latch_share), it holds the statements that
+    // reach the server meanwhile: about 3 of its 20 a second (15%), the first of them for most of
+    // the 150 ms, the later ones for less: about 75 ms on the mean, 11 ms over all statements.
+    // None waits longer than the write; the median statement meets none; without the latch none
+    // waits at all.
+    const std::vector<std::string> point{"workload.instances=2", rate(600), "workload.aggregation=1", "workload.inserts=100",
+                                         "database.commit_io=0ms", "hosts.disk_queue=true", "hosts.disk_channels=2",
+                                         "hosts.page_flush_fixed=150ms", "database.row_latch_share=1", "replications=1"};
+    auto with = [&](bool latches) {
+        auto overrides = point;
+        overrides.push_back(std::string("hosts.page_flush_latches=") + (latches ? "true" : "false"));
+        return run(kRate, overrides);
+    };
+    const auto free = with(false), held = with(true);
+    for (const char* op : {"insert_latency_ms", "batch_latency_ms"}) {
+        CHECK(free[op]["p99"].get<double>() < 0.5);
+        CHECK(held[op]["p50"].get<double>() == within(free[op]["p50"].get<double>(), 0.001));
+        CHECK(held[op]["p95"].get<double>() > 50.0);
+        CHECK(held[op]["p99"].get<double>() < 150.5);  // at most the whole write
+        const double added = held[op]["mean"].get<double>() - free[op]["mean"].get<double>();
+        CHECK(added == within(11.0, 0.3));
+    }
+}
+
 TEST_CASE("under the row latch a server's inserting statements write one at a time; what waits is the latched share") {
     // Five instances at 600/min with AG = 1, each VM with 8 cores (no CPU queue), no disk queue,
     // no log flush: a batch is 10 ms of server CPU (batch_fixed_work) plus 0.40 ms of the rest,
