@@ -315,7 +315,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     if (first_commit) queue_first_write(server);
     if (commit) {
         if (db.group_commit) co_await group_commit(server);
-        else co_await sim_.until(log_flush_end(server));
+        else co_await sim_.until(log_flush(server).end);
         // The server thread wakes when the flush is done.
         if (const Time held = wake_delay(server); held > Time::zero()) co_await sim_.timeout(held);
     }
@@ -331,12 +331,12 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     if (const Time held = wake_delay(client); held > Time::zero()) co_await sim_.timeout(held);
 }
 
-Time ReplicationBenchmark::log_flush_end(std::size_t server) {
+ReplicationBenchmark::LogFlush ReplicationBenchmark::log_flush(std::size_t server) {
     const auto& path = query_profile_;
     const auto& db = spec_.database;
     auto& rng = flush_rng_[server];
     double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
-    unstalled_end_ = sim_.now() + Time::from_seconds(draw) + path.disk_write_cost;
+    const Time unstalled_end = sim_.now() + Time::from_seconds(draw) + path.disk_write_cost;
     const auto& h = spec_.hosts;
     // A stall holds the disk (every flush behind it waits) and may open an episode, within which
     // each flush of the host stalls too, side by side: the disk is slow for all, not blocked.
@@ -354,7 +354,7 @@ Time ReplicationBenchmark::log_flush_end(std::size_t server) {
     const Time flush = Time::from_seconds(draw) + path.disk_write_cost;
     // The log flush: alone, or in the host's disk queue behind every flush before it.
     const Time flushed = spec_.hosts.disk_queue ? disks_[instances_[server].host].serve(sim_.now(), flush) : sim_.now() + flush;
-    return flushed + episode_stall;
+    return {flushed + episode_stall, unstalled_end};
 }
 
 void ReplicationBenchmark::queue_first_write(std::size_t server) {
@@ -379,17 +379,17 @@ sim::Process ReplicationBenchmark::group_commit(std::size_t server) {
     }
     const auto mine = std::make_shared<sim::Trigger>(sim_);
     under_way = mine;
-    const Time end = log_flush_end(server);
-    if (!spec_.database.group_commit_waits_stalls && unstalled_end_ < end) {
+    const LogFlush flush = log_flush(server);
+    if (!spec_.database.group_commit_waits_stalls && flush.without_stall < flush.end) {
         // The stall is this commit's own: the commits waiting for the flush go when it would
         // have ended without it.
-        co_await sim_.until(unstalled_end_);
+        co_await sim_.until(flush.without_stall);
         if (under_way == mine) under_way.reset();
         mine->fire();
-        co_await sim_.until(end);
+        co_await sim_.until(flush.end);
         co_return;
     }
-    co_await sim_.until(end);
+    co_await sim_.until(flush.end);
     under_way.reset();
     mine->fire();
 }

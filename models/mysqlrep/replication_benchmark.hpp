@@ -124,8 +124,12 @@ private:
     sim::Process logged_query(BenchmarkOp op, std::size_t client, std::size_t server, double request_bytes, sim::Time work,
                               bool commit, sim::Time* done, std::int64_t rows = 0, std::int64_t copies = 1);
     /// The redo log's flush at a commit on instance `server`'s database, starting now: its draw of
-    /// commit_io and the disk's stalls, alone or in the host's disk queue. Returns when it ends.
-    sim::Time log_flush_end(std::size_t server);
+    /// commit_io and the disk's stalls, alone or in the host's disk queue. `end`: when it ends;
+    /// `without_stall`: when it would have ended without a stall, had it not queued.
+    struct LogFlush {
+        sim::Time end, without_stall;
+    };
+    LogFlush log_flush(std::size_t server);
     /// A connection's first commit on instance `server`'s database queues database.first_statement_io
     /// on the host's disk (hosts.disk_queue), without waiting for it.
     void queue_first_write(std::size_t server);
@@ -189,7 +193,6 @@ private:
     std::vector<std::shared_ptr<sim::Trigger>> log_flush_;
     // Per server, under database.row_latch_share: the latch of the data table's last page.
     std::vector<std::unique_ptr<sim::Resource>> row_latch_;
-    sim::Time unstalled_end_;  // when the latest log flush would have ended without its stalls
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time
