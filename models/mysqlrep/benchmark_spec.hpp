@@ -45,6 +45,24 @@ struct DatabaseCosts {
     // above its median (service_wait_share: page reads) inside the write. 0: no latch, the
     // statements of a server run side by side.
     double row_latch_share = 0.0;
+    // The buffer pool (InnoDB's, 16 MB on the testbed) holds the pages of about
+    // buffer_pool_commits transactions: a server that committed c transactions in its last
+    // background round (hosts.page_flush_period) finds a page it needs evicted with probability
+    // max(0, 1 - buffer_pool_commits / c), and reads it back from the disk (a draw of page_read,
+    // in the host's disk queue with hosts.disk_queue, times the host's wait factor). An inserting
+    // statement needs statement_pages such pages (the undo log's, at its row write and its commit);
+    // once the pool misses at all, each round reads back purge_pages_per_commit pages per
+    // transaction committed since the last, on purge_read_threads threads, one read after the
+    // other (MariaDB's purge). page_read zero: no reads.
+    sim::ValueDistribution page_read = sim::ValueDistribution::constant(0.0);
+    double buffer_pool_commits = 0.0;
+    double statement_pages = 0.0;
+    double purge_pages_per_commit = 0.0;
+    std::int64_t purge_read_threads = 1;
+    /// Whether the servers read pages back (page_read and some pages to read).
+    bool reads_pages() const {
+        return (page_read.is_random() || page_read.mean() > 0.0) && (statement_pages > 0.0 || purge_pages_per_commit > 0.0);
+    }
     // Spread of every server-side CPU work above: each query's work is the key's value times a
     // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).
     double service_sigma = 0.0;
@@ -143,6 +161,14 @@ struct Hosts {
     // its own time. A flush waits only when every channel is busy.
     std::int64_t disk_channels = 1;
     sim::Time page_flush_period = sim::Time::from_s(1);
+    // Whether the servers' rounds keep one phase host-wide: the testbed starts its servers
+    // together just before its clock's origin, and each round comes a period after the last, so
+    // a server's first round is at page_flush_phase plus a uniform draw within
+    // page_flush_spread_per_instance x N. false: each server's phase is its own uniform draw
+    // within the period.
+    bool page_flush_together = false;
+    sim::Time page_flush_phase = sim::Time::zero();
+    sim::Time page_flush_spread_per_instance = sim::Time::zero();
     sim::Time page_flush_fixed = sim::Time::zero();
     sim::Time page_flush_per_row = sim::Time::zero();
     // Whether that write-back holds the latch of the server's data table's last page until the

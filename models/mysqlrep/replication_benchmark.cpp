@@ -96,6 +96,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
         flush_rng_.push_back(sim.rng(fmt::format("mysqlrep/flush/{}", i)));
         foreign_rng_.push_back(sim.rng(fmt::format("mysqlrep/foreign/{}", i)));
         delay_rng_.push_back(sim.rng(fmt::format("mysqlrep/delay/{}", i)));
+        page_rng_.push_back(sim.rng(fmt::format("mysqlrep/page/{}", i)));
     }
     log_flush_.resize(n);
     if (spec.database.row_latch_share > 0.0)
@@ -108,7 +109,7 @@ void ReplicationBenchmark::start() {
     if (spec_.database.launch_work > Time::zero()) sim_.start(launcher());
     else for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(application(i));
     const auto& h = spec_.hosts;
-    if (h.page_flush_writes() || h.page_flush_computes())
+    if (h.page_flush_writes() || h.page_flush_computes() || spec_.database.reads_pages())
         for (std::size_t i = 0; i < instances_.size(); ++i) sim_.start(page_flusher(i));
 }
 
@@ -123,12 +124,32 @@ sim::Process ReplicationBenchmark::launcher() {
 
 sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
     const auto& h = spec_.hosts;
-    // Each server's background thread runs on its own clock: a random phase within the period.
-    auto rng = sim_.rng(fmt::format("mysqlrep/page-flush/{}", i));
-    co_await sim_.timeout(Time::from_seconds(rng.uniform01() * h.page_flush_period.seconds()));
+    // Each server's background thread runs on its own clock: a random phase within the period;
+    // or, servers started together, the host's phase and a spread.
     Instance& inst = instances_[i];
+    auto rng = sim_.rng(fmt::format("mysqlrep/page-flush/{}", i));
+    const double period = h.page_flush_period.seconds();
+    if (h.page_flush_together) {
+        const double spread = h.page_flush_spread_per_instance.seconds() * static_cast<double>(spec_.workload.instances);
+        co_await sim_.timeout(Time::from_seconds(std::fmod(h.page_flush_phase.seconds() + rng.uniform01() * spread, period)));
+    } else {
+        co_await sim_.timeout(Time::from_seconds(rng.uniform01() * period));
+    }
     const bool writes = h.page_flush_writes();
+    const auto& db = spec_.database;
     while (finished_ < spec_.workload.instances) {
+        if (db.reads_pages()) {
+            // The pool holds buffer_pool_commits transactions' pages: of a round's commits beyond
+            // it, the pages are gone by the time they are needed again.
+            const auto committed = static_cast<double>(inst.commits);
+            inst.page_miss = committed > 0.0 ? std::max(0.0, 1.0 - db.buffer_pool_commits / committed) : 0.0;
+            if (inst.page_miss > 0.0) {
+                const std::int64_t pages = pages_missed(i, db.purge_pages_per_commit * committed, 1.0);
+                const std::int64_t threads = std::max<std::int64_t>(1, db.purge_read_threads);
+                for (std::int64_t t = 0; t < threads; ++t)
+                    if (const std::int64_t share = pages / threads + (t < pages % threads ? 1 : 0); share > 0) sim_.start(purge_reader(i, share));
+            }
+        }
         const std::int64_t rows = inst.dirty_rows;
         if (writes && rows > 0) {
             const Time written = disks_[inst.host].serve(sim_.now(), h.page_flush_fixed + h.page_flush_per_row * rows);
@@ -144,6 +165,27 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
         }
         co_await sim_.timeout(h.page_flush_period);
     }
+}
+
+sim::Process ReplicationBenchmark::purge_reader(std::size_t i, std::int64_t pages) {
+    for (std::int64_t p = 0; p < pages; ++p) co_await sim_.until(page_read_end(i));
+}
+
+Time ReplicationBenchmark::page_read_end(std::size_t i) {
+    const auto& read = spec_.database.page_read;
+    const Time t = Time::from_seconds((read.is_random() ? read.draw(page_rng_[i]) : read.mean()) * wait_slowness_);
+    return spec_.hosts.disk_queue ? disks_[instances_[i].host].serve(sim_.now(), t) : sim_.now() + t;
+}
+
+std::int64_t ReplicationBenchmark::pages_missed(std::size_t i, double pages, double miss) {
+    // Each whole page is missed with probability `miss`, the fraction of a page with its share of it.
+    auto& rng = page_rng_[i];
+    const double whole = std::floor(pages);
+    std::int64_t missed = 0;
+    if (miss >= 1.0) missed = static_cast<std::int64_t>(whole);
+    else for (double p = 0.0; p < whole; p += 1.0) missed += rng.uniform01() < miss;
+    missed += rng.uniform01() < miss * (pages - whole);
+    return missed;
 }
 
 sim::Process ReplicationBenchmark::hold_row_latch_until(std::size_t i, Time until) {
@@ -309,6 +351,11 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
         latch.release();
     } else if (served.wait > Time::zero()) {
         co_await sim_.timeout(served.wait);
+    }
+    // The pages it needs that the buffer pool no longer holds, read back one after the other.
+    if (rows_inserted > 0 && instances_[server].page_miss > 0.0) {
+        const std::int64_t reads = pages_missed(server, db.statement_pages, instances_[server].page_miss);
+        for (std::int64_t r = 0; r < reads; ++r) co_await sim_.until(page_read_end(server));
     }
     instances_[server].dirty_rows += rows_inserted;
     if (commit) ++instances_[server].commits;

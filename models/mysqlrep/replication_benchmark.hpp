@@ -100,6 +100,7 @@ private:
         std::unique_ptr<sim::net::TokenBucket> egress, ingress;  // tc tbf inside the node, and on the host's end
         std::int64_t dirty_rows = 0;  // inserted into its database since its last page flush
         std::int64_t commits = 0;     // transactions its server committed since its last round
+        double page_miss = 0.0;       // probability that a page its server needs was evicted (database.buffer_pool_commits)
         std::vector<bool> queried;  // per server: this instance's connection to it has run a statement
         // Per server: when the ACK of the last reply from it leaves on its own if no request has
         // carried it (delayed ACK); negative: none pending.
@@ -138,6 +139,12 @@ private:
     sim::Process group_commit(std::size_t server);
     /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
     sim::Process page_flusher(std::size_t i);
+    /// One of server i's background round's threads reading back `pages` evicted pages.
+    sim::Process purge_reader(std::size_t i, std::int64_t pages);
+    /// A read of one page by server i, starting now (database.page_read): when it completes.
+    sim::Time page_read_end(std::size_t i);
+    /// How many of `pages` (a mean; its fraction drawn) a read of server i finds evicted.
+    std::int64_t pages_missed(std::size_t i, double pages, double miss);
     /// The page cleaner writing back server i's last page of the data table: holds the page's
     /// latch (database.row_latch_share) from now until `until`, when the write completes.
     sim::Process hold_row_latch_until(std::size_t i, sim::Time until);
@@ -194,6 +201,7 @@ private:
     // Per server, under database.row_latch_share: the latch of the data table's last page.
     std::vector<std::unique_ptr<sim::Resource>> row_latch_;
     std::vector<sim::RandomStream> service_rng_, sleep_rng_, flush_rng_, foreign_rng_;  // per instance
+    std::vector<sim::RandomStream> page_rng_;   // per server: its page reads (database.page_read)
     std::vector<sim::RandomStream> delay_rng_;  // per receiving instance: the delay daemon's lateness
     double cpu_slowness_ = 1.0;         // the host's speed on the day (hosts.setup_time), and a quota's hosts.quota_cpu_factor: multiplies every CPU time
     double stall_probability_ = 0.0;    // of a log flush, on this host (hosts.stall_probability)
