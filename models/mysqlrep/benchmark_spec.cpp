@@ -137,10 +137,15 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("page_flush_period", &Hosts::page_flush_period,
                   "period of each database server's background round (page flush: disk_queue; its CPU)", Check::positive),
             param("page_flush_together", &Hosts::page_flush_together,
-                  "the servers' rounds keep one phase host-wide: the first at page_flush_phase, each server's within "
-                  "page_flush_spread_per_instance x N after it (servers started together); false: each its own random phase"),
-            param("page_flush_phase", &Hosts::page_flush_phase,
-                  "with page_flush_together, when the servers' first round comes (from the clock's origin, within a period)",
+                  "the servers' rounds keep one phase host-wide: every period from the servers' start, page_flush_lead "
+                  "(and host_probe) before the clock's origin, each within page_flush_spread_per_instance x N after it; "
+                  "false: each server its own random phase"),
+            param("page_flush_lead", &Hosts::page_flush_lead,
+                  "with page_flush_together, how long before the clock's origin the servers started, not counting host_probe",
+                  Check::non_negative),
+            param("host_probe", &Hosts::host_probe,
+                  "the testbed's probe of the host between the servers' start and the clock's origin (tbsim replay: from "
+                  "meta.json host_probe_us)",
                   Check::non_negative),
             param("page_flush_spread_per_instance", &Hosts::page_flush_spread_per_instance,
                   "with page_flush_together, how far the servers' phases spread, per instance", Check::non_negative),

@@ -162,13 +162,16 @@ struct Hosts {
     std::int64_t disk_channels = 1;
     sim::Time page_flush_period = sim::Time::from_s(1);
     // Whether the servers' rounds keep one phase host-wide: the testbed starts its servers
-    // together just before its clock's origin, and each round comes a period after the last, so
-    // a server's first round is at page_flush_phase plus a uniform draw within
-    // page_flush_spread_per_instance x N. false: each server's phase is its own uniform draw
-    // within the period.
+    // together, page_flush_lead before its clock's origin (not counting the host probe between,
+    // host_probe), and each server's rounds come every period from its start, plus a uniform
+    // draw within page_flush_spread_per_instance x N (the servers' starts spread on a shared
+    // host). false: each server's phase is its own uniform draw within the period.
     bool page_flush_together = false;
-    sim::Time page_flush_phase = sim::Time::zero();
+    sim::Time page_flush_lead = sim::Time::zero();
     sim::Time page_flush_spread_per_instance = sim::Time::zero();
+    // The testbed's probe of the host between the servers' start and the clock's origin (tbsim
+    // replay: from meta.json host_probe_us; none before 2026-12-05's recorder).
+    std::optional<sim::Time> host_probe;
     sim::Time page_flush_fixed = sim::Time::zero();
     sim::Time page_flush_per_row = sim::Time::zero();
     // Whether that write-back holds the latch of the server's data table's last page until the

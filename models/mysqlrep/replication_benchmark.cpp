@@ -130,8 +130,12 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
     auto rng = sim_.rng(fmt::format("mysqlrep/page-flush/{}", i));
     const double period = h.page_flush_period.seconds();
     if (h.page_flush_together) {
+        // The servers started lead (and the probe) before the origin: their rounds come at whole
+        // periods from then.
+        const double since_start = h.page_flush_lead.seconds() + (h.host_probe ? h.host_probe->seconds() : 0.0);
         const double spread = h.page_flush_spread_per_instance.seconds() * static_cast<double>(spec_.workload.instances);
-        co_await sim_.timeout(Time::from_seconds(std::fmod(h.page_flush_phase.seconds() + rng.uniform01() * spread, period)));
+        const double phase = std::fmod(period - std::fmod(since_start, period) + rng.uniform01() * spread, period);
+        co_await sim_.timeout(Time::from_seconds(phase));
     } else {
         co_await sim_.timeout(Time::from_seconds(rng.uniform01() * period));
     }

@@ -109,7 +109,7 @@ TEST_CASE("the testbed's setup time is read from meta.json, and a setup that too
 }
 
 TEST_CASE("the host probe is read from meta.json where the launcher wrote it, and a probe that took no time is refused") {
-    // The committed traces predate the probe (2026-12-05): none.
+    // The first committed traces predate the probe (2026-12-05): none.
     const auto old = read_testbed_trace(kTraces + "n8-d12000-ag1");
     CHECK_FALSE(old.probe_fdatasync_us.has_value());
     CHECK_FALSE(old.probe_wake_round_trip_us.has_value());
@@ -125,9 +125,16 @@ TEST_CASE("the host probe is read from meta.json where the launcher wrote it, an
     const auto t = read_testbed_trace(with_flush("probe", "215.8"));
     CHECK(t.probe_fdatasync_us.value() == 215.8);
     CHECK(t.probe_wake_round_trip_us.value() == 7.5);
+    // Its length: 200 samples of each kind, each after a 1 ms sleep (1.06 ms as it comes out):
+    // 200 x (2 x 1.06 + 0.0075 + 0.2158) ms = 0.46866 s. The first traces have none.
+    CHECK(t.probe_s().value() == doctest::Approx(0.46866));
+    CHECK_FALSE(old.probe_s().has_value());
     const std::string expected = "meta.json: host_probe_us.fdatasync.p50: expected a positive number of microseconds";
     CHECK(error_of(with_flush("probe-zero", "0")).find(expected) != std::string::npos);
     CHECK(error_of(with_flush("probe-text", "\"fast\"")).find(expected) != std::string::npos);
+    const auto none_taken = with_flush("probe-samples", "215.8");
+    rewrite_meta(none_taken, "\"samples\": 200", "\"samples\": 0");
+    CHECK(error_of(none_taken).find("meta.json: host_probe_us.samples must be positive") != std::string::npos);
 }
 
 TEST_CASE("a well-formed scratch trace reads") {

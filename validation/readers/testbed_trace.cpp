@@ -79,6 +79,8 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
         };
         trace.probe_wake_round_trip_us = median("wake_round_trip");
         trace.probe_fdatasync_us = median("fdatasync");
+        trace.probe_samples = json_field<std::int64_t>(*probe, "samples", path);
+        if (*trace.probe_samples < 1) fail(path, "host_probe_us.samples must be positive");
     }
     trace.date = json_field<std::string>(meta, "date", path);
     trace.nodes.assign(static_cast<std::size_t>(trace.instances), TraceNode{});
@@ -170,6 +172,12 @@ void read_flows(const std::string& folder, TestbedTrace& trace) {
 }
 
 }  // namespace
+
+std::optional<double> TestbedTrace::probe_s() const {
+    if (!probe_samples || !probe_wake_round_trip_us || !probe_fdatasync_us) return std::nullopt;
+    constexpr double kSleepS = 1.06e-3;  // sleep_for(1 ms) between samples, as it comes out
+    return static_cast<double>(*probe_samples) * (2.0 * kSleepS + (*probe_wake_round_trip_us + *probe_fdatasync_us) * 1e-6);
+}
 
 double TestbedTrace::foreign_cores() const {
     if (!run_s) return 0.0;

@@ -74,11 +74,16 @@ struct TestbedTrace {
     // The launcher's probe of the host just before the run (meta.json host_probe_us, since
     // 2026-12-05): medians of a pipe round trip to a blocked thread and of a 512-byte fdatasync, in us.
     std::optional<double> probe_wake_round_trip_us, probe_fdatasync_us;
+    std::optional<std::int64_t> probe_samples;  // of each of the two
     std::string date;
     std::vector<TraceNode> nodes;             // by instance
     std::vector<TraceOperation> operations;   // in file order: grouped by instance, each in its order
     std::optional<std::vector<TraceFlow>> flows;
 
+    /// How long the launcher's host probe took, in seconds (none without one): each of its samples
+    /// of each kind sleeps 1 ms first (1.06 ms with the timer's slack and wake-up), then takes its
+    /// median (validation/testbed/launcher/host_probe.cpp).
+    std::optional<double> probe_s() const;
     /// CPU the host spent outside the containers over the run, in cores: its busy time less the
     /// containers' cpu_ns (0 when meta.json has no run_s).
     double foreign_cores() const;

@@ -175,6 +175,8 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     spec.hosts.foreign_cores = trace.foreign_cores();
     spec.hosts.setup_time.reset();
     if (trace.setup_s) spec.hosts.setup_time = Time::from_seconds(*trace.setup_s);
+    spec.hosts.host_probe.reset();
+    if (const auto probe = trace.probe_s()) spec.hosts.host_probe = Time::from_seconds(*probe);
     spec.hosts.pacing_lateness.reset();
     if (const auto late = trace.pacing_lateness_s()) spec.hosts.pacing_lateness = Time::from_seconds(*late);
     auto& l = spec.limits;
@@ -191,7 +193,8 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
 
 const std::vector<std::string>& keys_set_by_traces() {
     static const std::vector<std::string> keys{"workload",           "hosts.count",      "hosts.cores", "hosts.threads",
-                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.pacing_lateness", "hosts.cpu_ratio", "limits"};
+                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.host_probe", "hosts.pacing_lateness",
+                                               "hosts.cpu_ratio",   "limits"};
     return keys;
 }
 
