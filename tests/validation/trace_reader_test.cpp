@@ -132,8 +132,11 @@ TEST_CASE("the host probe is read from meta.json where the launcher wrote it, an
     const std::string expected = "meta.json: host_probe_us.fdatasync.p50: expected a positive number of microseconds";
     CHECK(error_of(with_flush("probe-zero", "0")).find(expected) != std::string::npos);
     CHECK(error_of(with_flush("probe-text", "\"fast\"")).find(expected) != std::string::npos);
-    const auto none_taken = with_flush("probe-samples", "215.8");
-    rewrite_meta(none_taken, "\"samples\": 200", "\"samples\": 0");
+    const auto none_taken = scratch_trace("probe-samples", kGoodRows);
+    auto text = probe;
+    text.replace(text.find("FLUSH"), 5, "215.8");
+    text.replace(text.find("\"samples\": 200"), 14, "\"samples\": 0");
+    rewrite_meta(none_taken, "\"setup_s\": 1.974156225", text);
     CHECK(error_of(none_taken).find("meta.json: host_probe_us.samples must be positive") != std::string::npos);
 }
 
