@@ -46,14 +46,30 @@ const sim::ParamTable<Placement>& placement_table() {
 
 // Every node must keep some CPU once its OS's idle load is paid (the model would otherwise have to
 // invent some): refused here, at the key to change (or its section, if the key is not written).
+[[noreturn]] void fail_at(const sim::ConfigNode& root, const std::string& section_key, const std::string& reason) {
+    const auto dot = section_key.find('.');
+    const auto section = root.child(section_key.substr(0, dot));
+    const auto key = section_key.substr(dot + 1);
+    if (!section) root.fail(reason);
+    (section->has(key) ? section->required(key) : *section).fail(reason);
+}
+
 void check_cpu_left(const sim::ConfigNode& root, const BenchmarkSpec& spec) {
-    const auto shortage = cpu_shortage(spec);
-    if (!shortage) return;
-    const auto dot = shortage->key.find('.');
-    const auto section = root.child(shortage->key.substr(0, dot));
-    const auto key = shortage->key.substr(dot + 1);
-    if (!section) root.fail(shortage->reason);
-    (section->has(key) ? section->required(key) : *section).fail(shortage->reason);
+    if (const auto shortage = cpu_shortage(spec)) fail_at(root, shortage->key, shortage->reason);
+}
+
+// A key that asks for a mechanism another key leaves without effect is refused, at the key that
+// asks: the run would silently be the run without it.
+void check_mechanisms_take_effect(const sim::ConfigNode& root, const BenchmarkSpec& spec) {
+    const auto& h = spec.hosts;
+    const auto& db = spec.database;
+    if (h.page_flush_latches && !(db.row_latch_share > 0.0 && h.page_flush_writes()))
+        fail_at(root, "hosts.page_flush_latches",
+                "true has no effect without database.row_latch_share above 0 (the latch), hosts.disk_queue and a page "
+                "flush's disk time (hosts.page_flush_fixed or page_flush_per_row): set those, or false");
+    if ((db.first_statement_io.is_random() || db.first_statement_io.mean() > 0.0) && !h.disk_queue)
+        fail_at(root, "database.first_statement_io",
+                "a write queued on the host's disk has no effect without hosts.disk_queue: set it true, or this to 0");
 }
 
 const sim::ParamTable<MysqlRepInput>& scenario_table() {
@@ -95,6 +111,7 @@ const sim::ParamTable<MysqlRepInput>& scenario_table() {
             const auto profile = root.required("placement").required("profile");
             in.spec.profile = virt::load_virt_profile(in.spec.placement.profile, folder, profile);
             check_cpu_left(root, in.spec);
+            check_mechanisms_take_effect(root, in.spec);
         }};
     return t;
 }
