@@ -318,7 +318,7 @@ sim::Process ReplicationBenchmark::query(std::size_t client, std::size_t server,
     // wake-up): the kernel runs each on the other's CPU (wake-affine), so under a quota with
     // per-CPU run queues they take their runtime from one run queue, not two drawn apart.
     std::optional<std::size_t> run_queue;
-    if (const auto& quota = instances_[client].quota; local && quota && quota->has_run_queues()) run_queue = quota->draw_run_queue();
+    if (const auto& quota = instances_[client].quota; local && quota) run_queue = quota->draw_run_queue();
     co_await compute(client, path.cpu_time(db.client_work, 2, packets).seconds(), false, run_queue);
     // The request's ACK rides on the reply. The reply's: on its own, or with delayed ACK on this
     // request if it leaves in time, else as a header-only packet when the timer fired.

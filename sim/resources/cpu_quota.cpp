@@ -47,14 +47,14 @@ void CpuQuota::refill() {
 
 Time CpuQuota::period_end() const { return Time::from_ns((period_index_ + 1) * period_.ns()) - offset_; }
 
-std::size_t CpuQuota::draw_run_queue() {
-    TBSIM_CHECK(!queues_.empty(), "a run queue drawn from a quota without run queues");
+std::optional<std::size_t> CpuQuota::draw_run_queue() {
+    if (queues_.empty()) return std::nullopt;
     return placement_->below(queues_.size());
 }
 
 Process CpuQuota::run(ProcessorSharing& cpu, double work, std::size_t cpu_group) {
-    if (queues_.empty()) return run_from_pool(cpu, work, cpu_group);
-    return run_on_cpu(draw_run_queue(), cpu, work, cpu_group);
+    if (const auto queue = draw_run_queue()) return run_on_cpu(*queue, cpu, work, cpu_group);
+    return run_from_pool(cpu, work, cpu_group);
 }
 
 Process CpuQuota::run_from_pool(ProcessorSharing& cpu, double work, std::size_t cpu_group) {

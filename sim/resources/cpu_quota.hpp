@@ -56,11 +56,10 @@ public:
     Process run(ProcessorSharing& cpu, double work, std::size_t cpu_group = 0);
     /// As `run`, on the run queue of CPU `cpu_index` (the CPU the thread woke on) instead of a drawn one.
     Process run_on_cpu(std::size_t cpu_index, ProcessorSharing& cpu, double work, std::size_t cpu_group = 0);
-    /// Per-CPU run queues in use (`use_run_queues` called).
-    bool has_run_queues() const { return !queues_.empty(); }
     /// Draws the run queue a thread wakes on, as `run` does for each job: for threads that wake
-    /// one another on the same CPU (`run_on_cpu` with the index drawn once).
-    std::size_t draw_run_queue();
+    /// one another on the same CPU (`run_on_cpu` with the index drawn once). None without per-CPU
+    /// run queues (`use_run_queues` not called): the quota is one pool.
+    std::optional<std::size_t> draw_run_queue();
 
     /// Summed over the run queues, as cgroup v2 `cpu.stat` throttled_usec.
     Time throttled_time() const { return throttled_; }

@@ -167,10 +167,13 @@ TEST_CASE("per-CPU slices: a thread woken on its waker's CPU spends the runtime 
     quota.use_run_queues(2, 5_ms, sim.rng("test/placement"));
     int on_first = 0;
     for (int i = 0; i < 1000; ++i) {
-        const std::size_t queue = quota.draw_run_queue();
+        const std::size_t queue = quota.draw_run_queue().value();
         REQUIRE(queue < 2);
         on_first += queue == 0 ? 1 : 0;
     }
     CHECK(on_first > 430);
     CHECK(on_first < 570);
+    // A quota without per-CPU run queues is one pool: no queue to draw.
+    CpuQuota pooled(sim, 0.5, 100_ms);
+    CHECK_FALSE(pooled.draw_run_queue().has_value());
 }
