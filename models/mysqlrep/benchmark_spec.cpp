@@ -163,6 +163,9 @@ const sim::ParamTable<Hosts>& hosts_table() {
                   "CPU of a server's background round per transaction committed since the last", Check::non_negative),
             param("page_flush_cpu_background", &Hosts::page_flush_cpu_background,
                   "the round's CPU runs in the cores' idle time (still counted against a CPU quota); false: shared with the queries"),
+            param("page_flush_cpu_latches", &Hosts::page_flush_cpu_latches,
+                  "the round's CPU per commit runs commit by commit, each piece holding the server's last-page latch "
+                  "(needs database.row_latch_share and page_flush_cpu_per_commit)"),
             param("disk_stall_probability", &Hosts::disk_stall_probability, "probability that a log flush stalls", Check::probability),
             sim::distribution_param("disk_stall", &Hosts::disk_stall, sim::ValueKind::duration, "what a stall adds to the flush"),
             sim::distribution_param("disk_stall_episode", &Hosts::disk_stall_episode, sim::ValueKind::duration,

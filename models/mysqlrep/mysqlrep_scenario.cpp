@@ -67,6 +67,10 @@ void check_mechanisms_take_effect(const sim::ConfigNode& root, const BenchmarkSp
         fail_at(root, "hosts.page_flush_latches",
                 "true has no effect without database.row_latch_share above 0 (the latch), hosts.disk_queue and a page "
                 "flush's disk time (hosts.page_flush_fixed or page_flush_per_row): set those, or false");
+    if (h.page_flush_cpu_latches && !(db.row_latch_share > 0.0 && h.page_flush_cpu_per_commit > sim::Time::zero()))
+        fail_at(root, "hosts.page_flush_cpu_latches",
+                "true has no effect without database.row_latch_share above 0 (the latch) and hosts.page_flush_cpu_per_commit "
+                "(the pieces): set those, or false");
     if ((db.first_statement_io.is_random() || db.first_statement_io.mean() > 0.0) && !h.disk_queue)
         fail_at(root, "database.first_statement_io",
                 "a write queued on the host's disk has no effect without hosts.disk_queue: set it true, or this to 0");

@@ -160,7 +160,9 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
             if (h.page_flush_latches && !row_latch_.empty()) sim_.start(hold_row_latch_until(i, written));
         }
         inst.dirty_rows = 0;
-        const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows + h.page_flush_cpu_per_commit * inst.commits;
+        const bool latched = h.page_flush_cpu_latches && !row_latch_.empty();
+        const Time cpu = h.page_flush_cpu_fixed + h.page_flush_cpu_per_row * rows + (latched ? Time::zero() : h.page_flush_cpu_per_commit * inst.commits);
+        if (latched && inst.commits > 0) sim_.start(purge_under_latch(i, inst.commits, h.page_flush_cpu_per_commit.seconds()));
         inst.commits = 0;
         // Its own thread: the round's clock does not wait for its CPU.
         if (cpu > Time::zero()) {
@@ -168,6 +170,16 @@ sim::Process ReplicationBenchmark::page_flusher(std::size_t i) {
             else sim_.start(compute(i, cpu.seconds(), true));
         }
         co_await sim_.timeout(h.page_flush_period);
+    }
+}
+
+sim::Process ReplicationBenchmark::purge_under_latch(std::size_t i, std::int64_t commits, double work) {
+    sim::Resource& latch = *row_latch_[i];
+    for (std::int64_t c = 0; c < commits; ++c) {
+        co_await latch.acquire();
+        if (spec_.hosts.page_flush_cpu_background) co_await compute_in_background(i, work);
+        else co_await keep_computing(i, work, std::nullopt);
+        latch.release();
     }
 }
 

@@ -139,6 +139,9 @@ private:
     sim::Process group_commit(std::size_t server);
     /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
     sim::Process page_flusher(std::size_t i);
+    /// Server i's purge: `work` seconds of CPU for each of `commits` commits, each holding the
+    /// server's last-page latch (hosts.page_flush_cpu_latches).
+    sim::Process purge_under_latch(std::size_t i, std::int64_t commits, double work);
     /// One of server i's background round's threads reading back `pages` evicted pages.
     sim::Process purge_reader(std::size_t i, std::int64_t pages);
     /// A read of one page by server i, starting now (database.page_read): when it completes.
