@@ -212,6 +212,32 @@ TEST_CASE("with the servers' locks (the candidate profile) a local insert waits 
     CHECK(locks.at("contention").at("excess_ms").at("simulated").get<double>() == within(measured, 0.25));
 }
 
+TEST_CASE("the slow operations' window follows the servers' rounds, at the launcher's phase") {
+    // n8-d12000-ag10 (2026-11-22, before the host probe): 70.4% of the local inserts and batches
+    // that start 0.95 to 1.00 s past a second of the trace's clock are over the run's p90, 42 and
+    // 32% in the bins either side, 2 to 15% in the others (counted from trace.csv by a separate
+    // script; docs/mysqlrep.md, "The buffer
+    // pool and the purge's rounds"): every server's purge round. The shipped profile's slow
+    // operations are spread (its worst bin 0.15). With the rounds together, their reads and their
+    // CPU shared, the model's window is where the rounds are: at 0.95 s with the servers started
+    // 70 ms before the origin, at 0.45 s with 570 ms (a probe of half a second between).
+    const std::string trace = kTraces + "n8-d12000-ag10";
+    const auto shipped = trace_entry(replay_json(trace + " --out " + scratch_dir("replay-window")), "n8-d12000-ag10");
+    const auto& phase = shipped.at("slow_ops").at("window_phase_s");
+    CHECK(phase.at("measured").get<double>() == doctest::Approx(0.95));
+    CHECK(shipped.at("slow_ops").at("window_share").at("measured").get<double>() == within(0.704, 0.01));
+    CHECK(shipped.at("slow_ops").at("window_share").at("simulated").get<double>() < 0.25);
+    const std::string rounds = " --set hosts.page_flush_together=true --set hosts.page_flush_cpu_background=false "
+                               "--set database.page_read=70us --set database.purge_pages_per_commit=0.5";
+    for (const auto& [lead, expected] : {std::pair{"70ms", 0.95}, std::pair{"570ms", 0.45}}) {
+        const auto r = trace_entry(replay_json(trace + rounds + " --set hosts.page_flush_lead=" + lead + " --out " +
+                                               scratch_dir(std::string("replay-window-") + lead)),
+                                   "n8-d12000-ag10");
+        CHECK(r.at("slow_ops").at("window_phase_s").at("simulated").get<double>() == doctest::Approx(expected));
+        CHECK(r.at("slow_ops").at("window_share").at("simulated").get<double>() > 0.2);
+    }
+}
+
 TEST_CASE("stall episodes that dense flushes prolong lengthen the runs of slow operations at N = 8 more than at N = 2") {
     // ladder-n8-ag1-d3000 fell behind by 1.163 with slow-after-slow 0.421 (test above); at N = 2
     // (ladder-n2-ag1-d24000, slowdown 1.148) the host's flushes are sparser. The renewal alone is

@@ -99,3 +99,36 @@ TEST_CASE("local inserts behind a peer's batch: their share and their excess ove
         CHECK(std::isnan(c.excess_ms()));
     }
 }
+
+TEST_CASE("the slow window: the 50 ms bin of the second where the operations over the p90 pile up") {
+    // 20 seconds, one local insert in each 50 ms bin of each second (400), 1 ms each, except those
+    // starting 0.95 s past a second: 5 ms. The p90 is 1 ms, so the slow ones are those 20, all in
+    // the last bin: the window is at 0.95 s, every operation in it slow.
+    std::vector<OperationRecord> log;
+    for (int s = 0; s < 20; ++s)
+        for (int b = 0; b < 20; ++b) {
+            const double start = 1000.0 * s + 50.0 * b + 10.0;
+            log.push_back(op(0, 0, BenchmarkOp::local_insert, start, start + (b == 19 ? 5.0 : 1.0)));
+        }
+    log.push_back(op(0, 0, BenchmarkOp::sync_poll, 12.0, 400.0));  // not a main-loop operation
+    SlowWindow window;
+    window.add(log);
+    CHECK(window.phase_s() == doctest::Approx(0.95));
+    CHECK(window.share() == doctest::Approx(1.0));
+    // Another run with its slow ones at 0.30 s, added: its bin has 20 of 40 slow, the 0.95 s bin
+    // 20 of 40 too; the first bin with the largest share wins (0.30 s).
+    std::vector<OperationRecord> other;
+    for (int s = 0; s < 20; ++s)
+        for (int b = 0; b < 20; ++b) {
+            const double start = 1000.0 * s + 50.0 * b + 10.0;
+            other.push_back(op(1, 1, BenchmarkOp::batch_send, start, start + (b == 6 ? 5.0 : 1.0)));
+        }
+    window.add(other);
+    CHECK(window.phase_s() == doctest::Approx(0.30));
+    CHECK(window.share() == doctest::Approx(0.5));
+    // Fewer than 20 operations in every bin: no window.
+    SlowWindow sparse;
+    sparse.add(std::vector<OperationRecord>(log.begin(), log.begin() + 100));
+    CHECK(std::isnan(sparse.phase_s()));
+    CHECK(std::isnan(sparse.share()));
+}

@@ -70,6 +70,44 @@ double SlowOperations::share() const { return operations_ > 0 ? slow_ / operatio
 
 double SlowOperations::share_after_slow() const { return after_slow_ > 0 ? slow_after_slow_ / after_slow_ : 0.0; }
 
+void SlowWindow::add(const std::vector<OperationRecord>& ops) {
+    std::vector<const OperationRecord*> main;
+    for (const auto& r : ops)
+        if (r.op == BenchmarkOp::local_insert || r.op == BenchmarkOp::batch_send) main.push_back(&r);
+    if (main.empty()) return;
+    std::vector<double> ms;
+    for (const auto* r : main) ms.push_back(r->milliseconds());
+    const auto at = ms.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(ms.size() - 1));
+    std::nth_element(ms.begin(), at, ms.end());
+    const double p90 = *at;
+    const std::int64_t second = Time::from_s(1).ns(), bin = second / kBins;
+    for (const auto* r : main) {
+        const auto b = static_cast<std::size_t>((r->start.ns() % second) / bin);
+        operations_[b] += 1;
+        slow_[b] += r->milliseconds() > p90 ? 1 : 0;
+    }
+}
+
+int SlowWindow::peak() const {
+    int best = -1;
+    for (int b = 0; b < kBins; ++b) {
+        const auto i = static_cast<std::size_t>(b);
+        if (operations_[i] < kMinOperations) continue;
+        if (best < 0 || slow_[i] / operations_[i] > slow_[static_cast<std::size_t>(best)] / operations_[static_cast<std::size_t>(best)]) best = b;
+    }
+    return best;
+}
+
+double SlowWindow::phase_s() const {
+    const int b = peak();
+    return b < 0 ? std::nan("") : static_cast<double>(b) / kBins;
+}
+
+double SlowWindow::share() const {
+    const int b = peak();
+    return b < 0 ? std::nan("") : slow_[static_cast<std::size_t>(b)] / operations_[static_cast<std::size_t>(b)];
+}
+
 void ContendedInserts::add(const std::vector<OperationRecord>& ops, std::size_t instances) {
     // Per receiving server, its batches' starts in order and the latest end among the batches
     // begun so far: one begun by time t is still under way at t when that latest end is later.

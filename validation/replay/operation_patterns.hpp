@@ -52,6 +52,27 @@ private:
     double operations_ = 0, slow_ = 0, after_slow_ = 0, slow_after_slow_ = 0;
 };
 
+/// Where in each second of the clock the slow main-loop operations fall: the local inserts and
+/// batches over their run's 90th percentile, by the 50 ms bin of the second they start in (the
+/// clock's origin is the launcher's, shared by every instance). On the testbed they pile up in
+/// one bin, where every server's purge round is (docs/mysqlrep.md, "The buffer pool and the
+/// purge's rounds"); spread evenly, each bin has a tenth of its operations slow.
+class SlowWindow {
+public:
+    static constexpr int kBins = 20;
+    /// Bins with fewer operations than this (over all the runs added) are not a window.
+    static constexpr double kMinOperations = 20;
+    void add(const std::vector<models::mysqlrep::OperationRecord>& ops);
+    /// The start of the bin with the largest share slow (s past each second), and that share;
+    /// NaN when no bin has kMinOperations.
+    double phase_s() const;
+    double share() const;
+
+private:
+    int peak() const;
+    std::array<double, kBins> operations_{}, slow_{};
+};
+
 /// Local inserts that reach their server while a peer's batch is under way there (begun before
 /// them, not yet answered), against those that meet no batch at all: the share of the first and
 /// how much longer they take, median against median, in ms. A likely cause of the wait: InnoDB

@@ -22,6 +22,18 @@ Json error_json(double e) { return std::isfinite(e) ? Json(e) : Json(nullptr); }
 
 Json comparison_json(const Comparison& c) { return {{"measured", c.measured}, {"simulated", c.simulated}, {"error", error_json(c.error())}}; }
 
+// A phase within a second: measured, simulated, and the simulated less the measured the short
+// way round (-0.5 to 0.5 s), null where either has no window.
+double phase_difference_s(const Comparison& c) {
+    if (!std::isfinite(c.measured) || !std::isfinite(c.simulated)) return std::nan("");
+    return c.simulated - c.measured - std::round(c.simulated - c.measured);
+}
+
+Json phase_json(const Comparison& c) {
+    const double d = phase_difference_s(c);
+    return {{"measured", c.measured}, {"simulated", c.simulated}, {"difference_s", std::isfinite(d) ? Json(d) : Json(nullptr)}};
+}
+
 std::string percent(double e) { return std::isfinite(e) ? fmt::format("{:+.1f}%", 100.0 * e) : "n/a"; }
 
 std::string optional_rate(const std::optional<double>& r) { return r ? fmt::format("{:.0f}", *r) : "none"; }
@@ -65,7 +77,10 @@ Json replay_json(const TraceReplay& r) {
     j["phases_s"] = phases;
     j["bytes_sent"] = comparison_json(r.bytes_sent);
     j["cpu_s"] = comparison_json(r.cpu_s);
-    j["slow_ops"] = {{"share", comparison_json(r.slow_share)}, {"after_slow", comparison_json(r.slow_after_slow)}};
+    j["slow_ops"] = {{"share", comparison_json(r.slow_share)},
+                     {"after_slow", comparison_json(r.slow_after_slow)},
+                     {"window_phase_s", phase_json(r.window_phase_s)},
+                     {"window_share", comparison_json(r.window_share)}};
     j["contention"] = {{"share", comparison_json(r.contention_share)}, {"excess_ms", comparison_json(r.contention_excess_ms)}};
     Json nodes = Json::array();
     for (const auto& n : r.nodes)
@@ -220,6 +235,11 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
         row("CPU per node (s)", r.cpu_s, "{:.3f}");
         row(fmt::format("slow ops (> {:.0f} ms)", kSlowOperationMs), r.slow_share, "{:.4f}");
         row("slow after a slow one", r.slow_after_slow, "{:.4f}");
+        if (std::isfinite(r.window_share.measured) && std::isfinite(r.window_share.simulated)) {
+            out += fmt::format("  {:<22} {:>12.2f} {:>12.2f} {:>8.2f}s\n", "slowest 50 ms of a s", r.window_phase_s.measured,
+                               r.window_phase_s.simulated, phase_difference_s(r.window_phase_s));
+            row("  its share over p90", r.window_share, "{:.3f}");
+        }
         row("inserts behind a batch", r.contention_share, "{:.4f}");
         if (std::isfinite(r.contention_excess_ms.measured) && std::isfinite(r.contention_excess_ms.simulated))
             row("  their excess (ms)", r.contention_excess_ms, "{:.3f}");

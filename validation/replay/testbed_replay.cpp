@@ -55,6 +55,7 @@ struct SimulatedRuns {
     std::array<double, 4> phase_s{};
     std::vector<models::mysqlrep::NodeActivity> activity;
     SlowOperations slow;
+    SlowWindow window;
     ContendedInserts contended;
     std::vector<OperationRecord> first_log;
     std::vector<double> first_progress_s;  // the slowest instance's insert ends (progress_of)
@@ -78,6 +79,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         for (const auto p : models::mysqlrep::kBenchmarkPhases) runs.phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
         for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
         runs.slow.add(log, n);
+        runs.window.add(log);
         runs.contended.add(log, n);
         for (std::size_t i = 0; i < n; ++i) {
             const auto a = bench.activity(i);
@@ -211,6 +213,10 @@ MeasuredTrace measure_trace(const TestbedTrace& trace) {
     slow.add(ops, n);
     m.slow_share = slow.share();
     m.slow_after_slow = slow.share_after_slow();
+    SlowWindow window;
+    window.add(ops);
+    m.window_phase_s = window.phase_s();
+    m.window_share = window.share();
     ContendedInserts contended;
     contended.add(ops, n);
     m.contention_share = contended.share();
@@ -281,6 +287,8 @@ TraceReplay replay_trace(const TestbedTrace& trace, const MeasuredTrace& measure
     out.slowdown = {out.main_loop_s.measured / nominal, out.main_loop_s.simulated / nominal};
     out.slow_share = {measured.slow_share, slow_simulated.share()};
     out.slow_after_slow = {measured.slow_after_slow, slow_simulated.share_after_slow()};
+    out.window_phase_s = {measured.window_phase_s, runs.window.phase_s()};
+    out.window_share = {measured.window_share, runs.window.share()};
     out.contention_share = {measured.contention_share, runs.contended.share()};
     out.contention_excess_ms = {measured.contention_excess_ms, runs.contended.excess_ms()};
     out.progress_measured_s = {measured.progress_s};
