@@ -137,7 +137,9 @@ private:
     /// A commit's wait for the log under database.group_commit: leads a flush, or waits for the one
     /// under way and then shares the next.
     sim::Process group_commit(std::size_t server);
-    /// Instance `i`'s database server writing its dirty pages every page_flush_period (disk_queue).
+    /// Instance `i`'s database server's background round every page_flush_period: its dirty pages
+    /// written (disk_queue), its CPU, the pages its pool lost read back (database.page_read), the
+    /// purge under the last-page latch (hosts.page_flush_cpu_latches).
     sim::Process page_flusher(std::size_t i);
     /// Server i's purge: `work` seconds of CPU for each of `commits` commits, each holding the
     /// server's last-page latch (hosts.page_flush_cpu_latches).
