@@ -61,7 +61,7 @@ struct DatabaseCosts {
     std::int64_t purge_read_threads = 1;
     /// Whether the servers read pages back (page_read and some pages to read).
     bool reads_pages() const {
-        return (page_read.is_random() || page_read.mean() > 0.0) && (statement_pages > 0.0 || purge_pages_per_commit > 0.0);
+        return !page_read.is_zero() && (statement_pages > 0.0 || purge_pages_per_commit > 0.0);
     }
     // Spread of every server-side CPU work above: each query's work is the key's value times a
     // log-normal factor of median 1 and this sigma (0: every query costs exactly its key).

@@ -44,8 +44,8 @@ const sim::ParamTable<Placement>& placement_table() {
     return t;
 }
 
-// Every node must keep some CPU once its OS's idle load is paid (the model would otherwise have to
-// invent some): refused here, at the key to change (or its section, if the key is not written).
+// Refuses the scenario at `section_key` (its section if the key is not written, the root if not
+// even that), where the reader should change it.
 [[noreturn]] void fail_at(const sim::ConfigNode& root, const std::string& section_key, const std::string& reason) {
     const auto dot = section_key.find('.');
     const auto section = root.child(section_key.substr(0, dot));
@@ -54,6 +54,8 @@ const sim::ParamTable<Placement>& placement_table() {
     (section->has(key) ? section->required(key) : *section).fail(reason);
 }
 
+// Every node must keep some CPU once its OS's idle load is paid (the model would otherwise have to
+// invent some): refused here, at the key to change.
 void check_cpu_left(const sim::ConfigNode& root, const BenchmarkSpec& spec) {
     if (const auto shortage = cpu_shortage(spec)) fail_at(root, shortage->key, shortage->reason);
 }
@@ -71,7 +73,7 @@ void check_mechanisms_take_effect(const sim::ConfigNode& root, const BenchmarkSp
         fail_at(root, "hosts.page_flush_cpu_latches",
                 "true has no effect without database.row_latch_share above 0 (the latch) and hosts.page_flush_cpu_per_commit "
                 "(the pieces): set those, or false");
-    if ((db.first_statement_io.is_random() || db.first_statement_io.mean() > 0.0) && !h.disk_queue)
+    if (!db.first_statement_io.is_zero() && !h.disk_queue)
         fail_at(root, "database.first_statement_io",
                 "a write queued on the host's disk has no effect without hosts.disk_queue: set it true, or this to 0");
 }

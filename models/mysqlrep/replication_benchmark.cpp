@@ -189,7 +189,7 @@ sim::Process ReplicationBenchmark::purge_reader(std::size_t i, std::int64_t page
 
 Time ReplicationBenchmark::page_read_end(std::size_t i) {
     const auto& read = spec_.database.page_read;
-    const Time t = Time::from_seconds((read.is_random() ? read.draw(page_rng_[i]) : read.mean()) * wait_slowness_);
+    const Time t = Time::from_seconds(read.draw(page_rng_[i]) * wait_slowness_);
     return spec_.hosts.disk_queue ? disks_[instances_[i].host].serve(sim_.now(), t) : sim_.now() + t;
 }
 
@@ -305,7 +305,7 @@ sim::Process ReplicationBenchmark::send(std::size_t a, std::size_t b, double byt
 
 Time ReplicationBenchmark::lateness(sim::RandomStream& rng) {
     const auto& overshoot = spec_.hosts.timer_overshoot;
-    return overshoot.is_random() || overshoot.mean() > 0.0 ? Time::from_seconds(overshoot.draw(rng)) : Time::zero();
+    return Time::from_seconds(overshoot.draw(rng));
 }
 
 sim::Process ReplicationBenchmark::sleep_until(std::size_t i, Time at) {
@@ -398,7 +398,7 @@ ReplicationBenchmark::LogFlush ReplicationBenchmark::log_flush(std::size_t serve
     const auto& path = query_profile_;
     const auto& db = spec_.database;
     auto& rng = flush_rng_[server];
-    double draw = (db.commit_io.is_random() ? db.commit_io.draw(rng) : db.commit_io.mean()) * wait_slowness_;
+    double draw = db.commit_io.draw(rng) * wait_slowness_;  // a constant draws nothing from the stream
     const Time unstalled_end = sim_.now() + Time::from_seconds(draw) + path.disk_write_cost;
     const auto& h = spec_.hosts;
     // A stall holds the disk (every flush behind it waits) and may open an episode, within which
@@ -422,7 +422,7 @@ ReplicationBenchmark::LogFlush ReplicationBenchmark::log_flush(std::size_t serve
 
 void ReplicationBenchmark::queue_first_write(std::size_t server) {
     const auto& write = spec_.database.first_statement_io;
-    if (!spec_.hosts.disk_queue || !(write.is_random() || write.mean() > 0.0)) return;
+    if (!spec_.hosts.disk_queue || write.is_zero()) return;
     // A constant draws nothing from the stream.
     disks_[instances_[server].host].serve(sim_.now(), Time::from_seconds(write.draw(flush_rng_[server]) * wait_slowness_));
 }

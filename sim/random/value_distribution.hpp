@@ -42,6 +42,8 @@ public:
     double mean() const;
     Kind kind() const { return kind_; }
     bool is_random() const { return kind_ != Kind::constant; }
+    /// A constant zero: every draw is 0 (and draws nothing from the stream, as any constant).
+    bool is_zero() const { return kind_ == Kind::constant && a_ == 0.0; }
     std::string describe() const;
     /// As a scenario would write it, the values in `kind`'s unit ("1500B", "uniform[0, 60]").
     std::string show(ValueKind kind) const;

@@ -121,3 +121,12 @@ TEST_CASE("value distributions report the mean of what they draw") {
     RandomStream rs(1, "vd");
     CHECK(ValueDistribution::normal(1.0, 10.0).draw(rs) >= 0.0);  // truncated at zero
 }
+
+TEST_CASE("a constant draws its value without using the stream, and only a constant zero is zero") {
+    RandomStream a(1, "vd-constant"), b(1, "vd-constant");
+    CHECK(ValueDistribution::constant(4.0).draw(a) == 4.0);
+    CHECK(a.uniform01() == b.uniform01());  // the draw above took nothing from `a`
+    CHECK(ValueDistribution::constant(0.0).is_zero());
+    CHECK_FALSE(ValueDistribution::constant(1e-9).is_zero());
+    CHECK_FALSE(ValueDistribution::exponential(0.0).is_zero());  // random, however small
+}
