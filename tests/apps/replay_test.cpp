@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -17,6 +18,7 @@
 #include "tests/support/within.hpp"
 
 using tbsim::test::within;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -300,6 +302,39 @@ TEST_CASE("processes outside the containers delay the benchmark's threads and st
     CHECK(error_of(no_wait, "local_insert", "p50_ms") < -0.20);
     CHECK(slow_error(neither) < -0.8);
     CHECK(ks(neither) > 0.25);
+}
+
+TEST_CASE("replay warns where the trace's foreign CPU moves the model most, and reports the host's disks where the trace has them") {
+    // ladder-n8-ag10-d6000: 0.4403 cores of foreign CPU (of 2). The shipped disk_stall_foreign,
+    // 14.2972, multiplies the log flush's stalls by 1 + 14.2972 x 0.4403 = 7.3, and 0.4403 / 2 =
+    // 22% of wake-ups wait for a foreign slice: past the warning's 4 (docs/mysqlrep.md, "Foreign
+    // load, measured": a load of one core that only computed left the median within 15%).
+    const auto loaded = replay_json(kTraces + "ladder-n8-ag10-d6000 --out " + scratch_dir("replay-foreign-warning"));
+    REQUIRE(loaded.at("warnings").size() == 1);
+    const auto warning = loaded.at("warnings")[0].get<std::string>();
+    CHECK(warning.find("0.44 cores of foreign CPU multiply the model's log-flush stalls by 7.3 and make 22% of wake-ups") !=
+          std::string::npos);
+    CHECK(warning.find("the trace does not say what the host's disks took") != std::string::npos);
+    CHECK(loaded.at("conditions").at("disk_busy_fraction").is_null());
+    // n2-d3000-ag10 (0.014 cores: stalls x 1.2) gets none. Its copy with the launcher's disk
+    // figures of 2026-12-06 reports them: (199372800 - 188919808) B over its run_s of 42.258 s.
+    const auto dir = scratch_dir("replay-disk") + "/n2-d3000-ag10";
+    fs::create_directories(dir);
+    for (const char* file : {"trace.csv.gz", "bytes.csv"}) fs::copy_file(kTraces + "n2-d3000-ag10/" + file, dir + "/" + file);
+    std::string meta = read_file(kTraces + "n2-d3000-ag10/meta.json");
+    const std::string busy = "\"cpu_busy_fraction\": 0.029822259334367173";
+    REQUIRE(meta.find(busy) != std::string::npos);
+    meta.replace(meta.find(busy), busy.size(),
+                 busy + ", \"disk\": {\"writes\": 12192, \"write_bytes\": 199372800, \"flushes\": 2865, \"busy_fraction\": 0.137, "
+                        "\"servers_write_bytes\": 188919808}");
+    std::ofstream(dir + "/meta.json") << meta;
+    const auto quiet = replay_json(dir + " --out " + scratch_dir("replay-disk-out"));
+    CHECK(quiet.at("warnings").empty());
+    CHECK(quiet.at("conditions").at("disk_busy_fraction").get<double>() == 0.137);
+    CHECK(quiet.at("conditions").at("foreign_write_mb_per_s").get<double>() == within(0.247359, 1e-5));
+    const auto table = run_tbsim("replay " + dir + " --out " + scratch_dir("replay-disk-table"));
+    CHECK(table.out.find("the host's disks during the run (not read by the model): busy 14% of the time, 0.25 MB/s written") !=
+          std::string::npos);
 }
 
 TEST_CASE("a container under a CPU quota spends hosts.quota_cpu_factor of the CPU the same work takes without one") {

@@ -159,6 +159,16 @@ TEST_CASE("a tiny real testbed: every operation recorded, every batch at every p
     }
     CHECK(probe["wake_round_trip"]["p90"].get<double>() < 10e3);
     CHECK(probe["fdatasync"]["p90"].get<double>() < 1e6);
+    // The host's disks over the run: both servers commit 40 inserts and 8 batches of their peer's,
+    // each commit writing at least one 512-byte block of the redo log, so together more than 96 x
+    // 512 bytes; the disks took writes, and were busy part of the run (N = 3 at 6000/min, 8 s:
+    // 199 MB, 189 MB of it the servers', 14% busy, here on 2026-12-06).
+    const auto& disk = meta["host_load"]["disk"];
+    CHECK(disk["servers_write_bytes"].get<long long>() > 96 * 512);
+    CHECK(disk["write_bytes"].get<long long>() > 0);
+    CHECK(disk["writes"].get<long long>() > 0);
+    CHECK(disk["busy_fraction"].get<double>() > 0.0);
+    CHECK(disk["busy_fraction"].get<double>() <= 1.0);
 
     // bytes.csv: both nodes sent at least their 8 batches of 5 tuples of about 40 bytes.
     std::istringstream bytes(read_file(out + "/bytes.csv"));
@@ -264,4 +274,35 @@ TEST_CASE("server-thread-cpu splits each server's CPU between its benchmark conn
     const double share = std::stod(total.substr(total.rfind(' ') + 1));
     CHECK(connections_s > 0.05);
     CHECK(share < 0.9);  // measured 0.16 to 0.34 on this kind of host (docs/mysqlrep.md)
+}
+
+TEST_CASE("foreign-load runs the benchmark beside a load it starts and stops, and the trace reads the load as foreign CPU") {
+    // N = 2, 6000/min, AG = 5, K = 200: a 2 s main loop, run twice: with nothing beside it, and
+    // beside one process busy without a pause (one core of the host's, read from the trace as
+    // about 1 core of foreign CPU; 1.03 in the runs of validation/testbed/loads/). The quiet run
+    // reads under 0.3 cores (0.01 to 0.02 there).
+    const std::string out = scratch_dir("testbed-foreign-load");
+    const auto r = run_command_line(std::string(TBSIM_SOURCE_DIR) + "/validation/testbed/foreign-load --loads none,spin --limit 120 " +
+                                    out + " " + TBSIM_BINARY_DIR + "/" + kLauncher + " run -n 2 -d 6000 --ag 5 -k 200 --timeout 120s -q");
+    INFO("stdout: " << r.out);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::istringstream table(read_file(out + "/foreign-load.txt"));
+    std::string command, header, none, spin, extra;
+    std::getline(table, command);
+    std::getline(table, header);
+    std::getline(table, none);
+    std::getline(table, spin);
+    CHECK_FALSE(std::getline(table, extra));
+    CHECK(command.find("run -n 2 -d 6000") != std::string::npos);
+    REQUIRE(none.rfind("none-1 ", 0) == 0);
+    REQUIRE(spin.rfind("spin-1 ", 0) == 0);
+    const auto foreign = [](const std::string& row) { return std::stod(row.substr(12, 9)); };
+    CHECK(foreign(none) < 0.3);
+    CHECK(foreign(spin) > 0.7);
+    // The load is gone: no process runs the script any more.
+    for (const auto& e : std::filesystem::directory_iterator("/proc"))
+        CHECK(read_file(e.path().string() + "/cmdline").find(out) == std::string::npos);
+    // Each run's trace is a trace tbsim replay reads.
+    CHECK(std::filesystem::exists(out + "/spin-1/meta.json"));
 }

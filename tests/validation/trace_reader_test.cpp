@@ -140,6 +140,34 @@ TEST_CASE("the host probe is read from meta.json where the launcher wrote it, an
     CHECK(error_of(none_taken).find("meta.json: host_probe_us.samples must be positive") != std::string::npos);
 }
 
+TEST_CASE("the host's disks over the run are read from meta.json where the launcher wrote them, and a negative count is refused") {
+    // The committed traces predate host_load.disk (2026-12-06, night): none, and no foreign writes.
+    const auto old = read_testbed_trace(kTraces + "n2-d3000-ag10");
+    CHECK_FALSE(old.host_disk.has_value());
+    CHECK_FALSE(old.foreign_write_bytes_per_s().has_value());
+    const std::string disk = "\"cpu_busy_fraction\": 0.029822259334367173, \"disk\": {\"writes\": 12192, \"write_bytes\": WRITTEN, "
+                             "\"flushes\": 2865, \"busy_fraction\": 0.137, \"servers_write_bytes\": 188919808}";
+    auto with_written = [&](const std::string& name, const std::string& written) {
+        const auto dir = scratch_trace(name, kGoodRows);
+        auto text = disk;
+        text.replace(text.find("WRITTEN"), 7, written);
+        rewrite_meta(dir, "\"cpu_busy_fraction\": 0.029822259334367173", text);
+        return dir;
+    };
+    const auto t = read_testbed_trace(with_written("disk", "199372800"));
+    REQUIRE(t.host_disk.has_value());
+    CHECK(t.host_disk->busy_fraction == 0.137);
+    CHECK(t.host_disk->flushes == 2865);
+    // What the servers did not write, over n2-d3000-ag10's run_s of 42.258 s:
+    // (199372800 - 188919808) B / 42.257977790 s = 247359 B/s.
+    CHECK(t.foreign_write_bytes_per_s().value() == within(247359.0, 1e-5));
+    // The servers' own count above the device's (a write still in the page cache) is no foreign write.
+    CHECK(read_testbed_trace(with_written("disk-less", "100000000")).foreign_write_bytes_per_s().value() == 0.0);
+    CHECK(error_of(with_written("disk-negative", "-1")).find("host_load.disk: busy_fraction, writes, write_bytes, flushes and "
+                                                              "servers_write_bytes must not be negative") != std::string::npos);
+    CHECK(error_of(with_written("disk-text", "\"many\"")).find("write_bytes") != std::string::npos);
+}
+
 TEST_CASE("a well-formed scratch trace reads") {
     const auto t = read_testbed_trace(scratch_trace("good", kGoodRows));
     CHECK(t.operations.size() == 4);

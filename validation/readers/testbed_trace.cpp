@@ -63,7 +63,19 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     if (trace.limits.bandwidth_bps && *trace.limits.bandwidth_bps <= 0) fail(path, "limits.bandwidth_bps must be positive");
     trace.cores = json_field<std::int64_t>(meta, "cores", path);
     if (trace.cores < 1) fail(path, "cores must be positive");
-    trace.host_busy_fraction = json_field<double>(json_field<Json>(meta, "host_load", path), "cpu_busy_fraction", path);
+    const Json host_load = json_field<Json>(meta, "host_load", path);
+    trace.host_busy_fraction = json_field<double>(host_load, "cpu_busy_fraction", path);
+    if (const auto disk = json_field_or_null<Json>(host_load, "disk", path)) {
+        TestbedTrace::HostDisk d;
+        d.busy_fraction = json_field<double>(*disk, "busy_fraction", path);
+        d.writes = json_field<std::int64_t>(*disk, "writes", path);
+        d.write_bytes = json_field<std::int64_t>(*disk, "write_bytes", path);
+        d.flushes = json_field<std::int64_t>(*disk, "flushes", path);
+        d.servers_write_bytes = json_field<std::int64_t>(*disk, "servers_write_bytes", path);
+        if (d.busy_fraction < 0 || d.writes < 0 || d.write_bytes < 0 || d.flushes < 0 || d.servers_write_bytes < 0)
+            fail(path, "host_load.disk: busy_fraction, writes, write_bytes, flushes and servers_write_bytes must not be negative");
+        trace.host_disk = d;
+    }
     trace.run_s = json_field_or_null<double>(meta, "run_s", path);
     if (trace.run_s && *trace.run_s <= 0) fail(path, "run_s must be positive");
     trace.setup_s = json_field_or_null<double>(meta, "setup_s", path);
@@ -184,6 +196,12 @@ double TestbedTrace::foreign_cores() const {
     double containers_s = 0.0;
     for (const auto& n : nodes) containers_s += static_cast<double>(n.cpu_ns) * 1e-9;
     return std::max(0.0, host_busy_fraction * static_cast<double>(cores) - containers_s / *run_s);
+}
+
+std::optional<double> TestbedTrace::foreign_write_bytes_per_s() const {
+    if (!host_disk || !run_s) return std::nullopt;
+    // The servers' own count can pass the device's (a write merged, or still in the page cache).
+    return std::max<double>(0.0, static_cast<double>(host_disk->write_bytes - host_disk->servers_write_bytes)) / *run_s;
 }
 
 std::optional<double> TestbedTrace::pacing_lateness_s() const {

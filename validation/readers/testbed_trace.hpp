@@ -75,6 +75,13 @@ struct TestbedTrace {
     // 2026-12-05): medians of a pipe round trip to a blocked thread and of a 512-byte fdatasync, in us.
     std::optional<double> probe_wake_round_trip_us, probe_fdatasync_us;
     std::optional<std::int64_t> probe_samples;  // of each of the two
+    // The host's disks over the run (meta.json host_load.disk, since 2026-12-06): the share of time
+    // with a request in flight, and what every process and the servers alone wrote, in bytes.
+    struct HostDisk {
+        double busy_fraction = 0;
+        std::int64_t writes = 0, write_bytes = 0, flushes = 0, servers_write_bytes = 0;
+    };
+    std::optional<HostDisk> host_disk;
     std::string date;
     std::vector<TraceNode> nodes;             // by instance
     std::vector<TraceOperation> operations;   // in file order: grouped by instance, each in its order
@@ -87,6 +94,9 @@ struct TestbedTrace {
     /// CPU the host spent outside the containers over the run, in cores: its busy time less the
     /// containers' cpu_ns (0 when meta.json has no run_s).
     double foreign_cores() const;
+    /// Bytes a second the host's disks took from anything but the servers (the kernel's journal,
+    /// foreign processes) over the run; none without host_load.disk or run_s.
+    std::optional<double> foreign_write_bytes_per_s() const;
     /// How late the application's paced main loop woke, in seconds: the median over the local
     /// inserts whose previous iteration (its local insert and batches) ended at least
     /// kPacingMargin_s before it was due of (start - the previous local insert's start - the

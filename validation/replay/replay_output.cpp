@@ -58,6 +58,8 @@ Json replay_json(const TraceReplay& r) {
                        {"pacing_lateness_us", c.pacing_lateness_us ? Json(*c.pacing_lateness_us) : Json(nullptr)},
                        {"probe_fdatasync_us", c.probe_fdatasync_us ? Json(*c.probe_fdatasync_us) : Json(nullptr)},
                        {"probe_wake_round_trip_us", c.probe_wake_round_trip_us ? Json(*c.probe_wake_round_trip_us) : Json(nullptr)},
+                       {"disk_busy_fraction", c.disk_busy_fraction ? Json(*c.disk_busy_fraction) : Json(nullptr)},
+                       {"foreign_write_mb_per_s", c.foreign_write_mb_per_s ? Json(*c.foreign_write_mb_per_s) : Json(nullptr)},
                        {"cpu_ratio", c.cpu_ratio ? Json(*c.cpu_ratio) : Json(nullptr)},
                        {"cpu_factor", c.cpu_factor},
                        {"wait_factor", c.wait_factor},
@@ -223,6 +225,10 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
             out += fmt::format("  the host probe before the run (not read by the model): fdatasync {:.0f} us, a blocked thread's round trip "
                                "{:.1f} us (medians)\n",
                                *host.probe_fdatasync_us, *host.probe_wake_round_trip_us);
+        if (host.disk_busy_fraction && host.foreign_write_mb_per_s)
+            out += fmt::format("  the host's disks during the run (not read by the model): busy {:.0f}% of the time, {:.2f} MB/s written "
+                               "beside the servers'\n",
+                               *host.disk_busy_fraction * 100.0, *host.foreign_write_mb_per_s);
         out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", "figure", "measured", "simulated", "error");
         auto row = [&](const std::string& name, const Comparison& c, const char* fmt_spec) {
             out += fmt::format("  {:<22} {:>12} {:>12} {:>9}\n", name, fmt::format(fmt::runtime(fmt_spec), c.measured),

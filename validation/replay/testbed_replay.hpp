@@ -66,6 +66,8 @@ struct RunConditions {
     std::optional<double> pacing_lateness_us;   // trace.csv: how late the paced loop woke (median)
     std::optional<double> probe_fdatasync_us;   // meta.json host_probe_us: a 512-byte flush (median; not read by the model)
     std::optional<double> probe_wake_round_trip_us;  // the same probe: a pipe round trip to a blocked thread (median)
+    std::optional<double> disk_busy_fraction;   // meta.json host_load.disk: the host's disks busy (not read by the model)
+    std::optional<double> foreign_write_mb_per_s;  // the same: MB/s written beside the servers' (journal, foreign processes)
     std::optional<double> cpu_ratio;            // the CPU gauge: measured CPU over a first run's (hosts.cpu_ratio)
     double cpu_factor = 1.0;                    // what CPU times were multiplied by (setup and CPU gauges)
     double wait_factor = 1.0;                   // the host's waits (setup, pacing and CPU gauges)

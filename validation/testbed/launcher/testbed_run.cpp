@@ -64,6 +64,7 @@ struct Instance {
     pid_t application = -1;
     LinkCounters counters_before, counters_after;
     CgroupCpu cpu_before, cpu_after;
+    std::uint64_t server_writes_before = 0, server_writes_after = 0;  // bytes its mariadbd wrote to storage
 };
 
 class TestbedRun {
@@ -146,9 +147,11 @@ private:
         if (r_.capture_flows) capture_ = std::make_unique<FlowCapture>(bridge_, work_ + "/bridge.pcapng", ledger_);
         load_before_ = load_averages();
         cpu_before_ = host_cpu_times();
+        disk_before_ = host_disk_counters();
         for (auto& in : instances_) {
             in.counters_before = read_counters(in.link.host_side);
             in.cpu_before = in.cgroup->read_cpu();
+            in.server_writes_before = process_write_bytes(in.server->server_pid());
         }
         epoch_ns_ = trace_clock_ns();
         const auto app_timeout = static_cast<int>(r_.timeout_s) + 1;
@@ -186,10 +189,12 @@ private:
         }
         run_seconds_ = static_cast<double>(trace_clock_ns() - epoch_ns_) * 1e-9;
         cpu_after_ = host_cpu_times();
+        disk_after_ = host_disk_counters();
         load_after_ = load_averages();
         for (auto& in : instances_) {
             in.counters_after = read_counters(in.link.host_side);
             in.cpu_after = in.cgroup->read_cpu();
+            in.server_writes_after = process_write_bytes(in.server->server_pid());
         }
         if (capture_) capture_->stop();
         say("benchmark done in {:.1f} s", run_seconds_);
@@ -213,6 +218,19 @@ private:
                                a.tx_packets - b.tx_packets);
         }
         return csv;
+    }
+
+    // The host's disks over the run (meta.json host_load.disk): what every process wrote, and what
+    // the servers wrote themselves; the rest is the kernel's journal and foreign processes.
+    nlohmann::ordered_json disk_load() const {
+        std::uint64_t servers = 0;
+        for (const auto& in : instances_) servers += in.server_writes_after - in.server_writes_before;
+        const double run_ms = run_seconds_ * 1e3;
+        return {{"writes", disk_after_.writes - disk_before_.writes},
+                {"write_bytes", (disk_after_.write_sectors - disk_before_.write_sectors) * 512},
+                {"flushes", disk_after_.flushes - disk_before_.flushes},
+                {"busy_fraction", run_ms > 0 ? static_cast<double>(disk_after_.busy_ms - disk_before_.busy_ms) / run_ms : 0.0},
+                {"servers_write_bytes", servers}};
     }
 
     nlohmann::ordered_json meta(double setup_s) const {
@@ -251,7 +269,8 @@ private:
             {"host_load",
              {{"loadavg_before", load_before_},
               {"loadavg_after", load_after_},
-              {"cpu_busy_fraction", busy_fraction(cpu_before_, cpu_after_)}}},
+              {"cpu_busy_fraction", busy_fraction(cpu_before_, cpu_after_)},
+              {"disk", disk_load()}}},
             {"setup_s", setup_s},
             {"setup_phases_s",
              {{"links", setup_phases_.links_s}, {"install", setup_phases_.install_s}, {"start", setup_phases_.start_s}}},
@@ -306,6 +325,7 @@ private:
     double run_seconds_ = 0;
     std::array<double, 3> load_before_{}, load_after_{};
     HostCpuTimes cpu_before_, cpu_after_;
+    HostDiskCounters disk_before_, disk_after_;
 };
 
 }  // namespace
