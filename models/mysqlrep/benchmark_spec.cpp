@@ -208,6 +208,10 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("pacing_elasticity", &Hosts::pacing_elasticity,
                   "the host's waits and wake latency scale by (pacing_lateness / reference) to this power (0: ignored)",
                   Check::non_negative),
+            param("pacing_wake_elasticity", &Hosts::pacing_wake_elasticity,
+                  "wake_latency's own power of the pacing ratio (none: pacing_elasticity)", Check::non_negative),
+            param("pacing_replaces_setup", &Hosts::pacing_replaces_setup,
+                  "where the trace gives a pacing lateness, the setup gauge does not scale the host's waits and wake latency"),
             param("pacing_ratio_max", &Hosts::pacing_ratio_max,
                   "the pacing ratio (lateness / reference) is taken as at most this (none: no bound)", Check::positive),
             param("cpu_ratio", &Hosts::cpu_ratio,
@@ -277,10 +281,10 @@ double DatabaseCosts::result_bytes_for(std::int64_t rows) const {
 
 using sim::gauge_factor;
 
-double Hosts::pacing_factor() const {
+double Hosts::pacing_factor(double elasticity) const {
     std::optional<double> ratio;
     if (pacing_lateness) ratio = pacing_lateness->seconds() / pacing_lateness_reference.seconds();
-    return gauge_factor(ratio, 0.0, pacing_ratio_max, pacing_elasticity);
+    return gauge_factor(ratio, 0.0, pacing_ratio_max, elasticity);
 }
 
 double Hosts::cpu_ratio_factor(double elasticity) const {

