@@ -345,7 +345,11 @@ struct Hosts {
         return page_flush_cpu_fixed > sim::Time::zero() || page_flush_cpu_per_row > sim::Time::zero() || page_flush_cpu_per_commit > sim::Time::zero();
     }
     /// The probability that a log flush stalls, with the foreign processes' share.
-    double stall_probability() const { return std::min(1.0, disk_stall_probability * (1.0 + disk_stall_foreign * foreign_cores)); }
+    double stall_probability() const { return std::min(1.0, disk_stall_probability * foreign_stall_factor()); }
+    /// What the foreign CPU multiplies the log flush's stall probability by: 1 + disk_stall_foreign x foreign_cores.
+    double foreign_stall_factor() const { return 1.0 + disk_stall_foreign * foreign_cores; }
+    /// The share of wake-ups that find their core held by a foreign process (0 without a foreign load).
+    double foreign_wait_share() const { return foreign_load() ? std::min(1.0, foreign_cores / cores) : 0.0; }
 
     /// Cores' worth of processing the host offers.
     double capacity() const { return cores + (threads > cores ? (threads - cores) * smt_gain : 0.0); }

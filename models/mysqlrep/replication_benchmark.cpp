@@ -285,7 +285,7 @@ Time ReplicationBenchmark::foreign_delay(std::size_t i) {
     const auto& hosts = spec_.hosts;
     if (!hosts.foreign_load()) return Time::zero();
     auto& rng = foreign_rng_[i];
-    if (rng.uniform01() * hosts.cores >= hosts.foreign_cores) return Time::zero();
+    if (rng.uniform01() >= hosts.foreign_wait_share()) return Time::zero();
     return Time::from_seconds(hosts.foreign_wait.draw(rng));
 }
 

@@ -68,12 +68,10 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     if (const auto disk = json_field_or_null<Json>(host_load, "disk", path)) {
         TestbedTrace::HostDisk d;
         d.busy_fraction = json_field<double>(*disk, "busy_fraction", path);
-        d.writes = json_field<std::int64_t>(*disk, "writes", path);
         d.write_bytes = json_field<std::int64_t>(*disk, "write_bytes", path);
-        d.flushes = json_field<std::int64_t>(*disk, "flushes", path);
         d.servers_write_bytes = json_field<std::int64_t>(*disk, "servers_write_bytes", path);
-        if (d.busy_fraction < 0 || d.writes < 0 || d.write_bytes < 0 || d.flushes < 0 || d.servers_write_bytes < 0)
-            fail(path, "host_load.disk: busy_fraction, writes, write_bytes, flushes and servers_write_bytes must not be negative");
+        if (d.busy_fraction < 0 || d.write_bytes < 0 || d.servers_write_bytes < 0)
+            fail(path, "host_load.disk: busy_fraction, write_bytes and servers_write_bytes must not be negative");
         trace.host_disk = d;
     }
     trace.run_s = json_field_or_null<double>(meta, "run_s", path);

@@ -76,10 +76,11 @@ struct TestbedTrace {
     std::optional<double> probe_wake_round_trip_us, probe_fdatasync_us;
     std::optional<std::int64_t> probe_samples;  // of each of the two
     // The host's disks over the run (meta.json host_load.disk, since 2026-12-06): the share of time
-    // with a request in flight, and what every process and the servers alone wrote, in bytes.
+    // with a request in flight, and what every process and the servers alone wrote, in bytes (the
+    // launcher also records the writes and flushes completed, which nothing here reads yet).
     struct HostDisk {
         double busy_fraction = 0;
-        std::int64_t writes = 0, write_bytes = 0, flushes = 0, servers_write_bytes = 0;
+        std::int64_t write_bytes = 0, servers_write_bytes = 0;
     };
     std::optional<HostDisk> host_disk;
     std::string date;

@@ -203,13 +203,13 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
 constexpr double kForeignStallsWarning = 4.0;
 
 std::optional<std::string> foreign_load_warning(const TestbedTrace& trace, const models::mysqlrep::Hosts& hosts) {
-    const double stalls = 1.0 + hosts.disk_stall_foreign * hosts.foreign_cores;
+    const double stalls = hosts.foreign_stall_factor();
     if (stalls < kForeignStallsWarning) return std::nullopt;
     const auto disk = trace.foreign_write_bytes_per_s();
     return fmt::format("{:.2f} cores of foreign CPU multiply the model's log-flush stalls by {:.1f} and make {:.0f}% of wake-ups wait for "
                        "a foreign slice: right for a foreign load that writes and flushes the disk, far too slow for one that only "
                        "computes (docs/mysqlrep.md, \"Foreign load, measured\"); {}",
-                       hosts.foreign_cores, stalls, 100.0 * std::min(1.0, hosts.foreign_cores / hosts.cores),
+                       hosts.foreign_cores, stalls, 100.0 * hosts.foreign_wait_share(),
                        disk ? fmt::format("this run's disks took {:.2f} MB/s beside the servers' writes", *disk * 1e-6)
                             : std::string("the trace does not say what the host's disks took (host_load.disk)"));
 }
