@@ -176,6 +176,15 @@ const sim::ParamTable<Hosts>& hosts_table() {
             param("disk_stall_foreign", &Hosts::disk_stall_foreign,
                   "disk_stall_probability grows by this factor per core of foreign_cores: p x (1 + this x foreign_cores)",
                   Check::non_negative),
+            param("servers_start", &Hosts::servers_start,
+                  "time the launcher took to start the N servers, a gauge of the host's disk (tbsim replay: meta.json "
+                  "setup_phases_s.start, where no CPU quota binds the start)",
+                  Check::positive),
+            param("servers_start_fixed", &Hosts::servers_start_fixed, "the reference start: this plus servers_start_per_instance x N",
+                  Check::non_negative),
+            param("servers_start_per_instance", &Hosts::servers_start_per_instance, "the reference start's time per server", Check::positive),
+            param("stall_start_elasticity", &Hosts::stall_start_elasticity,
+                  "disk_stall_probability scales by (servers_start / reference start) to this power (0: ignored)", Check::non_negative),
             param("foreign_cores", &Hosts::foreign_cores,
                   "CPU of processes outside the benchmark, in cores (tbsim replay: from meta.json)", Check::non_negative),
             sim::distribution_param("foreign_wait", &Hosts::foreign_wait, sim::ValueKind::duration,
@@ -291,11 +300,24 @@ double Hosts::cpu_ratio_factor(double elasticity) const {
     return gauge_factor(cpu_ratio, cpu_ratio_max ? 1.0 / *cpu_ratio_max : 0.0, cpu_ratio_max, elasticity);
 }
 
+namespace {
+
+/// A time the launcher measured against its reference line for N instances (fixed + per instance x N);
+/// none without a measurement.
+std::optional<double> ratio_to_line(const std::optional<sim::Time>& measured, sim::Time fixed, sim::Time per_instance, std::int64_t instances) {
+    if (!measured) return std::nullopt;
+    return measured->seconds() / (fixed.seconds() + per_instance.seconds() * static_cast<double>(instances));
+}
+
+}  // namespace
+
+double Hosts::start_stall_factor(std::int64_t instances) const {
+    return gauge_factor(ratio_to_line(servers_start, servers_start_fixed, servers_start_per_instance, instances), 0.0, std::nullopt,
+                        stall_start_elasticity);
+}
+
 double Hosts::setup_factor(std::int64_t instances, double elasticity) const {
-    std::optional<double> ratio;
-    const double reference = setup_fixed.seconds() + setup_per_instance.seconds() * static_cast<double>(instances);
-    if (setup_time) ratio = setup_time->seconds() / reference;
-    return gauge_factor(ratio, 0.0, setup_ratio_max, elasticity);
+    return gauge_factor(ratio_to_line(setup_time, setup_fixed, setup_per_instance, instances), 0.0, setup_ratio_max, elasticity);
 }
 
 }  // namespace tbsim::models::mysqlrep

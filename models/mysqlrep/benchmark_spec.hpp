@@ -228,6 +228,18 @@ struct Hosts {
     // of slow local inserts grows with the foreign CPU at a given commit rate and N (docs/mysqlrep.md).
     double disk_stall_foreign = 0.0;
     sim::ValueDistribution foreign_wait = sim::ValueDistribution::constant(0.0);
+    // The host's disk on the day, gauged by how long the launcher took to start the N servers
+    // (InnoDB opening, writing and flushing its log and tablespace files): the log flush's stall
+    // probability multiplies by (servers_start / (servers_start_fixed + servers_start_per_instance
+    // x N)) ^ stall_start_elasticity. Within a recording session and across them, the faster the
+    // servers started, the lighter the local inserts' tail than the model's without the gauge
+    // (docs/mysqlrep.md, "The servers' start, a gauge of the disk's tail"). `tbsim replay` sets
+    // servers_start from meta.json (setup_phases_s.start) where the servers started without a CPU
+    // quota (under one, the start gauges the quota); none: factor 1.
+    std::optional<sim::Time> servers_start;
+    sim::Time servers_start_fixed = sim::Time::from_ms(200);
+    sim::Time servers_start_per_instance = sim::Time::from_ms(125);
+    double stall_start_elasticity = 0.0;
 
     // The host's speed on the day, gauged by the setup it did before the run (initialising N data
     // directories, starting N servers: CPU-bound work of a known size). Every CPU time of the
@@ -344,8 +356,12 @@ struct Hosts {
     bool page_flush_computes() const {
         return page_flush_cpu_fixed > sim::Time::zero() || page_flush_cpu_per_row > sim::Time::zero() || page_flush_cpu_per_commit > sim::Time::zero();
     }
-    /// The probability that a log flush stalls, with the foreign processes' share.
-    double stall_probability() const { return std::min(1.0, disk_stall_probability * foreign_stall_factor()); }
+    /// The probability that a log flush stalls, with the foreign processes' share and the start gauge.
+    double stall_probability(std::int64_t instances) const {
+        return std::min(1.0, disk_stall_probability * foreign_stall_factor() * start_stall_factor(instances));
+    }
+    /// (servers_start / reference start of N servers) ^ stall_start_elasticity; 1 without a start.
+    double start_stall_factor(std::int64_t instances) const;
     /// What the foreign CPU multiplies the log flush's stall probability by: 1 + disk_stall_foreign x foreign_cores.
     double foreign_stall_factor() const { return 1.0 + disk_stall_foreign * foreign_cores; }
     /// The share of wake-ups that find their core held by a foreign process (0 without a foreign load).

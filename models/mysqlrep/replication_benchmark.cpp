@@ -87,7 +87,7 @@ ReplicationBenchmark::ReplicationBenchmark(sim::Simulation& sim, const Benchmark
     if (limits.cpu_quota) cpu_slowness_ *= spec.hosts.quota_cpu_factor;
     wait_slowness_ = spec.hosts.wait_slowness(spec.workload.instances);
     start_slowness_ = spec.hosts.start_slowness(spec.workload.instances);
-    stall_probability_ = spec.hosts.stall_probability();
+    stall_probability_ = spec.hosts.stall_probability(spec.workload.instances);
     wake_latency_ = spec.hosts.wake_latency_on_the_day(spec.workload.instances);
     direct_net_ = !limits.bandwidth && limits.receive_delay == Time::zero();
     for (std::size_t i = 0; i < n; ++i) {

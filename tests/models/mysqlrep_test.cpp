@@ -199,6 +199,29 @@ TEST_CASE("the pacing gauge scales the host's waits and wake latency by how late
     CHECK(h.wait_slowness(4) == doctest::Approx(2.0));
 }
 
+TEST_CASE("the servers' start scales the log flush's stall probability, and nothing else, by its ratio to the reference start") {
+    tbsim::models::mysqlrep::Hosts h;
+    h.disk_stall_probability = 0.006;
+    h.disk_stall_foreign = 10.0;
+    h.foreign_cores = 0.1;  // the foreign CPU's factor: 1 + 10 x 0.1 = 2
+    h.stall_start_elasticity = 0.5;
+    CHECK(h.stall_probability(11) == doctest::Approx(0.012));  // no start read: the reference host
+    // 11 servers started in 0.65 s (n11-d2500-ag6, 2026-12-07, not committed) against the reference
+    // 0.2 s + 11 x 0.125 s = 1.575 s: ratio 0.41270, to the power 0.5 0.64242.
+    h.servers_start = tbsim::sim::Time::from_ms(650);
+    h.servers_start_fixed = tbsim::sim::Time::from_ms(200);
+    h.servers_start_per_instance = tbsim::sim::Time::from_ms(125);
+    CHECK(h.start_stall_factor(11) == doctest::Approx(0.64242).epsilon(1e-4));
+    CHECK(h.stall_probability(11) == doctest::Approx(0.012 * 0.64242).epsilon(1e-4));
+    // The same start for 2 servers (reference 0.45 s) is a slow disk: ratio 1.4444, factor 1.2019.
+    CHECK(h.start_stall_factor(2) == doctest::Approx(1.20185).epsilon(1e-4));
+    // The waits, the wake latency and the CPU do not read it.
+    CHECK(h.wait_slowness(11) == 1.0);
+    CHECK(h.cpu_slowness(11) == 1.0);
+    h.stall_start_elasticity = 0.0;
+    CHECK(h.stall_probability(11) == doctest::Approx(0.012));
+}
+
 TEST_CASE("the CPU gauge scales CPU times and the host's waits by the containers' CPU against the model's, within its bound") {
     tbsim::models::mysqlrep::Hosts h;
     h.wake_latency = tbsim::sim::Time::from_us(10);

@@ -108,6 +108,16 @@ TEST_CASE("the testbed's setup time is read from meta.json, and a setup that too
     CHECK(error_of(dir).find("meta.json: setup_s must be positive") != std::string::npos);
 }
 
+TEST_CASE("the servers' start is read from meta.json's setup phases where the launcher wrote them, and a start of no time is refused") {
+    // n12-d1200-ag5's meta.json (2026-12-05): setup_phases_s.start 2.082275226; the first days' traces have no phases.
+    CHECK(read_testbed_trace(kTraces + "n12-d1200-ag5").servers_start_s.value() == doctest::Approx(2.082275226));
+    CHECK_FALSE(read_testbed_trace(kTraces + "n8-d12000-ag1").servers_start_s.has_value());
+    const auto dir = scratch_trace("phases", kGoodRows);
+    rewrite_meta(dir, "\"setup_s\": 1.974156225",
+                 "\"setup_phases_s\": {\"links\": 0.3, \"install\": 1.2, \"start\": 0}, \"setup_s\": 1.974156225");
+    CHECK(error_of(dir).find("meta.json: setup_phases_s.start must be positive") != std::string::npos);
+}
+
 TEST_CASE("the host probe is read from meta.json where the launcher wrote it, and a probe that took no time is refused") {
     // The first committed traces predate the probe (2026-12-05): none.
     const auto old = read_testbed_trace(kTraces + "n8-d12000-ag1");

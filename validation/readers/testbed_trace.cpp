@@ -78,6 +78,10 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
     if (trace.run_s && *trace.run_s <= 0) fail(path, "run_s must be positive");
     trace.setup_s = json_field_or_null<double>(meta, "setup_s", path);
     if (trace.setup_s && !(*trace.setup_s > 0)) fail(path, "setup_s must be positive");
+    if (const auto phases = json_field_or_null<Json>(meta, "setup_phases_s", path)) {
+        trace.servers_start_s = json_field<double>(*phases, "start", path);
+        if (!(*trace.servers_start_s > 0)) fail(path, "setup_phases_s.start must be positive");
+    }
     if (const auto probe = json_field_or_null<Json>(meta, "host_probe_us", path)) {
         // Each probe's median, named in full when it is wrong (both probes have a "p50").
         const auto median = [&](const char* kind) {

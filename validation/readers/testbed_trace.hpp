@@ -71,6 +71,7 @@ struct TestbedTrace {
     double host_busy_fraction = 0;          // of all cores' time over the run (meta.json host_load)
     std::optional<double> run_s;            // the run's wall-clock time, the applications' start to the last end
     std::optional<double> setup_s;          // time to build the testbed (data directories, servers started)
+    std::optional<double> servers_start_s;  // the part of it that started the N servers (meta.json setup_phases_s.start)
     // The launcher's probe of the host just before the run (meta.json host_probe_us, since
     // 2026-12-05): medians of a pipe round trip to a blocked thread and of a 512-byte fdatasync, in us.
     std::optional<double> probe_wake_round_trip_us, probe_fdatasync_us;

@@ -55,6 +55,7 @@ Json replay_json(const TraceReplay& r) {
     const auto& c = r.conditions;
     j["conditions"] = {{"foreign_cores", c.foreign_cores},
                        {"setup_s", c.setup_s ? Json(*c.setup_s) : Json(nullptr)},
+                       {"servers_start_s", c.servers_start_s ? Json(*c.servers_start_s) : Json(nullptr)},
                        {"pacing_lateness_us", c.pacing_lateness_us ? Json(*c.pacing_lateness_us) : Json(nullptr)},
                        {"probe_fdatasync_us", c.probe_fdatasync_us ? Json(*c.probe_fdatasync_us) : Json(nullptr)},
                        {"probe_wake_round_trip_us", c.probe_wake_round_trip_us ? Json(*c.probe_wake_round_trip_us) : Json(nullptr)},
@@ -63,7 +64,8 @@ Json replay_json(const TraceReplay& r) {
                        {"cpu_ratio", c.cpu_ratio ? Json(*c.cpu_ratio) : Json(nullptr)},
                        {"cpu_factor", c.cpu_factor},
                        {"wait_factor", c.wait_factor},
-                       {"wake_latency_us", c.wake_latency_us}};
+                       {"wake_latency_us", c.wake_latency_us},
+                       {"stall_factor", c.stall_factor}};
     j["main_loop_s"] = comparison_json(r.main_loop_s);
     j["slowdown"] = comparison_json(r.slowdown);
     Json ops = Json::object();
@@ -216,11 +218,13 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
         const auto& host = r.conditions;
         out += fmt::format("  the host during the run, read from the trace: {:.2f} cores of foreign CPU, setup {}, paced wake-ups {},\n"
                            "  the containers' CPU {};\n"
-                           "  so CPU times x {:.3f}, waits x {:.3f}, a woken thread's latency {:.1f} us\n",
+                           "  the servers' start {};\n"
+                           "  so CPU times x {:.3f}, waits x {:.3f}, a woken thread's latency {:.1f} us, log-flush stalls x {:.3f}\n",
                            host.foreign_cores, host.setup_s ? fmt::format("{:.2f} s", *host.setup_s) : "not recorded",
                            host.pacing_lateness_us ? fmt::format("{:.0f} us late", *host.pacing_lateness_us) : "none (the loop never waited)",
                            host.cpu_ratio ? fmt::format("{:.3f} times the model's without the CPU gauge", *host.cpu_ratio) : "not read",
-                           host.cpu_factor, host.wait_factor, host.wake_latency_us);
+                           host.servers_start_s ? fmt::format("{:.3f} s", *host.servers_start_s) : "not read (not recorded, or under a CPU quota)",
+                           host.cpu_factor, host.wait_factor, host.wake_latency_us, host.stall_factor);
         if (host.probe_fdatasync_us && host.probe_wake_round_trip_us)
             out += fmt::format("  the host probe before the run (not read by the model): fdatasync {:.0f} us, a blocked thread's round trip "
                                "{:.1f} us (medians)\n",

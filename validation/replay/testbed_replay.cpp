@@ -177,6 +177,9 @@ models::mysqlrep::BenchmarkSpec testbed_spec(const TestbedTrace& trace, const mo
     spec.hosts.foreign_cores = trace.foreign_cores();
     spec.hosts.setup_time.reset();
     if (trace.setup_s) spec.hosts.setup_time = Time::from_seconds(*trace.setup_s);
+    spec.hosts.servers_start.reset();
+    // Under a CPU quota the servers start inside it: their start gauges the quota, not the disk.
+    if (trace.servers_start_s && !trace.limits.cpu_quota_cores) spec.hosts.servers_start = Time::from_seconds(*trace.servers_start_s);
     spec.hosts.host_probe.reset();
     if (const auto probe = trace.probe_s()) spec.hosts.host_probe = Time::from_seconds(*probe);
     spec.hosts.pacing_lateness.reset();
@@ -216,7 +219,7 @@ std::optional<std::string> foreign_load_warning(const TestbedTrace& trace, const
 
 const std::vector<std::string>& keys_set_by_traces() {
     static const std::vector<std::string> keys{"workload",           "hosts.count",      "hosts.cores", "hosts.threads",
-                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.host_probe", "hosts.pacing_lateness",
+                                               "hosts.foreign_cores", "hosts.setup_time", "hosts.servers_start", "hosts.host_probe", "hosts.pacing_lateness",
                                                "hosts.cpu_ratio",   "limits"};
     return keys;
 }
@@ -280,6 +283,8 @@ TraceReplay replay_trace(const TestbedTrace& trace, const MeasuredTrace& measure
     if (auto warning = foreign_load_warning(trace, spec.hosts)) out.warnings.push_back(std::move(*warning));
     out.conditions.foreign_cores = spec.hosts.foreign_cores;
     out.conditions.setup_s = trace.setup_s;
+    if (spec.hosts.servers_start) out.conditions.servers_start_s = spec.hosts.servers_start->seconds();
+    out.conditions.stall_factor = spec.hosts.foreign_stall_factor() * spec.hosts.start_stall_factor(trace.instances);
     out.conditions.probe_fdatasync_us = trace.probe_fdatasync_us;
     out.conditions.probe_wake_round_trip_us = trace.probe_wake_round_trip_us;
     if (trace.host_disk) out.conditions.disk_busy_fraction = trace.host_disk->busy_fraction;

@@ -63,6 +63,7 @@ struct NodeComparison {
 struct RunConditions {
     double foreign_cores = 0.0;                 // meta.json: busy time less the containers'
     std::optional<double> setup_s;              // meta.json setup_s
+    std::optional<double> servers_start_s;      // meta.json setup_phases_s.start, as the model read it (none under a CPU quota)
     std::optional<double> pacing_lateness_us;   // trace.csv: how late the paced loop woke (median)
     std::optional<double> probe_fdatasync_us;   // meta.json host_probe_us: a 512-byte flush (median; not read by the model)
     std::optional<double> probe_wake_round_trip_us;  // the same probe: a pipe round trip to a blocked thread (median)
@@ -72,6 +73,7 @@ struct RunConditions {
     double cpu_factor = 1.0;                    // what CPU times were multiplied by (setup and CPU gauges)
     double wait_factor = 1.0;                   // the host's waits (setup, pacing and CPU gauges)
     double wake_latency_us = 0.0;               // a woken thread's latency on the run
+    double stall_factor = 1.0;                  // the log flush's stall probability's (foreign CPU and start gauges)
 };
 
 struct TraceReplay {
