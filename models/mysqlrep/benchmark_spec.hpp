@@ -356,10 +356,10 @@ struct Hosts {
     bool page_flush_computes() const {
         return page_flush_cpu_fixed > sim::Time::zero() || page_flush_cpu_per_row > sim::Time::zero() || page_flush_cpu_per_commit > sim::Time::zero();
     }
-    /// The probability that a log flush stalls, with the foreign processes' share and the start gauge.
-    double stall_probability(std::int64_t instances) const {
-        return std::min(1.0, disk_stall_probability * foreign_stall_factor() * start_stall_factor(instances));
-    }
+    /// The probability that a log flush stalls on the day: disk_stall_probability x stall_factor, at most 1.
+    double stall_probability(std::int64_t instances) const { return std::min(1.0, disk_stall_probability * stall_factor(instances)); }
+    /// What the day multiplies the stall probability by: the foreign CPU's factor times the start gauge's.
+    double stall_factor(std::int64_t instances) const { return foreign_stall_factor() * start_stall_factor(instances); }
     /// (servers_start / reference start of N servers) ^ stall_start_elasticity; 1 without a start.
     double start_stall_factor(std::int64_t instances) const;
     /// What the foreign CPU multiplies the log flush's stall probability by: 1 + disk_stall_foreign x foreign_cores.

@@ -284,7 +284,7 @@ TraceReplay replay_trace(const TestbedTrace& trace, const MeasuredTrace& measure
     out.conditions.foreign_cores = spec.hosts.foreign_cores;
     out.conditions.setup_s = trace.setup_s;
     if (spec.hosts.servers_start) out.conditions.servers_start_s = spec.hosts.servers_start->seconds();
-    out.conditions.stall_factor = spec.hosts.foreign_stall_factor() * spec.hosts.start_stall_factor(trace.instances);
+    out.conditions.stall_factor = spec.hosts.stall_factor(trace.instances);
     out.conditions.probe_fdatasync_us = trace.probe_fdatasync_us;
     out.conditions.probe_wake_round_trip_us = trace.probe_wake_round_trip_us;
     if (trace.host_disk) out.conditions.disk_busy_fraction = trace.host_disk->busy_fraction;
