@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/frame_pool.hpp"
 #include "sim/core/simulation.hpp"
 
 namespace tbsim::sim {
@@ -30,6 +31,10 @@ public:
         bool detached = false;
         Simulation::RootFrame root;
         std::coroutine_handle<> continuation;  // the awaiting process, if any
+
+        // The frame's memory: recycled within the thread (frame_pool.hpp).
+        static void* operator new(std::size_t bytes) { return detail::FramePool::allocate(bytes); }
+        static void operator delete(void* frame, std::size_t bytes) noexcept { detail::FramePool::release(frame, bytes); }
 
         Process get_return_object() { return Process(std::coroutine_handle<promise_type>::from_promise(*this)); }
         std::suspend_always initial_suspend() noexcept { return {}; }

@@ -224,7 +224,12 @@ const std::vector<DirectionId>& Topology::route(NodeId from, NodeId to) {
 
 const std::vector<DirectionId>* Topology::find_route(NodeId from, NodeId to) {
     const std::uint64_t key = (std::uint64_t{from} << 32) | to;
-    if (const auto it = routes_.find(key); it != routes_.end()) return &it->second;
+    auto& recent = recent_routes_.slots[(from * 31u + to) % recent_routes_.slots.size()];
+    if (recent.key == key) return recent.route;
+    if (const auto it = routes_.find(key); it != routes_.end()) {
+        recent = {key, &it->second};
+        return &it->second;
+    }
     std::vector<DirectionId> path;
     if (from != to) {
         if (source_trees_.count(from) == 0 && destination_trees_.count(to) == 0) {

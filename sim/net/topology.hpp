@@ -4,6 +4,7 @@
 // controller costs two Dijkstra runs, not one per server.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -82,6 +83,24 @@ private:
     std::vector<NodeId> dir_from_;
     std::vector<NodeId> dir_to_;
     std::unordered_map<std::uint64_t, std::vector<DirectionId>> routes_;
+    // The routes looked up last, by (from, to) hashed into a few slots, in front of routes_: a
+    // model sends between the same few pairs millions of times. They point into routes_, whose
+    // elements stay put; a copied or moved topology starts with none.
+    struct RecentRoutes {
+        struct Slot {
+            std::uint64_t key = ~std::uint64_t{0};
+            const std::vector<DirectionId>* route = nullptr;
+        };
+        std::array<Slot, 256> slots{};
+        RecentRoutes() = default;
+        RecentRoutes(const RecentRoutes&) {}
+        RecentRoutes& operator=(const RecentRoutes&) {
+            slots = {};
+            return *this;
+        }
+        ~RecentRoutes() = default;
+    };
+    RecentRoutes recent_routes_;
     // Shortest-path trees: for a source, the direction that reaches each node; for a destination,
     // the direction each node takes towards it. kNoDirection where unreachable.
     std::unordered_map<NodeId, std::vector<DirectionId>> source_trees_;

@@ -24,6 +24,11 @@ struct Objective {
     double best_loss = std::numeric_limits<double>::infinity();         // over every local search
     double search_best_loss = std::numeric_limits<double>::infinity();  // this local search's
     std::vector<double> search_best_x;
+    Residuals search_best_residuals;  // at search_best_x
+    // The point the fit starts from and its residuals, already known: the first search's first
+    // evaluation is there, and the runs are repeatable (common random numbers).
+    std::vector<double> start_x;
+    const Residuals* start_residuals = nullptr;
     double search_first_loss = 0.0;  // at this local search's first point: its start
     bool search_started = false;
     double worst_loss = 0.0;    // the highest loss of a point the model ran
@@ -51,8 +56,10 @@ double objective(unsigned n, const double* x, double* /*gradient*/, void* data) 
     try {
         const std::vector<double> log_x(x, x + n);
         double loss = 0.0;
+        Residuals residuals;
         try {
-            loss = (*o.residuals)(values_of(log_x)).loss();
+            residuals = log_x == o.start_x && o.start_residuals != nullptr ? *o.start_residuals : (*o.residuals)(values_of(log_x));
+            loss = residuals.loss();
             o.worst_loss = std::max(o.worst_loss, loss);
         } catch (const sim::ConfigError& e) {
             loss = infeasible_loss(o, e.what());
@@ -64,7 +71,7 @@ double objective(unsigned n, const double* x, double* /*gradient*/, void* data) 
         ++o.evaluations;
         if (!o.search_started) o.search_started = true, o.search_first_loss = loss;
         o.best_loss = std::min(o.best_loss, loss);
-        if (loss < o.search_best_loss) o.search_best_loss = loss, o.search_best_x = log_x;
+        if (loss < o.search_best_loss) o.search_best_loss = loss, o.search_best_x = log_x, o.search_best_residuals = std::move(residuals);
         if (o.options->progress)
             o.options->progress({o.evaluations, o.budget, loss, o.best_loss,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - o.start).count(), false});
@@ -95,7 +102,8 @@ bool converged_code(nlopt_result code) {
 }
 
 // One BOBYQA search from `x` (log-parameters), which it leaves at the best point it evaluated.
-FitStart local_search(std::vector<double>& x, const std::vector<double>& lower, const std::vector<double>& upper, Objective& o) {
+FitStart local_search(std::vector<double>& x, Residuals& at_x, const std::vector<double>& lower, const std::vector<double>& upper,
+                      Objective& o) {
     const auto p = x.size();
     const FitOptions& options = *o.options;
     o.search_best_loss = std::numeric_limits<double>::infinity();
@@ -117,6 +125,8 @@ FitStart local_search(std::vector<double>& x, const std::vector<double>& lower, 
     nlopt_destroy(opt);
     if (o.failure) std::rethrow_exception(o.failure);
     if (!o.search_best_x.empty() && o.search_best_loss <= loss) x = o.search_best_x, loss = o.search_best_loss;
+    if (x == o.search_best_x) at_x = std::move(o.search_best_residuals);
+    else at_x = {};  // not evaluated as such (the optimiser's own end point): fit_parameters evaluates it
     FitStart s;
     s.loss_start = o.search_first_loss;
     s.loss_end = loss;
@@ -172,6 +182,8 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     o.start = std::chrono::steady_clock::now();
     result.before = residuals(values_of(x));
     result.loss_before = result.before.loss();
+    o.start_x = x;
+    o.start_residuals = &result.before;
     o.worst_loss = result.loss_before;
     result.residuals = result.before.values.size();
 
@@ -180,10 +192,13 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     result.start_spread = options.start_spread;
     result.robust_scale = options.robust_scale;
     std::vector<double> best_x;
+    Residuals best_residuals;  // at best_x, when the search evaluated it there
     for (std::size_t k = 0; k < points.size(); ++k) {
         auto xk = points[k];
-        FitStart s = local_search(xk, lower, upper, o);
-        if (best_x.empty() || s.loss_end < result.starts[result.best_start].loss_end) result.best_start = k, best_x = xk;
+        Residuals at_xk;
+        FitStart s = local_search(xk, at_xk, lower, upper, o);
+        if (best_x.empty() || s.loss_end < result.starts[result.best_start].loss_end)
+            result.best_start = k, best_x = xk, best_residuals = std::move(at_xk);
         result.starts.push_back(std::move(s));
     }
     x = best_x;
@@ -194,7 +209,7 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     result.infeasible = o.infeasible;
     result.first_infeasible = o.first_infeasible;
 
-    result.after = residuals(values_of(x));
+    result.after = best_residuals.values.empty() ? residuals(values_of(x)) : std::move(best_residuals);
     result.loss_after = result.after.loss();
     const auto m = result.after.values.size();
     result.rmse_before = std::sqrt(result.loss_before / static_cast<double>(std::max<std::size_t>(1, result.before.values.size())));

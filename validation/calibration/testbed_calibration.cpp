@@ -16,7 +16,9 @@ std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, con
     for (std::size_t i = 0; i < parameters.size(); ++i)
         overrides.push_back({parameter_override(parameters[i], values[i]), sim::OverrideOrigin{"--fit", "--fit", true}});
     const auto profile = read_testbed_profile(request.profile, overrides);
-    return replay_traces(request.traces, measured, profile.spec, request.replay, request.jobs);
+    auto options = request.replay;
+    options.fit_figures_only = true;  // what replay_residuals reads
+    return replay_traces(request.traces, measured, profile.spec, options, request.jobs);
 }
 
 TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, const std::string& version) {

@@ -78,9 +78,11 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         runs.main_loop_s += spans.slowest(BenchmarkPhase::main).first;
         for (const auto p : models::mysqlrep::kBenchmarkPhases) runs.phase_s[static_cast<std::size_t>(p)] += spans.slowest(p).first;
         for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
-        runs.slow.add(log, n);
-        runs.window.add(log);
-        runs.contended.add(log, n);
+        if (!options.fit_figures_only) {
+            runs.slow.add(log, n);
+            runs.window.add(log);
+            runs.contended.add(log, n);
+        }
         for (std::size_t i = 0; i < n; ++i) {
             const auto a = bench.activity(i);
             runs.activity[i].cpu_s += a.cpu_s;
@@ -89,7 +91,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
             runs.activity[i].throttled += a.throttled;
             runs.activity[i].throttled_periods += a.throttled_periods;
         }
-        if (r == 0) {
+        if (r == 0 && !options.fit_figures_only) {
             runs.first_progress_s = progress_of(log, spans.slowest(BenchmarkPhase::main).second, spans);
             runs.first_log = std::move(log);
         }

@@ -30,6 +30,9 @@ struct ReplayOptions {
     std::int64_t replications = 1;
     std::uint64_t seed = 1;  // replication r uses the simulation's stream r of this seed
     bool keep_simulated_operations = false;  // keep the first replication's operations (TraceReplay)
+    // Only what a fit's loss reads (replay_residuals.hpp): no slow windows, contention or progress
+    // of the simulated runs, which are left empty. A calibration's evaluations.
+    bool fit_figures_only = false;
 };
 
 /// A measured figure against its simulated counterpart.
