@@ -5,7 +5,7 @@
 // keeps only a handful of freed blocks of a size close at hand and takes the slow path for the
 // rest; here each thread keeps every freed frame on a free list of its size class (64-byte steps
 // up to 1 KiB) and hands it out again, so a run allocates only as many frames as it ever holds at
-// once. The lists are freed when their thread ends. Larger frames, and builds under
+// once. The lists are freed when their thread ends; frames freed after that bypass them. Larger frames, and builds under
 // AddressSanitizer (which must see every frame's end), go to the general allocator.
 #pragma once
 
@@ -33,7 +33,7 @@ public:
 
     static void* allocate(std::size_t bytes) {
         const std::size_t c = size_class(bytes);
-        if (!TBSIM_FRAME_POOL || c >= kClasses) return ::operator new(bytes);
+        if (!TBSIM_FRAME_POOL || c >= kClasses || closed()) return ::operator new(bytes);
         FreeFrame*& head = lists().heads[c];
         if (head == nullptr) return ::operator new((c + 1) * kStep);
         FreeFrame* frame = head;
@@ -43,7 +43,7 @@ public:
 
     static void release(void* p, std::size_t bytes) noexcept {
         const std::size_t c = size_class(bytes);
-        if (!TBSIM_FRAME_POOL || c >= kClasses) {
+        if (!TBSIM_FRAME_POOL || c >= kClasses || closed()) {
             ::operator delete(p);
             return;
         }
@@ -61,6 +61,7 @@ private:
         Lists(const Lists&) = delete;
         Lists& operator=(const Lists&) = delete;
         ~Lists() {
+            closed() = true;
             for (FreeFrame* head : heads)
                 while (head != nullptr) {
                     FreeFrame* next = head->next;
@@ -70,6 +71,13 @@ private:
         }
     };
     static std::size_t size_class(std::size_t bytes) { return bytes == 0 ? 0 : (bytes - 1) / kStep; }
+    // Whether this thread's lists are gone (the thread is ending; a frame destroyed after them,
+    // say by a static object's destructor, goes to the general allocator). A plain flag, with no
+    // destructor of its own, stays readable to the end.
+    static bool& closed() {
+        thread_local bool closed = false;
+        return closed;
+    }
     static Lists& lists() {
         thread_local Lists lists;
         return lists;
