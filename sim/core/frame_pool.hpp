@@ -5,8 +5,9 @@
 // keeps only a handful of freed blocks of a size close at hand and takes the slow path for the
 // rest; here each thread keeps every freed frame on a free list of its size class (64-byte steps
 // up to 1 KiB) and hands it out again, so a run allocates only as many frames as it ever holds at
-// once. The lists are freed when their thread ends; frames freed after that bypass them. Larger frames, and builds under
-// AddressSanitizer (which must see every frame's end), go to the general allocator.
+// once. The lists are freed when their thread ends; frames freed after that bypass them. Larger
+// frames, and builds under AddressSanitizer (which must see every frame's end), go to the general
+// allocator.
 #pragma once
 
 #include <array>

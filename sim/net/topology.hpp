@@ -98,7 +98,6 @@ private:
             slots = {};
             return *this;
         }
-        ~RecentRoutes() = default;
     };
     RecentRoutes recent_routes_;
     // Shortest-path trees: for a source, the direction that reaches each node; for a destination,

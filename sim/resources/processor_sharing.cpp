@@ -25,13 +25,8 @@ double ProcessorSharing::busy_over(double elapsed) const {
 void ProcessorSharing::advance() {
     const double elapsed = (sim_.now() - last_).seconds();
     if (elapsed > 0.0) {
-        double busy = 0.0;  // busy_over(elapsed), in the same loop
-        for (const std::size_t g : active_) {
-            Group& group = groups_[g];
-            group.attained += elapsed * group.rate;
-            busy += elapsed * group.rate * static_cast<double>(group.jobs.size());
-        }
-        busy_area_ += busy;
+        for (const std::size_t g : active_) groups_[g].attained += elapsed * groups_[g].rate;
+        busy_area_ += busy_over(elapsed);
     }
     last_ = sim_.now();
 }
