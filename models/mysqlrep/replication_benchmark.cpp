@@ -547,7 +547,7 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
         Time committed;
         co_await logged_query(BenchmarkOp::local_insert, i, i, db.query_bytes.bytes + db.row_bytes.bytes, db.insert_work, true,
                               &committed, 1);
-        insert_ms_.add((sim_.now() - sent_local).milliseconds());
+        if (keep_figures_) insert_ms_.add((sim_.now() - sent_local).milliseconds());
         pending.push_back(committed);
         if (w.remote_inserts && pending.size() == ag) {
             const double bytes = db.query_bytes.bytes + db.row_bytes.bytes * static_cast<double>(ag);
@@ -559,8 +559,10 @@ sim::Process ReplicationBenchmark::application(std::size_t i) {
                 const Time sent = sim_.now();
                 Time at_peer;
                 co_await logged_query(BenchmarkOp::batch_send, i, peer, bytes, work, true, &at_peer, static_cast<std::int64_t>(ag));
-                batch_ms_.add((sim_.now() - sent).milliseconds());
-                for (const Time t : pending) lag_ms_.add((at_peer - t).milliseconds());
+                if (keep_figures_) {
+                    batch_ms_.add((sim_.now() - sent).milliseconds());
+                    for (const Time t : pending) lag_ms_.add((at_peer - t).milliseconds());
+                }
             }
             pending.clear();
         } else if (!w.remote_inserts) {
@@ -610,6 +612,7 @@ NodeActivity ReplicationBenchmark::activity(std::size_t i) const {
 }
 
 MysqlRepFigures ReplicationBenchmark::figures() const {
+    TBSIM_CHECK(keep_figures_, "ReplicationBenchmark::figures after skip_figures");
     const auto& w = spec_.workload;
     sim::Tally boot, sync, main, desync;
     const double nominal = static_cast<double>(w.inserts) / w.rate.per_second;

@@ -76,8 +76,11 @@ public:
     /// Starts every instance's application.
     void start();
     bool finished() const { return finished_ == spec_.workload.instances; }
-    /// Figures after the run (docs/outputs.md, model mysqlrep).
+    /// Figures after the run (docs/outputs.md, model mysqlrep); not after skip_figures().
     MysqlRepFigures figures() const;
+    /// Keeps none of the latencies and lags that only figures() reads: a replay reads the
+    /// operations' log and the nodes' activity, and a lag per row and peer costs a logarithm.
+    void skip_figures() { keep_figures_ = false; }
     /// What instance `i`'s node did.
     NodeActivity activity(std::size_t i) const;
 
@@ -226,6 +229,7 @@ private:
     sim::Tally insert_ms_;
     sim::Tally batch_ms_;
     sim::LogHistogram lag_ms_;
+    bool keep_figures_ = true;  // insert_ms_, batch_ms_ and lag_ms_ (skip_figures)
 };
 
 }  // namespace tbsim::models::mysqlrep

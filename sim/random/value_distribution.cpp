@@ -39,6 +39,7 @@ ValueDistribution ValueDistribution::lognormal(double median, double sigma) {
     d.kind_ = Kind::lognormal;
     d.a_ = median;
     d.b_ = sigma;
+    d.log_a_ = std::log(median);
     return d;
 }
 ValueDistribution ValueDistribution::empirical(EmpiricalDistribution table) {
@@ -111,7 +112,7 @@ double ValueDistribution::draw(RandomStream& rs) const {
         case Kind::uniform: return draw_uniform(rs, a_, b_);
         case Kind::exponential: return draw_exponential(rs, a_);
         case Kind::normal: return std::max(0.0, draw_normal(rs, a_, b_));
-        case Kind::lognormal: return draw_lognormal(rs, std::log(a_), b_);
+        case Kind::lognormal: return draw_lognormal(rs, log_a_, b_);
         case Kind::empirical: return table_->draw(rs);
     }
     return a_;

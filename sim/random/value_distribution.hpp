@@ -52,6 +52,7 @@ private:
     Kind kind_ = Kind::constant;
     double a_ = 0.0;  // constant, low, mean, median
     double b_ = 0.0;  // high, stddev, sigma
+    double log_a_ = 0.0;  // lognormal: log(median), the normal's mean, taken once rather than at every draw
     std::optional<EmpiricalDistribution> table_;
 };
 

@@ -71,6 +71,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         std::vector<OperationRecord> log;
         sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
         models::mysqlrep::ReplicationBenchmark bench(sim, spec, &log, options.mode == ReplayMode::driven ? &driven : nullptr);
+        bench.skip_figures();
         bench.start();
         sim.run_before(horizon);
         runs.events += static_cast<double>(sim.events_processed());
@@ -109,6 +110,7 @@ double simulated_cpu_s(const TestbedTrace& trace, const models::mysqlrep::Benchm
     for (std::int64_t r = 0; r < options.replications; ++r) {
         sim::Simulation sim(options.seed, static_cast<std::uint64_t>(r));
         models::mysqlrep::ReplicationBenchmark bench(sim, spec, nullptr, options.mode == ReplayMode::driven ? &driven : nullptr);
+        bench.skip_figures();
         bench.start();
         sim.run_before(horizon);
         for (std::size_t i = 0; i < node_cpu_s.size(); ++i) node_cpu_s[i] += bench.activity(i).cpu_s;
