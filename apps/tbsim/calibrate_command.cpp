@@ -64,7 +64,9 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
     out.profile = validation::testbed_profile_text(request.profile);
     out.overrides = request.overrides;
     const auto base = validation::read_testbed_profile(out.profile, out.overrides);
-    out.replay.replications = request.replications.value_or(static_cast<std::int64_t>(base.header.replications));
+    // One run of each trace per evaluation, whatever the profile pools for a replay: under common
+    // random numbers the loss is as smooth, and the fit takes a third of the time of three.
+    out.replay.replications = request.replications.value_or(1);
     out.replay.seed = request.seed.value_or(base.header.seed);
     if (out.replay.replications < 1) throw sim::ConfigError("--replications must be at least 1");
     for (const auto& f : expand_trace_folders(request.traces)) out.traces.push_back(validation::read_testbed_trace(f));

@@ -234,7 +234,7 @@ int main(int argc, char** argv) {
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,
-                                                     "simulated runs per trace and evaluation (default: the profile's; 3 for captures)")
+                                                     "simulated runs per trace and evaluation (default 1 for traces, whatever the profile's; 3 for captures)")
                                    ->check(at_least_one());
     auto* calibrate_seed_opt = calibrate->add_option("--seed", calibrate_seed, "master seed (default: the profile's)")->check(seed_value());
     calibrate->add_option("--set", calibrate_sets, "override a key of the base profile: key.path=value (repeatable)")->type_name("KEY=VALUE");

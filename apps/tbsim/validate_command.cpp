@@ -70,7 +70,9 @@ nlohmann::json verdict_json(const VerdictSummary& v) {
     j["name"] = v.plan->name;
     j["passed"] = v.passed;
     j["judge"] = v.plan->judge == validation::Judge::every ? "every" : "mean";
-    j["replay"] = {{"replications", v.plan->replay.replications}, {"seed", v.plan->replay.seed}};
+    j["replay"] = {{"replications", v.plan->replay.replications},
+                   {"fit_replications", v.plan->fit_replications.value_or(v.plan->replay.replications)},
+                   {"seed", v.plan->replay.seed}};
     j["training"] = v.training;
     j["held_out"] = v.held_out;
     j["metrics"] = nlohmann::json::array();
@@ -143,7 +145,10 @@ ValidateOutcome run_validate(const ValidateRequest& request) {
     const auto t0 = std::chrono::steady_clock::now();
     auto plan = validation::read_validation_plan(request.file);
     if (request.seed) plan.replay.seed = *request.seed;
-    if (request.replications) plan.replay.replications = *request.replications;
+    if (request.replications) {  // the fit's runs per trace too
+        plan.replay.replications = *request.replications;
+        plan.fit_replications.reset();
+    }
     if (!request.held_out.empty()) {
         plan.held_out = expand_folders(request.held_out, plan.kind);
         for (const auto& h : plan.held_out)

@@ -90,6 +90,13 @@ TEST_CASE("validate fits a small plan end to end, and a tolerance that fails exi
     CHECK(r.out.find("database.insert_work") != std::string::npos);
     const auto fitted = read_file(dir + "/report/fitted.yaml");
     CHECK(fitted.find("calibration:") != std::string::npos);
+    CHECK(fitted.find("model mode, 1 replication(s), seed 1") != std::string::npos);
+    // The fit's runs per trace apart from the judgement's: the fitted profile records the fit's.
+    write_text(dir + "/fit2.yaml", small_plan("10%") + "fit_replications: 2\n");
+    r = run_tbsim("validate " + dir + "/fit2.yaml --jobs 2 --json --report " + dir + "/report2");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(read_file(dir + "/report2/fitted.yaml").find("model mode, 2 replication(s), seed 1") != std::string::npos);
+    CHECK(nlohmann::json::parse(r.out).at("replay") == nlohmann::json{{"replications", 1}, {"fit_replications", 2}, {"seed", 1}});
     // A KS distance under 0.01 between n4-d3000-ag10's 8000 local inserts and as many simulated
     // ones is not achievable (two samples of that size from one distribution differ by about 0.02;
     // the model is 0.107 away), so this tolerance fails.
@@ -148,11 +155,16 @@ TEST_CASE("validate --seed and --replications replace the file's replay settings
     const auto shipped = run_tbsim(base);
     REQUIRE(shipped.exit_code == 0);
     const auto a = nlohmann::json::parse(shipped.out);
-    CHECK(a.at("replay") == nlohmann::json{{"replications", 1}, {"seed", 1}});  // the file's (replay's defaults)
+    CHECK(a.at("replay") == nlohmann::json{{"replications", 1}, {"fit_replications", 1}, {"seed", 1}});  // the file's (replay's defaults)
     const auto other = run_tbsim(base + " --seed 7 --replications 2");
     REQUIRE(other.exit_code == 0);
     const auto b = nlohmann::json::parse(other.out);
-    CHECK(b.at("replay") == nlohmann::json{{"replications", 2}, {"seed", 7}});
+    CHECK(b.at("replay") == nlohmann::json{{"replications", 2}, {"fit_replications", 2}, {"seed", 7}});
+    // --replications replaces the fit's runs per trace too.
+    write_text(dir + "/fit3.yaml", small_plan("10%") + "fit_replications: 3\n");
+    const auto replaced = run_tbsim("validate " + dir + "/fit3.yaml --no-fit --json --replications 2");
+    REQUIRE(replaced.exit_code == 0);
+    CHECK(nlohmann::json::parse(replaced.out).at("replay").at("fit_replications") == 2);
     // Other random streams: the held-out trace's simulated main loop moves; the measured one does not.
     const auto& main_a = a.at("metrics").at(0);
     const auto& main_b = b.at("metrics").at(0);
@@ -179,6 +191,7 @@ TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     CHECK(refusal("starts.yaml", "", "", "starts: 0\n", "starts.yaml:14:9: starts: expected 1 to 100 local searches") == "");
     CHECK(refusal("spread.yaml", "", "", "starts: 3\nstart_spread: 0.5\n", "spread.yaml:15:15: start_spread: expected a factor above 1") ==
           "");
+    CHECK(refusal("fitruns.yaml", "", "", "fit_replications: 0\n", "fitruns.yaml:14:19: fit_replications: at least 1") == "");
     CHECK(refusal("robust.yaml", "", "", "robust_scale: -0.1\n", "robust.yaml:14:15: robust_scale: expected 0 (least squares) or a soft L1") ==
           "");
     // A key named twice was fitted as two parameters writing one value, and the fitted profile had

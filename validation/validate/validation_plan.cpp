@@ -187,6 +187,10 @@ ValidationPlan parse_validation_plan(std::string text, const std::string& path) 
         }
         if (const auto s = r->child("seed")) plan.replay.seed = static_cast<std::uint64_t>(s->integer());
     }
+    if (const auto n = root.child("fit_replications")) {
+        plan.fit_replications = n->integer();
+        if (*plan.fit_replications < 1) n->fail("at least 1");
+    }
     if (const auto e = root.child("max_evaluations")) {
         plan.max_evaluations = static_cast<int>(e->integer());
         if (plan.max_evaluations < 2 * static_cast<int>(plan.fit.size()) + 2)

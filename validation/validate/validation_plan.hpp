@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ struct ValidationPlan {
     std::map<std::string, std::string> bounds;  // key -> "LOW:HIGH"
     std::vector<std::string> training, held_out;  // trace folders, resolved
     std::vector<MetricTolerance> metrics;
-    ReplayOptions replay;
+    ReplayOptions replay;   // the held-out and training traces' replays, and the fit's unless fit_replications
+    std::optional<std::int64_t> fit_replications;  // simulated runs per trace in each evaluation of the fit
     int max_evaluations = 200;  // per local search
     int starts = 1;             // local searches of the fit (FitOptions::starts)
     double start_spread = kDefaultStartSpread;  // where the other searches start (FitOptions::start_spread)
