@@ -65,7 +65,8 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
     out.overrides = request.overrides;
     const auto base = validation::read_testbed_profile(out.profile, out.overrides);
     // One run of each trace per evaluation, whatever the profile pools for a replay: under common
-    // random numbers the loss is as smooth, and the fit takes a third of the time of three.
+    // random numbers the loss is smooth and the fit takes a third of the time of three, but the
+    // optimum carries that run's noise (docs/calibration.md: --replications).
     out.replay.replications = request.replications.value_or(1);
     out.replay.seed = request.seed.value_or(base.header.seed);
     if (out.replay.replications < 1) throw sim::ConfigError("--replications must be at least 1");
