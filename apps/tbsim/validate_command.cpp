@@ -71,7 +71,7 @@ nlohmann::json verdict_json(const VerdictSummary& v) {
     j["passed"] = v.passed;
     j["judge"] = v.plan->judge == validation::Judge::every ? "every" : "mean";
     j["replay"] = {{"replications", v.plan->replay.replications},
-                   {"fit_replications", v.plan->fit_replications.value_or(v.plan->replay.replications)},
+                   {"fit_replications", v.plan->fit_runs()},
                    {"seed", v.plan->replay.seed}};
     j["training"] = v.training;
     j["held_out"] = v.held_out;

@@ -63,7 +63,7 @@ OpenStackValidation validate_openstack(const ValidationPlan& plan, const Validat
     request.keys = plan.fit;
     request.bounds = plan.bounds;
     request.scenarios = plan.scenarios;
-    request.replay = {plan.fit_replications.value_or(plan.replay.replications), plan.replay.seed};
+    request.replay = {plan.fit_runs(), plan.replay.seed};
     request.jobs = options.jobs;
     request.fit = plan.fit_options();
     request.fit.progress = options.progress;

@@ -78,7 +78,7 @@ TestbedValidation validate_testbed(const ValidationPlan& plan, const ValidationO
     request.keys = plan.fit;
     request.bounds = plan.bounds;
     request.replay = plan.replay;
-    if (plan.fit_replications) request.replay.replications = *plan.fit_replications;
+    request.replay.replications = plan.fit_runs();
     request.jobs = options.jobs;
     request.fit = plan.fit_options();
     request.fit.progress = options.progress;

@@ -53,6 +53,8 @@ struct ValidationPlan {
     double start_spread = kDefaultStartSpread;  // where the other searches start (FitOptions::start_spread)
     double robust_scale = 0.0;  // 0: least squares; above 0: a soft L1 loss (FitOptions::robust_scale)
 
+    /// Simulated runs per trace in each evaluation of the fit: fit_replications, or the replays'.
+    std::int64_t fit_runs() const { return fit_replications.value_or(replay.replications); }
     /// The fit's options the file sets (budget, starts, their spread); no progress callback.
     FitOptions fit_options() const {
         FitOptions f;

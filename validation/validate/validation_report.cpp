@@ -299,7 +299,7 @@ std::string openstack_report_html(const OpenStackValidation& v, const std::strin
     h += "<h2>Held-out captures</h2>\n" + capture_table(v.held_out, v.held_out_captures);
     h += "<h2>Training captures (the fit's own)</h2>\n" + capture_table(v.training, v.training_captures);
     h += inputs(v.plan, version, fmt::format("{} replication(s) ({} in the fit's evaluations), seed {}", v.plan.replay.replications,
-                                             v.plan.fit_replications.value_or(v.plan.replay.replications), v.plan.replay.seed));
+                                             v.plan.fit_runs(), v.plan.replay.seed));
     return h + "</body></html>\n";
 }
 
@@ -314,7 +314,7 @@ std::string validation_report_html(const TestbedValidation& v, const std::string
     h += "<h2>Training traces (the fit's own)</h2>\n" + trace_table(v.training, v.training_traces);
     h += inputs(v.plan, version, fmt::format("replay mode {}, {} replication(s) ({} in the fit's evaluations), seed {}",
                                              replay_mode_name(v.plan.replay.mode), v.plan.replay.replications,
-                                             v.plan.fit_replications.value_or(v.plan.replay.replications), v.plan.replay.seed));
+                                             v.plan.fit_runs(), v.plan.replay.seed));
     h += "</body></html>\n";
     return h;
 }
