@@ -1,7 +1,7 @@
 // What `tbsim replay` reads from a log of operations beyond each one's latency
 // (validation/replay/operation_patterns.hpp), on small logs built by hand whose answers are
-// counted here: the phases' spans, the main loop's progress, slow operations in runs, and local
-// inserts that meet a peer's batch at their server.
+// counted here: the phases' spans, the main loop's progress, slow operations in runs, the main
+// loop's late iterations, and local inserts that meet a peer's batch at their server.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -57,6 +57,24 @@ TEST_CASE("slow operations: the share over 3 ms, and among those that start with
     slow.add(log, 2);
     CHECK(slow.share() == doctest::Approx(2.0 / 6.0));
     CHECK(slow.share_after_slow() == doctest::Approx(1.0 / 2.0));
+}
+
+TEST_CASE("late iterations: a local insert's start to the next's, half a period or more past the period") {
+    // A period of 10 ms. Instance 0's iterations: 10, 10, 17 (0.7 periods late), 10, 10.5 (0.05:
+    // not late), 22.5 ms (1.25); instance 1's: 10 ms. Batches and another instance's inserts do
+    // not count.
+    std::vector<OperationRecord> log;
+    for (const double t : {0.0, 10.0, 20.0, 37.0, 47.0, 57.5, 80.0}) log.push_back(op(0, 0, BenchmarkOp::local_insert, t, t + 1.0));
+    log.push_back(op(0, 1, BenchmarkOp::batch_send, 25.0, 30.0));
+    for (const double t : {0.0, 10.0}) log.push_back(op(1, 1, BenchmarkOp::local_insert, t, t + 1.0));
+    log.push_back(op(2, 2, BenchmarkOp::local_insert, 500.0, 501.0));  // an instance past `instances`
+    LateIterations late;
+    late.add(log, 2, Time::from_ms(10));
+    CHECK(late.share() == doctest::Approx(2.0 / 7.0));
+    CHECK(late.slowdown_added() == doctest::Approx((0.7 + 1.25) / 7.0));
+    LateIterations none;
+    none.add(log, 2, Time::zero());  // no rate: nothing to compare with
+    CHECK(none.share() == 0.0);
 }
 
 TEST_CASE("local inserts behind a peer's batch: their share and their excess over those that meet none") {

@@ -70,6 +70,25 @@ double SlowOperations::share() const { return operations_ > 0 ? slow_ / operatio
 
 double SlowOperations::share_after_slow() const { return after_slow_ > 0 ? slow_after_slow_ / after_slow_ : 0.0; }
 
+void LateIterations::add(const std::vector<OperationRecord>& ops, std::size_t instances, Time period) {
+    if (period <= Time::zero()) return;
+    std::vector<std::vector<Time>> starts(instances);
+    for (const auto& r : ops)
+        if (r.op == BenchmarkOp::local_insert && r.instance < instances) starts[r.instance].push_back(r.start);
+    for (auto& s : starts) {
+        std::sort(s.begin(), s.end());
+        for (std::size_t k = 1; k < s.size(); ++k) {
+            const double late = (s[k] - s[k - 1]).seconds() / period.seconds() - 1.0;
+            iterations_ += 1;
+            if (late >= kLateIterationPeriods) late_ += 1, late_periods_ += late;
+        }
+    }
+}
+
+double LateIterations::share() const { return iterations_ > 0 ? late_ / iterations_ : 0.0; }
+
+double LateIterations::slowdown_added() const { return iterations_ > 0 ? late_periods_ / iterations_ : 0.0; }
+
 void SlowWindow::add(const std::vector<OperationRecord>& ops) {
     std::vector<const OperationRecord*> main;
     for (const auto& r : ops)

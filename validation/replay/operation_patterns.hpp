@@ -52,6 +52,29 @@ private:
     double operations_ = 0, slow_ = 0, after_slow_ = 0, slow_after_slow_ = 0;
 };
 
+/// An iteration of the main loop (one local insert's start to the next's, same instance) this many
+/// periods or more past its period is late.
+inline constexpr double kLateIterationPeriods = 0.5;
+
+/// The main loop's late iterations: what makes a loop that mostly keeps up fall behind. The
+/// application starts an insert a period after the last one started, or when the last
+/// iteration's work ends if that is later, so its slowdown is the mean of max(period, iteration)
+/// over the period; below the limit rate a few long iterations make most of what exceeds 1
+/// (docs/mysqlrep.md, "The limit's lower rungs").
+class LateIterations {
+public:
+    /// `period`: the main loop's, 1 / D.
+    void add(const std::vector<models::mysqlrep::OperationRecord>& ops, std::size_t instances, sim::Time period);
+    /// Late iterations among all.
+    double share() const;
+    /// What the late iterations add to the slowdown: their time past the period, summed, over
+    /// all the iterations' periods.
+    double slowdown_added() const;
+
+private:
+    double iterations_ = 0, late_ = 0, late_periods_ = 0;
+};
+
 /// Where in each second of the clock the slow main-loop operations fall: the local inserts and
 /// batches over their run's 90th percentile, by the 50 ms bin of the second they start in (the
 /// clock's origin is the launcher's, shared by every instance). On the testbed they pile up in

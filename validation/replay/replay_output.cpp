@@ -85,6 +85,7 @@ Json replay_json(const TraceReplay& r) {
                      {"after_slow", comparison_json(r.slow_after_slow)},
                      {"window_phase_s", phase_json(r.window_phase_s)},
                      {"window_share", comparison_json(r.window_share)}};
+    j["late_iterations"] = {{"share", comparison_json(r.late_share)}, {"slowdown_added", comparison_json(r.late_slowdown)}};
     j["contention"] = {{"share", comparison_json(r.contention_share)}, {"excess_ms", comparison_json(r.contention_excess_ms)}};
     Json nodes = Json::array();
     for (const auto& n : r.nodes)
@@ -245,6 +246,8 @@ std::string replay_table(const std::vector<TraceReplay>& replays, const std::vec
         row("CPU per node (s)", r.cpu_s, "{:.3f}");
         row(fmt::format("slow ops (> {:.0f} ms)", kSlowOperationMs), r.slow_share, "{:.4f}");
         row("slow after a slow one", r.slow_after_slow, "{:.4f}");
+        row(fmt::format("iterations {:g}+ late", kLateIterationPeriods), r.late_share, "{:.4f}");
+        row("  slowdown they add", r.late_slowdown, "{:.4f}");
         if (std::isfinite(r.window_share.measured) && std::isfinite(r.window_share.simulated)) {
             out += fmt::format("  {:<22} {:>12.2f} {:>12.2f} {:>8.2f}s\n", "slowest 50 ms of a s", r.window_phase_s.measured,
                                r.window_phase_s.simulated, phase_difference_s(r.window_phase_s));

@@ -48,6 +48,11 @@ std::string configuration_of(const TestbedTrace& trace) {
 // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
 Time horizon_of(const TestbedTrace& trace) { return Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s()); }
 
+// The main loop's period, 1 / D (zero without a rate).
+Time main_loop_period(const TestbedTrace& trace) {
+    return trace.rate_per_minute > 0 ? Time::from_seconds(60.0 / trace.rate_per_minute) : Time::zero();
+}
+
 // The replications of one trace's run: operations pooled; spans, events and node figures summed.
 struct SimulatedRuns {
     std::map<BenchmarkOp, std::vector<double>> operations_ms;
@@ -55,6 +60,7 @@ struct SimulatedRuns {
     std::array<double, 4> phase_s{};
     std::vector<models::mysqlrep::NodeActivity> activity;
     SlowOperations slow;
+    LateIterations late;
     SlowWindow window;
     ContendedInserts contended;
     std::vector<OperationRecord> first_log;
@@ -81,6 +87,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
         if (!options.fit_figures_only) {
             runs.slow.add(log, n);
+            runs.late.add(log, n, main_loop_period(trace));
             runs.window.add(log);
             runs.contended.add(log, n);
         }
@@ -241,6 +248,10 @@ MeasuredTrace measure_trace(const TestbedTrace& trace) {
     slow.add(ops, n);
     m.slow_share = slow.share();
     m.slow_after_slow = slow.share_after_slow();
+    LateIterations late;
+    late.add(ops, n, main_loop_period(trace));
+    m.late_share = late.share();
+    m.late_slowdown = late.slowdown_added();
     SlowWindow window;
     window.add(ops);
     m.window_phase_s = window.phase_s();
@@ -320,6 +331,8 @@ TraceReplay replay_trace(const TestbedTrace& trace, const MeasuredTrace& measure
     out.slowdown = {out.main_loop_s.measured / nominal, out.main_loop_s.simulated / nominal};
     out.slow_share = {measured.slow_share, slow_simulated.share()};
     out.slow_after_slow = {measured.slow_after_slow, slow_simulated.share_after_slow()};
+    out.late_share = {measured.late_share, runs.late.share()};
+    out.late_slowdown = {measured.late_slowdown, runs.late.slowdown_added()};
     out.window_phase_s = {measured.window_phase_s, runs.window.phase_s()};
     out.window_share = {measured.window_share, runs.window.share()};
     out.contention_share = {measured.contention_share, runs.contended.share()};

@@ -99,6 +99,9 @@ struct TraceReplay {
     // that is slow, and the share slow among those that start right after a slow one of the same
     // instance (within kBackToBackMs of its end). Real hosts stall in episodes (docs/mysqlrep.md).
     Comparison slow_share, slow_after_slow;
+    // The main loop's late iterations (LateIterations): their share of the iterations, and what
+    // they add to the slowdown. Below the limit rate most of a slowdown's excess over 1.
+    Comparison late_share, late_slowdown;
     // Where in each second the operations over the p90 pile up (SlowWindow): the worst 50 ms
     // bin's start (s past each second) and the share of its operations over the p90.
     Comparison window_phase_s, window_share;
@@ -132,6 +135,7 @@ struct MeasuredTrace {
     std::array<double, 4> phase_s{};  // the slowest instance's span of each phase (s)
     std::vector<double> progress_s;   // the slowest main loop's insert ends (progress_of)
     double slow_share = 0.0, slow_after_slow = 0.0;  // SlowOperations
+    double late_share = 0.0, late_slowdown = 0.0;    // LateIterations
     double window_phase_s = 0.0, window_share = 0.0;  // SlowWindow
     double contention_share = 0.0, contention_excess_ms = 0.0;  // ContendedInserts
     models::mysqlrep::DrivenStarts driven;  // each instance's main-loop starts, from its first (mode driven)
