@@ -112,6 +112,8 @@ struct TestbedTrace {
     double main_loop_s(std::uint32_t instance) const;
     /// The slowest instance's main loop, in seconds (Study A's figure of merit).
     double main_loop_s() const;
+    /// The main loop's period, 1 / D, in seconds (0 without a rate).
+    double period_s() const { return rate_per_minute > 0 ? 60.0 / rate_per_minute : 0.0; }
     /// inserts / D, in seconds (the main loop of a configuration that keeps up).
     double nominal_main_loop_s() const { return static_cast<double>(inserts) * 60.0 / rate_per_minute; }
     /// What shows that the run did not complete: failed operations (ok = 0) and instances with

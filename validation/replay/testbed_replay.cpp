@@ -48,11 +48,6 @@ std::string configuration_of(const TestbedTrace& trace) {
 // A run lasts as long as the trace's, at most many times over (a model that falls far behind).
 Time horizon_of(const TestbedTrace& trace) { return Time::from_seconds(3600.0 + 100.0 * trace.nominal_main_loop_s()); }
 
-// The main loop's period, 1 / D (zero without a rate).
-Time main_loop_period(const TestbedTrace& trace) {
-    return trace.rate_per_minute > 0 ? Time::from_seconds(60.0 / trace.rate_per_minute) : Time::zero();
-}
-
 // The replications of one trace's run: operations pooled; spans, events and node figures summed.
 struct SimulatedRuns {
     std::map<BenchmarkOp, std::vector<double>> operations_ms;
@@ -87,7 +82,7 @@ SimulatedRuns simulate(const TestbedTrace& trace, const models::mysqlrep::Benchm
         for (const auto& rec : log) runs.operations_ms[rec.op].push_back(rec.milliseconds());
         if (!options.fit_figures_only) {
             runs.slow.add(log, n);
-            runs.late.add(log, n, main_loop_period(trace));
+            runs.late.add(log, n, Time::from_seconds(trace.period_s()));
             runs.window.add(log);
             runs.contended.add(log, n);
         }
@@ -249,7 +244,7 @@ MeasuredTrace measure_trace(const TestbedTrace& trace) {
     m.slow_share = slow.share();
     m.slow_after_slow = slow.share_after_slow();
     LateIterations late;
-    late.add(ops, n, main_loop_period(trace));
+    late.add(ops, n, Time::from_seconds(trace.period_s()));
     m.late_share = late.share();
     m.late_slowdown = late.slowdown_added();
     SlowWindow window;
