@@ -70,7 +70,7 @@ validation::TestbedCalibrationRequest calibration_request(const CalibrateRequest
     out.replay.replications = request.replications.value_or(1);
     out.replay.seed = request.seed.value_or(base.header.seed);
     if (out.replay.replications < 1) throw sim::ConfigError("--replications must be at least 1");
-    for (const auto& f : expand_trace_folders(request.traces)) out.traces.push_back(validation::read_testbed_trace(f));
+    out.traces = validation::read_testbed_traces(expand_trace_folders(request.traces), request.jobs);
     out.keys = request.fit;
     for (const auto& b : request.bounds) {
         const auto eq = b.find('=');
@@ -159,7 +159,7 @@ validation::CaptureCalibrationRequest capture_request(const CalibrateRequest& re
                                            request.profile));
     if (request.mode != "model") throw sim::ConfigError("--mode: captures replay in model mode only");
     if (!request.overrides.empty()) throw sim::ConfigError("--set: not for captures (edit the release profile)");
-    out.profile = {validation::read_possibly_gzipped(request.profile), request.profile};
+    out.profile = {validation::read_possibly_compressed(request.profile), request.profile};
     for (const auto& s : request.scenarios) {
         const auto eq = s.find('=');
         const auto kind = eq == std::string::npos ? s : s.substr(0, eq);

@@ -56,9 +56,7 @@ ReplayOutcome run_replay(const ReplayRequest& request) {
     for (const auto& f : folders)
         if (validation::is_openstack_capture(f))
             throw sim::ConfigError(fmt::format("{}: an OpenStack capture; tbsim replay takes testbed traces (captures: tbsim validate, tbsim calibrate)", f));
-    std::vector<validation::TestbedTrace> traces;
-    traces.reserve(folders.size());
-    for (const auto& f : folders) traces.push_back(validation::read_testbed_trace(f));
+    const auto traces = validation::read_testbed_traces(folders, request.jobs);
     const std::string dir = !request.out.empty() ? request.out : traces.size() == 1 ? "out/replay/" + traces.front().name : "out/replay";
     sim::check_output_folder(dir, request.out.empty() ? "the default output folder" : "--out");
 

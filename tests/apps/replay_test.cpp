@@ -160,7 +160,7 @@ TEST_CASE("slow operations come in runs on the testbed, and the model's stall ep
     const auto with = trace_entry(replay_json(trace + " --out " + scratch_dir("replay-episodes")), "ladder-n8-ag1-d3000");
     const auto& runs = with.at("slow_ops").at("after_slow");
     // Measured: of the main-loop operations that start within 1 ms of a slow one (over 3 ms) of the
-    // same instance, 42.1% are slow too, against 10.5% of all (counted from trace.csv.gz by a
+    // same instance, 42.1% are slow too, against 10.5% of all (counted from trace.csv by a
     // separate script when the mechanism was found, docs/mysqlrep.md).
     CHECK(runs.at("measured").get<double>() == within(0.421, 0.005));
     CHECK(with.at("slow_ops").at("share").at("measured").get<double>() == within(0.1045, 0.005));
@@ -182,7 +182,7 @@ TEST_CASE("a local insert that finds a batch under way at its server waits longe
     const auto& excess = shipped.at("contention").at("excess_ms");
     // Measured: 80 of its 2400 local inserts began while a peer's batch to the same server was
     // under way (share 0.0333); their median, 0.228 ms above that of the 2284 that met no batch
-    // (counted from trace.csv.gz by a separate script, docs/mysqlrep.md "A batch under way").
+    // (counted from trace.csv by a separate script, docs/mysqlrep.md "A batch under way").
     CHECK(shipped.at("contention").at("share").at("measured").get<double>() == within(80.0 / 2400, 1e-9));
     CHECK(excess.at("measured").get<double>() == within(0.2277, 0.0005));
     // The shipped profile's group commit (since 2026-12-07) flushes in 112 us at the median: the
@@ -334,7 +334,7 @@ TEST_CASE("replay warns where the trace's foreign CPU moves the model most, and 
     // figures of 2026-12-06 reports them: (199372800 - 188919808) B over its run_s of 42.258 s.
     const auto dir = scratch_dir("replay-disk") + "/n2-d3000-ag10";
     fs::create_directories(dir);
-    for (const char* file : {"trace.csv.gz", "bytes.csv"}) fs::copy_file(kTraces + "n2-d3000-ag10/" + file, dir + "/" + file);
+    for (const char* file : {"trace.csv.xz", "bytes.csv"}) fs::copy_file(kTraces + "n2-d3000-ag10/" + file, dir + "/" + file);
     std::string meta = read_file(kTraces + "n2-d3000-ag10/meta.json");
     const std::string busy = "\"cpu_busy_fraction\": 0.029822259334367173";
     REQUIRE(meta.find(busy) != std::string::npos);

@@ -6,9 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
+#include <lzma.h>
+#include <zlib.h>
 
 #include "sim/config/config_error.hpp"
+#include "validation/readers/compressed_file.hpp"
 #include "validation/readers/json_field.hpp"
 #include "validation/readers/openstack_capture.hpp"
 #include "validation/readers/testbed_trace.hpp"
@@ -91,7 +95,7 @@ TEST_CASE("the host's CPU outside the containers is its busy time less the conta
 TEST_CASE("how late the paced main loop woke is read from the trace: the host's wake-ups during the run") {
     // The application sleeps until the previous local insert's start plus the period; of the
     // inserts whose previous iteration ended 0.5 ms or more before that, the median lateness
-    // (counted from trace.csv.gz by a separate script, docs/mysqlrep.md): the first day's
+    // (counted from trace.csv by a separate script, docs/mysqlrep.md): the first day's
     // n4-d3000-ag1 91.3 us over 7977 inserts, the same configuration at 03:54 on 2026-12-04 140.3 us
     // over 1187.
     CHECK(read_testbed_trace(kTraces + "n4-d3000-ag1").pacing_lateness_s().value() == within(91.27e-6, 0.001));
@@ -211,17 +215,94 @@ TEST_CASE("rows of an instance the metadata does not have are refused") {
     CHECK(e.find("trace.csv:6: instance 2: meta.json has instances 0..1") != std::string::npos);
 }
 
-TEST_CASE("a truncated gzip is refused, not read as a shorter trace") {
-    const auto dir = scratch_trace("gzip", "");
+// The committed trace n2-d3000-ag10's text, and the same text compressed as gzip (zlib) or xz
+// (liblzma) in memory.
+std::string committed_text() { return tbsim::validation::read_possibly_compressed(kTraces + "n2-d3000-ag10/trace.csv.xz"); }
+
+std::string gzip_of(const std::string& text) {
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);  // +16: a gzip header
+    std::string out(deflateBound(&z, text.size()), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+std::string xz_of(const std::string& text) {
+    std::string out(lzma_stream_buffer_bound(text.size()), '\0');
+    std::size_t size = 0;
+    REQUIRE(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
+                                    reinterpret_cast<std::uint8_t*>(out.data()), &size, out.size()) == LZMA_OK);
+    out.resize(size);
+    return out;
+}
+
+// A scratch copy of n2-d3000-ag10 whose trace.csv is `file` (trace.csv.gz or trace.csv.xz) with `bytes`.
+std::string scratch_compressed(const std::string& name, const std::string& file, const std::string& bytes) {
+    const auto dir = scratch_trace(name, "");
     fs::remove(fs::path(dir) / "trace.csv");
-    // The committed trace's compressed bytes cut in the middle.
-    std::ifstream in(kTraces + "n2-d3000-ag10/trace.csv.gz", std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    REQUIRE(bytes.size() > 1000);
-    std::ofstream(fs::path(dir) / "trace.csv.gz", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-    const auto e = error_of(dir);
-    CHECK(e.find("trace.csv.gz:") != std::string::npos);
-    CHECK(e.find("damaged or truncated gzip data") != std::string::npos);
+    std::ofstream(fs::path(dir) / file, std::ios::binary) << bytes;
+    return dir;
+}
+
+TEST_CASE("a trace reads the same from trace.csv, trace.csv.gz and trace.csv.xz") {
+    const std::string text = committed_text();
+    REQUIRE(text.size() > 100000);
+    const auto plain = read_testbed_trace(scratch_trace("plain", text));
+    const auto gz = read_testbed_trace(scratch_compressed("gz", "trace.csv.gz", gzip_of(text)));
+    const auto xz = read_testbed_trace(scratch_compressed("xz", "trace.csv.xz", xz_of(text)));
+    REQUIRE(plain.operations.size() > 1000);
+    for (const auto* other : {&gz, &xz}) {
+        REQUIRE(other->operations.size() == plain.operations.size());
+        CHECK(other->operations.back().end_ns == plain.operations.back().end_ns);
+        CHECK(other->operations[plain.operations.size() / 2].start_ns == plain.operations[plain.operations.size() / 2].start_ns);
+    }
+}
+
+TEST_CASE("a truncated gzip or xz file is refused at the line where its text stops, not read as a shorter trace") {
+    const std::string text = committed_text();
+    for (const auto& [file, bytes] : {std::pair{std::string("trace.csv.gz"), gzip_of(text)}, std::pair{std::string("trace.csv.xz"), xz_of(text)}}) {
+        CAPTURE(file);
+        REQUIRE(bytes.size() > 1000);
+        const auto e = error_of(scratch_compressed("cut", file, bytes.substr(0, bytes.size() / 2)));
+        CHECK(e.find(file + ":") != std::string::npos);
+        CHECK(e.find(file.ends_with(".gz") ? "damaged or truncated gzip data" : "damaged or truncated xz data (unexpected end of the stream)") !=
+              std::string::npos);
+        // About half the text was readable: the line named is past the first quarter, before the end.
+        const auto line = std::stol(e.substr(e.find(file + ":") + file.size() + 1));
+        const auto lines = std::count(text.begin(), text.end(), '\n');
+        CHECK(line > lines / 4);
+        CHECK(line < lines);
+    }
+}
+
+TEST_CASE("traces read on several threads come in the order given, and of two broken ones the first is named") {
+    const auto good = scratch_trace("order-good", kGoodRows);
+    const auto first = scratch_trace("order-first", "instance,phase,op\n");
+    const auto second = scratch_trace("order-second", "nothing\n");
+    const auto traces = tbsim::validation::read_testbed_traces({kTraces + "n2-d3000-ag10", good}, 2);
+    REQUIRE(traces.size() == 2);
+    CHECK(traces[0].name == "n2-d3000-ag10");
+    CHECK(traces[1].name == "tbsim-trace-reader-order-good");
+    for (int run = 0; run < 5; ++run) {
+        std::string e = "no error";
+        try {
+            tbsim::validation::read_testbed_traces({good, first, second, good}, 3);
+        } catch (const tbsim::sim::ConfigError& error) {
+            e = error.what();
+        }
+        CHECK(e.find("order-first/trace.csv:1") != std::string::npos);
+    }
+}
+
+TEST_CASE("a file named .xz that is not xz is refused, naming the file") {
+    const auto e = error_of(scratch_compressed("not-xz", "trace.csv.xz", std::string(kGoodRows)));
+    CHECK(e.find("trace.csv.xz:1: damaged or truncated xz data (not in the xz format)") != std::string::npos);
 }
 
 TEST_CASE("a meta.json without a key the replay needs is refused, naming the key") {

@@ -1,27 +1,41 @@
 #include "validation/readers/compressed_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include "sim/config/config_error.hpp"
 #include "sim/config/input_path.hpp"
 
 namespace tbsim::validation {
+namespace {
 
-std::string read_possibly_gzipped(const std::string& path) {
-    if (!sim::input_path_exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
-    if (path.size() < 3 || path.compare(path.size() - 3, 3, ".gz") != 0) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", path));
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", path));
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+// The error for a stream that stops early: the line where the readable text stops is the first
+// that could not be read whole.
+[[noreturn]] void fail_damaged(const std::string& path, const std::string& text, const char* format, const std::string& why) {
+    const auto line = 1 + std::count(text.begin(), text.end(), '\n');
+    throw sim::ConfigError(fmt::format("{}:{}: damaged or truncated {} data ({}): the text stops here", path, line, format, why));
+}
+
+std::string read_gzip(const std::string& path) {
     gzFile file = gzopen(path.c_str(), "rb");
     if (file == nullptr) throw sim::ConfigError(fmt::format("{}: cannot open", path));
     std::string out;
@@ -37,10 +51,53 @@ std::string read_possibly_gzipped(const std::string& path) {
     const bool damaged = code != Z_OK && code != Z_STREAM_END;
     const std::string why = damaged && message != nullptr ? message : "";
     gzclose(file);
-    // The line where the readable text stops: the first line that could not be read whole.
-    const auto line = 1 + std::count(out.begin(), out.end(), '\n');
-    if (damaged) throw sim::ConfigError(fmt::format("{}:{}: damaged or truncated gzip data ({}): the text stops here", path, line, why));
+    if (damaged) fail_damaged(path, out, "gzip", why);
     return out;
+}
+
+const char* lzma_reason(lzma_ret code) {
+    switch (code) {
+        case LZMA_FORMAT_ERROR: return "not in the xz format";
+        case LZMA_OPTIONS_ERROR: return "unsupported options";
+        case LZMA_DATA_ERROR: return "corrupt data";
+        case LZMA_BUF_ERROR: return "unexpected end of the stream";
+        case LZMA_MEMLIMIT_ERROR: return "needs more memory than allowed";
+        case LZMA_MEM_ERROR: return "out of memory";
+        default: return "decoder error";
+    }
+}
+
+std::string read_xz(const std::string& path) {
+    const std::string in = read_bytes(path);
+    // The committed traces need 9 MiB to read (xz -6), xz -9's 65 MiB; a header asking for more
+    // than this is not a trace.
+    constexpr std::uint64_t memory_limit = std::uint64_t{256} << 20;
+    lzma_stream stream = LZMA_STREAM_INIT;
+    if (lzma_stream_decoder(&stream, memory_limit, LZMA_CONCATENATED) != LZMA_OK)
+        throw sim::ConfigError(fmt::format("{}: cannot start the xz decoder", path));
+    stream.next_in = reinterpret_cast<const std::uint8_t*>(in.data());
+    stream.avail_in = in.size();
+    std::string out;
+    std::uint8_t buffer[1 << 16];
+    lzma_ret code = LZMA_OK;
+    while (code == LZMA_OK) {
+        stream.next_out = buffer;
+        stream.avail_out = sizeof buffer;
+        code = lzma_code(&stream, LZMA_FINISH);
+        out.append(reinterpret_cast<const char*>(buffer), sizeof buffer - stream.avail_out);
+    }
+    lzma_end(&stream);
+    if (code != LZMA_STREAM_END) fail_damaged(path, out, "xz", lzma_reason(code));
+    return out;
+}
+
+}  // namespace
+
+std::string read_possibly_compressed(const std::string& path) {
+    if (!sim::input_path_exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
+    if (ends_with(path, ".gz")) return read_gzip(path);
+    if (ends_with(path, ".xz")) return read_xz(path);
+    return read_bytes(path);
 }
 
 bool folder_has_format(const std::string& folder, const std::string& format) {
@@ -52,10 +109,10 @@ bool folder_has_format(const std::string& folder, const std::string& format) {
     return head.find(format) != std::string::npos;
 }
 
-std::optional<std::string> find_possibly_gzipped(const std::string& folder, const std::string& name) {
+std::optional<std::string> find_possibly_compressed(const std::string& folder, const std::string& name) {
     const auto plain = (std::filesystem::path(folder) / name).string();
-    if (sim::input_path_exists(plain + ".gz")) return plain + ".gz";
-    if (sim::input_path_exists(plain)) return plain;
+    for (const char* suffix : {".xz", ".gz", ""})
+        if (sim::input_path_exists(plain + suffix)) return plain + suffix;
     return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
-// Reading a trace's files whole: plain, or gzip-compressed when the name ends in .gz (zlib). A
-// truncated or damaged gzip stream is an error naming the file, not a silently shorter trace.
+// Reading a trace's files whole: plain, gzip-compressed when the name ends in .gz (zlib), or
+// xz-compressed when it ends in .xz (liblzma; the committed traces, about half gzip's size). A
+// truncated or damaged stream is an error naming the file, not a silently shorter trace.
 #pragma once
 
 #include <optional>
@@ -7,13 +8,14 @@
 
 namespace tbsim::validation {
 
-/// The content of `path` (gunzipped if it ends in .gz). ConfigError: missing, unreadable, damaged.
-std::string read_possibly_gzipped(const std::string& path);
+/// The content of `path`, decompressed if it ends in .gz or .xz. ConfigError: missing, unreadable,
+/// damaged or truncated (naming the line where the readable text stops).
+std::string read_possibly_compressed(const std::string& path);
 
 /// Whether `folder` has a meta.json whose first 200 bytes name `format` (a trace or capture format).
 bool folder_has_format(const std::string& folder, const std::string& format);
 
-/// `folder/name.gz` if it exists, else `folder/name` if it exists, else nothing.
-std::optional<std::string> find_possibly_gzipped(const std::string& folder, const std::string& name);
+/// The first of `folder/name.xz`, `folder/name.gz` and `folder/name` that exists; else nothing.
+std::optional<std::string> find_possibly_compressed(const std::string& folder, const std::string& name);
 
 }  // namespace tbsim::validation

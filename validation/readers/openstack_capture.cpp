@@ -36,9 +36,9 @@ void read_meta(OpenStackCapture& c) {
 }
 
 void read_series(OpenStackCapture& c) {
-    const auto path = find_possibly_gzipped(c.folder, "series.csv");
+    const auto path = find_possibly_compressed(c.folder, "series.csv");
     if (!path) fail((fs::path(c.folder) / "series.csv").string(), "no such file (nor series.csv.gz)");
-    const TableReader t(read_possibly_gzipped(*path), *path, {"second", "compute", "protocol", "direction", "bytes"});
+    const TableReader t(read_possibly_compressed(*path), *path, {"second", "compute", "protocol", "direction", "bytes"});
     std::int64_t previous = 0;
     for (std::size_t r = 0; r < t.rows(); ++r) {
         CaptureBin b{t.integer(r, 0), t.text(r, 1), t.text(r, 2), t.text(r, 3), t.number(r, 4)};
@@ -56,9 +56,9 @@ void read_series(OpenStackCapture& c) {
 }
 
 void read_messages(OpenStackCapture& c) {
-    const auto path = find_possibly_gzipped(c.folder, "messages.csv");
+    const auto path = find_possibly_compressed(c.folder, "messages.csv");
     if (!path) return;
-    const TableReader t(read_possibly_gzipped(*path), *path,
+    const TableReader t(read_possibly_compressed(*path), *path,
                         {"time_s", "compute", "protocol", "direction", "name", "request_bytes", "reply_bytes"});
     std::vector<CaptureMessage> messages;
     for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -71,9 +71,9 @@ void read_messages(OpenStackCapture& c) {
 }
 
 void read_workload(OpenStackCapture& c) {
-    const auto path = find_possibly_gzipped(c.folder, "workload.csv");
+    const auto path = find_possibly_compressed(c.folder, "workload.csv");
     if (!path) return;
-    const TableReader t(read_possibly_gzipped(*path), *path, {"instance", "user", "create_start_s", "create_s", "delete_s", "ok"});
+    const TableReader t(read_possibly_compressed(*path), *path, {"instance", "user", "create_start_s", "create_s", "delete_s", "ok"});
     std::vector<CaptureInstance> instances;
     for (std::size_t r = 0; r < t.rows(); ++r) {
         CaptureInstance i{t.integer(r, 0), t.integer(r, 1), t.number(r, 2), t.number(r, 3), t.number(r, 4), t.integer(r, 5) == 1};

@@ -1,6 +1,7 @@
 #include "validation/readers/testbed_trace.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <map>
 
@@ -9,6 +10,7 @@
 
 #include "sim/config/config_error.hpp"
 #include "sim/config/input_path.hpp"
+#include "sim/core/parallel_for.hpp"
 #include "sim/core/units.hpp"
 #include "validation/readers/compressed_file.hpp"
 #include "validation/readers/json_field.hpp"
@@ -117,9 +119,9 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
 }
 
 void read_operations(const std::string& folder, TestbedTrace& trace) {
-    const auto path = find_possibly_gzipped(folder, "trace.csv");
-    if (!path) fail((fs::path(folder) / "trace.csv").string(), "no such file (nor trace.csv.gz)");
-    const TableReader t(read_possibly_gzipped(*path), *path, {"instance", "phase", "op", "peer", "rows", "t_start_ns", "t_end_ns", "ok"});
+    const auto path = find_possibly_compressed(folder, "trace.csv");
+    if (!path) fail((fs::path(folder) / "trace.csv").string(), "no such file (nor trace.csv.xz, trace.csv.gz)");
+    const TableReader t(read_possibly_compressed(*path), *path, {"instance", "phase", "op", "peer", "rows", "t_start_ns", "t_end_ns", "ok"});
     trace.operations.reserve(t.rows());
     std::vector<std::int64_t> last_start(trace.nodes.size(), -1);
     for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -156,7 +158,7 @@ void read_operations(const std::string& folder, TestbedTrace& trace) {
 
 void read_bytes(const std::string& folder, TestbedTrace& trace) {
     const auto path = (fs::path(folder) / "bytes.csv").string();
-    const TableReader t(read_possibly_gzipped(path), path, {"instance", "direction", "bytes", "packets"});
+    const TableReader t(read_possibly_compressed(path), path, {"instance", "direction", "bytes", "packets"});
     for (std::size_t r = 0; r < t.rows(); ++r) {
         const auto instance = t.integer(r, 0);
         if (instance < 0 || instance >= trace.instances)
@@ -172,9 +174,9 @@ void read_bytes(const std::string& folder, TestbedTrace& trace) {
 }
 
 void read_flows(const std::string& folder, TestbedTrace& trace) {
-    const auto path = find_possibly_gzipped(folder, "flows.csv");
+    const auto path = find_possibly_compressed(folder, "flows.csv");
     if (!path) return;
-    const TableReader t(read_possibly_gzipped(*path), *path, {"src_instance", "dst_instance", "frames", "bytes"});
+    const TableReader t(read_possibly_compressed(*path), *path, {"src_instance", "dst_instance", "frames", "bytes"});
     std::vector<TraceFlow> flows;
     for (std::size_t r = 0; r < t.rows(); ++r) {
         const auto a = t.integer(r, 0), b = t.integer(r, 1);
@@ -281,6 +283,21 @@ TestbedTrace read_testbed_trace(const std::string& folder) {
     read_bytes(folder, trace);
     read_flows(folder, trace);
     return trace;
+}
+
+std::vector<TestbedTrace> read_testbed_traces(const std::vector<std::string>& folders, unsigned jobs) {
+    std::vector<TestbedTrace> out(folders.size());
+    std::vector<std::exception_ptr> failures(folders.size());
+    sim::parallel_for_count(folders.size(), jobs, [&](std::size_t i) {
+        try {
+            out[i] = read_testbed_trace(folders[i]);
+        } catch (...) {
+            failures[i] = std::current_exception();
+        }
+    });
+    for (const auto& failure : failures)
+        if (failure) std::rethrow_exception(failure);
+    return out;
 }
 
 bool is_testbed_trace(const std::string& folder) { return folder_has_format(folder, "tbsim-testbed trace"); }

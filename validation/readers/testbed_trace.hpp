@@ -1,6 +1,6 @@
 // A trace of the real testbed (tbsim-testbed, docs/traces.md) read back: the run's conditions
-// (meta.json), every database operation with its times (trace.csv or trace.csv.gz), the traffic per
-// node (bytes.csv) and, when recorded, per node pair (flows.csv).
+// (meta.json), every database operation with its times (trace.csv, trace.csv.gz or trace.csv.xz),
+// the traffic per node (bytes.csv) and, when recorded, per node pair (flows.csv).
 //
 // Strict: a missing file or column, a cell that is not a number, an operation that ends before it
 // starts, an instance's operations out of order, an instance the metadata does not have, a
@@ -124,6 +124,9 @@ struct TestbedTrace {
 
 /// Reads the trace in `folder`. Throws sim::ConfigError on anything malformed.
 TestbedTrace read_testbed_trace(const std::string& folder);
+/// Reads the traces in `folders`, on up to `jobs` threads, in that order. Where several are
+/// malformed, the error is the first folder's in that order, whatever the threads did.
+std::vector<TestbedTrace> read_testbed_traces(const std::vector<std::string>& folders, unsigned jobs);
 
 /// Whether `folder` holds a testbed trace (a meta.json of the testbed's format).
 bool is_testbed_trace(const std::string& folder);

@@ -93,7 +93,7 @@ CaptureReplay replay_capture(const OpenStackCapture& c, const CaptureScenarios& 
         throw sim::ConfigError(fmt::format("{}: no scenario for the workload {} (tbsim calibrate: --scenario {}=FILE; a validation file: "
                                            "scenarios.{})",
                                            c.folder, w.kind, w.kind, w.kind));
-    auto doc = sim::ConfigDocument::from_text(read_possibly_gzipped(file), file);
+    auto doc = sim::ConfigDocument::from_text(read_possibly_compressed(file), file);
     for (const auto& o : capture_overrides(c, profile_path)) doc->apply_override(o, sim::OverrideOrigin{"--capture", "--capture", true});
     const auto root = doc->root();
     // The capture sets what a sweep of the scenario would vary: its sweep is not run.

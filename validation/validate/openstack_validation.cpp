@@ -59,7 +59,7 @@ OpenStackValidation validate_openstack(const ValidationPlan& plan, const Validat
     v.held_out_captures = read_all(plan.held_out);
     CaptureCalibrationRequest request;
     request.captures = v.training_captures;
-    request.profile = {read_possibly_gzipped(plan.profile), plan.profile};
+    request.profile = {read_possibly_compressed(plan.profile), plan.profile};
     request.keys = plan.fit;
     request.bounds = plan.bounds;
     request.scenarios = plan.scenarios;

@@ -55,12 +55,6 @@ std::vector<MetricSample> samples(const MetricTolerance& m, const std::vector<Tr
     return out;
 }
 
-std::vector<TestbedTrace> read_all(const std::vector<std::string>& folders) {
-    std::vector<TestbedTrace> out;
-    for (const auto& f : folders) out.push_back(read_testbed_trace(f));
-    return out;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -71,8 +65,8 @@ TestbedValidation validate_testbed(const ValidationPlan& plan, const ValidationO
     TestbedValidation v;
     v.plan = plan;
     // Everything read before anything runs: a bad trace stops with FILE:LINE first.
-    v.training_traces = read_all(plan.training);
-    v.held_out_traces = read_all(plan.held_out);
+    v.training_traces = read_testbed_traces(plan.training, options.jobs);
+    v.held_out_traces = read_testbed_traces(plan.held_out, options.jobs);
     TestbedCalibrationRequest request;
     request.profile = testbed_profile_text(plan.profile);
     request.keys = plan.fit;
