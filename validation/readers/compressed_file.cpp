@@ -16,10 +16,6 @@
 namespace tbsim::validation {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", path));
@@ -69,8 +65,8 @@ const char* lzma_reason(lzma_ret code) {
 
 std::string read_xz(const std::string& path) {
     const std::string in = read_bytes(path);
-    // The committed traces need 9 MiB to read (xz -6), xz -9's 65 MiB; a header asking for more
-    // than this is not a trace.
+    // The committed traces need 9 MiB to read (xz -6), a file of xz -9 65 MiB; a header that asks
+    // for more than this limit is refused as not a trace.
     constexpr std::uint64_t memory_limit = std::uint64_t{256} << 20;
     lzma_stream stream = LZMA_STREAM_INIT;
     if (lzma_stream_decoder(&stream, memory_limit, LZMA_CONCATENATED) != LZMA_OK)
@@ -95,8 +91,8 @@ std::string read_xz(const std::string& path) {
 
 std::string read_possibly_compressed(const std::string& path) {
     if (!sim::input_path_exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
-    if (ends_with(path, ".gz")) return read_gzip(path);
-    if (ends_with(path, ".xz")) return read_xz(path);
+    if (path.ends_with(".gz")) return read_gzip(path);
+    if (path.ends_with(".xz")) return read_xz(path);
     return read_bytes(path);
 }
 
