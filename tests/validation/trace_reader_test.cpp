@@ -300,6 +300,12 @@ TEST_CASE("traces read on several threads come in the order given, and of two br
     }
 }
 
+TEST_CASE("a trace without trace.csv in any of its three forms is refused, naming them") {
+    const auto dir = scratch_trace("no-operations-file", kGoodRows);
+    fs::remove(fs::path(dir) / "trace.csv");
+    CHECK(error_of(dir).find("trace.csv: no such file (nor trace.csv.xz, trace.csv.gz)") != std::string::npos);
+}
+
 TEST_CASE("a file named .xz that is not xz is refused, naming the file") {
     const auto e = error_of(scratch_compressed("not-xz", "trace.csv.xz", std::string(kGoodRows)));
     CHECK(e.find("trace.csv.xz:1: damaged or truncated xz data (not in the xz format)") != std::string::npos);

@@ -112,4 +112,9 @@ std::optional<std::string> find_possibly_compressed(const std::string& folder, c
     return std::nullopt;
 }
 
+std::string require_possibly_compressed(const std::string& folder, const std::string& name) {
+    if (auto path = find_possibly_compressed(folder, name)) return *path;
+    throw sim::ConfigError(fmt::format("{}: no such file (nor {}.xz, {}.gz)", (std::filesystem::path(folder) / name).string(), name, name));
+}
+
 }  // namespace tbsim::validation

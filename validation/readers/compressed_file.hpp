@@ -17,5 +17,7 @@ bool folder_has_format(const std::string& folder, const std::string& format);
 
 /// The first of `folder/name.xz`, `folder/name.gz` and `folder/name` that exists; else nothing.
 std::optional<std::string> find_possibly_compressed(const std::string& folder, const std::string& name);
+/// The same for a file the folder must have. ConfigError naming all three when none exists.
+std::string require_possibly_compressed(const std::string& folder, const std::string& name);
 
 }  // namespace tbsim::validation

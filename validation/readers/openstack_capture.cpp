@@ -36,9 +36,8 @@ void read_meta(OpenStackCapture& c) {
 }
 
 void read_series(OpenStackCapture& c) {
-    const auto path = find_possibly_compressed(c.folder, "series.csv");
-    if (!path) fail((fs::path(c.folder) / "series.csv").string(), "no such file (nor series.csv.gz)");
-    const TableReader t(read_possibly_compressed(*path), *path, {"second", "compute", "protocol", "direction", "bytes"});
+    const auto path = require_possibly_compressed(c.folder, "series.csv");
+    const TableReader t(read_possibly_compressed(path), path, {"second", "compute", "protocol", "direction", "bytes"});
     std::int64_t previous = 0;
     for (std::size_t r = 0; r < t.rows(); ++r) {
         CaptureBin b{t.integer(r, 0), t.text(r, 1), t.text(r, 2), t.text(r, 3), t.number(r, 4)};

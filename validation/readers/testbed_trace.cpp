@@ -119,9 +119,8 @@ void read_meta(const std::string& folder, TestbedTrace& trace) {
 }
 
 void read_operations(const std::string& folder, TestbedTrace& trace) {
-    const auto path = find_possibly_compressed(folder, "trace.csv");
-    if (!path) fail((fs::path(folder) / "trace.csv").string(), "no such file (nor trace.csv.xz, trace.csv.gz)");
-    const TableReader t(read_possibly_compressed(*path), *path, {"instance", "phase", "op", "peer", "rows", "t_start_ns", "t_end_ns", "ok"});
+    const auto path = require_possibly_compressed(folder, "trace.csv");
+    const TableReader t(read_possibly_compressed(path), path, {"instance", "phase", "op", "peer", "rows", "t_start_ns", "t_end_ns", "ok"});
     trace.operations.reserve(t.rows());
     std::vector<std::int64_t> last_start(trace.nodes.size(), -1);
     for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -153,7 +152,7 @@ void read_operations(const std::string& folder, TestbedTrace& trace) {
         last = op.start_ns;
         trace.operations.push_back(op);
     }
-    if (trace.operations.empty()) fail(*path, "no operations");
+    if (trace.operations.empty()) fail(path, "no operations");
 }
 
 void read_bytes(const std::string& folder, TestbedTrace& trace) {
