@@ -311,6 +311,28 @@ TEST_CASE("a file named .xz that is not xz is refused, naming the file") {
     CHECK(e.find("trace.csv.xz:1: damaged or truncated xz data (not in the xz format)") != std::string::npos);
 }
 
+TEST_CASE("a file whose text is longer than the reader's limit is refused as it decompresses, not read into memory whole") {
+    // The committed trace's text is 218 kB; under a limit of 100 kB each form is refused,
+    // the compressed ones before their stream ends (a gzip of zeros grows a thousandfold).
+    const std::string text = committed_text();
+    REQUIRE(text.size() > 200000);
+    const std::uint64_t limit = 100000;
+    for (const auto& [file, bytes] : {std::pair{std::string("trace.csv"), text}, std::pair{std::string("trace.csv.gz"), gzip_of(text)},
+                                      std::pair{std::string("trace.csv.xz"), xz_of(text)}}) {
+        CAPTURE(file);
+        const auto dir = scratch_compressed("too-long", file, bytes);
+        std::string e = "no error";
+        try {
+            tbsim::validation::read_possibly_compressed(dir + "/" + file, limit);
+        } catch (const tbsim::sim::ConfigError& error) {
+            e = error.what();
+        }
+        CHECK(e.find(file + ": holds more than 100000 bytes of text") != std::string::npos);
+        // The default limit (2 GiB) reads it whole.
+        CHECK(tbsim::validation::read_possibly_compressed(dir + "/" + file) == text);
+    }
+}
+
 TEST_CASE("a meta.json without a key the replay needs is refused, naming the key") {
     const auto dir = scratch_trace("meta", kGoodRows);
     rewrite_meta(dir, "\"aggregation\"", "\"aggregatoin\"");

@@ -16,7 +16,14 @@
 namespace tbsim::validation {
 namespace {
 
-std::string read_bytes(const std::string& path) {
+[[noreturn]] void fail_too_long(const std::string& path, std::uint64_t max_text) {
+    const std::string limit = max_text >= (1u << 20) ? fmt::format("{} MiB", max_text >> 20) : fmt::format("{} bytes", max_text);
+    throw sim::ConfigError(fmt::format("{}: holds more than {} of text, the most tbsim reads from one file (damaged, or not a trace)", path, limit));
+}
+
+std::string read_bytes(const std::string& path, std::uint64_t max_text) {
+    std::error_code error;
+    if (const auto size = std::filesystem::file_size(path, error); !error && size > max_text) fail_too_long(path, max_text);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw sim::ConfigError(fmt::format("{}: cannot read", path));
     std::stringstream bytes;
@@ -31,7 +38,7 @@ std::string read_bytes(const std::string& path) {
     throw sim::ConfigError(fmt::format("{}:{}: damaged or truncated {} data ({}): the text stops here", path, line, format, why));
 }
 
-std::string read_gzip(const std::string& path) {
+std::string read_gzip(const std::string& path, std::uint64_t max_text) {
     gzFile file = gzopen(path.c_str(), "rb");
     if (file == nullptr) throw sim::ConfigError(fmt::format("{}: cannot open", path));
     std::string out;
@@ -39,6 +46,10 @@ std::string read_gzip(const std::string& path) {
     for (;;) {
         const int n = gzread(file, buffer, sizeof buffer);
         if (n > 0) out.append(buffer, static_cast<std::size_t>(n));
+        if (out.size() > max_text) {
+            gzclose(file);
+            fail_too_long(path, max_text);
+        }
         if (n < static_cast<int>(sizeof buffer)) break;
     }
     // gzread returns what it could at a cut like at a normal end: the error state tells them apart.
@@ -63,8 +74,8 @@ const char* lzma_reason(lzma_ret code) {
     }
 }
 
-std::string read_xz(const std::string& path) {
-    const std::string in = read_bytes(path);
+std::string read_xz(const std::string& path, std::uint64_t max_text) {
+    const std::string in = read_bytes(path, max_text);
     // The committed traces need 9 MiB to read (xz -6), a file of xz -9 65 MiB; a header that asks
     // for more than this limit is refused as not a trace.
     constexpr std::uint64_t memory_limit = std::uint64_t{256} << 20;
@@ -81,6 +92,10 @@ std::string read_xz(const std::string& path) {
         stream.avail_out = sizeof buffer;
         code = lzma_code(&stream, LZMA_FINISH);
         out.append(reinterpret_cast<const char*>(buffer), sizeof buffer - stream.avail_out);
+        if (out.size() > max_text) {
+            lzma_end(&stream);
+            fail_too_long(path, max_text);
+        }
     }
     lzma_end(&stream);
     if (code != LZMA_STREAM_END) fail_damaged(path, out, "xz", lzma_reason(code));
@@ -89,11 +104,11 @@ std::string read_xz(const std::string& path) {
 
 }  // namespace
 
-std::string read_possibly_compressed(const std::string& path) {
+std::string read_possibly_compressed(const std::string& path, std::uint64_t max_text) {
     if (!sim::input_path_exists(path)) throw sim::ConfigError(fmt::format("{}: no such file", path));
-    if (path.ends_with(".gz")) return read_gzip(path);
-    if (path.ends_with(".xz")) return read_xz(path);
-    return read_bytes(path);
+    if (path.ends_with(".gz")) return read_gzip(path, max_text);
+    if (path.ends_with(".xz")) return read_xz(path, max_text);
+    return read_bytes(path, max_text);
 }
 
 bool folder_has_format(const std::string& folder, const std::string& format) {
