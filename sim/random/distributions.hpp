@@ -16,8 +16,11 @@ inline double draw_uniform(RandomStream& rs, double low, double high) { return l
 /// Exponential with the given mean (inversion; 1 - u is in (0, 1], so the log is finite).
 inline double draw_exponential(RandomStream& rs, double mean) { return -mean * std::log(1.0 - rs.uniform01()); }
 
-/// Normal (Box-Muller, one draw per pair of uniforms, no cached state).
-double draw_normal(RandomStream& rs, double mean, double stddev);
+/// Standard normal (Marsaglia and Tsang's ziggurat, no cached state).
+double draw_standard_normal(RandomStream& rs);
+
+/// Normal with the given mean and standard deviation.
+inline double draw_normal(RandomStream& rs, double mean, double stddev) { return mean + stddev * draw_standard_normal(rs); }
 
 /// Lognormal: exp(N(mu, sigma)); its median is exp(mu).
 inline double draw_lognormal(RandomStream& rs, double mu, double sigma) { return std::exp(draw_normal(rs, mu, sigma)); }

@@ -732,8 +732,9 @@ TEST_CASE("a connection's first statement waits at the server longer than the on
     // ladder-n12-ag10-d3000 (2026-11-30): each instance's first local insert took 0.54 ms at the
     // median over the 12 instances, the later ones 0.45 ms (+0.09 ms); over the 133 traces the first
     // takes 1.40 times the rest's median. With database.first_statement_wait (200 us, seed 1) the
-    // model gives 0.49 against 0.42 ms (+0.07); without it the first is the faster, 0.32 against
-    // 0.41 ms: it comes after the idle wait of the sync polls, with nothing else running.
+    // model gives 0.55 against 0.39 ms (+0.16; seeds 2 and 3: +0.19, +0.16); without it 0.42
+    // against 0.41 ms (+0.01; +0.06, +0.01): it comes after the idle wait of the sync polls, with
+    // nothing else running. The medians of 12 first statements move by some 0.05 ms with the draws.
     auto first_and_rest = [](const std::string& set) {
         const auto out = scratch_dir("replay-first-statement");
         replay_json(kTraces + "ladder-n12-ag10-d3000 --simulated-traces" + set + " --out " + out);
@@ -750,7 +751,7 @@ TEST_CASE("a connection's first statement waits at the server longer than the on
     CHECK(first - rest > 0.03);
     CHECK(first - rest < 0.2);
     const auto [first_off, rest_off] = first_and_rest(" --set database.first_statement_wait=0us");
-    CHECK(first_off < rest_off);
+    CHECK(first_off - rest_off < first - rest - 0.05);  // the wait is what makes the first slower
 }
 
 TEST_CASE("at 24 instances the first batch to each peer waits behind the disk's writes for the new connections") {

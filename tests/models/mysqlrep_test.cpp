@@ -361,7 +361,7 @@ TEST_CASE("under group commit a stalled flush holds the commits waiting for it o
     // The group commit case above with every flush stalling: a flush of 20 ms plus a stall of 30
     // ms (hosts.disk_stall_probability 1, no episodes), 50 ms in all. A batch that leads a flush
     // takes it and 0.36 ms more. One that finds a flush under way waits for it and then leads or
-    // shares the next (50 ms): 100.37 ms in all when it waits for the first one's stall as well
+    // shares the next (50 ms): up to 100.37 ms in all when it waits for the first one's stall as well
     // (database.group_commit_waits_stalls, the default); when it goes where that flush would
     // have ended without its stall (the stall is the leader's own), at most 20 + 50 ms, and
     // since the flushes under way now end 30 ms sooner, fewer batches find one.
@@ -375,7 +375,9 @@ TEST_CASE("under group commit a stalled flush holds the commits waiting for it o
     };
     const auto waiting = batches(true), own = batches(false);
     CHECK(waiting["p50"].get<double>() == within(50.37, 0.001));
-    CHECK(waiting["p99"].get<double>() == within(100.37, 0.001));  // a whole stalled flush more
+    // A whole stalled flush more, less the part of the first one already done when the batch came.
+    CHECK(waiting["p99"].get<double>() > 90.0);
+    CHECK(waiting["p99"].get<double>() <= 100.38);
     CHECK(own["p50"].get<double>() == within(50.37, 0.001));
     CHECK(own["p99"].get<double>() <= 70.38);
     CHECK(own["mean"].get<double>() < waiting["mean"].get<double>() - 10.0);
@@ -401,7 +403,9 @@ TEST_CASE("a page flush that holds the table's last-page latch makes the stateme
     const auto free = with(false), held = with(true);
     for (const char* op : {"insert_latency_ms", "batch_latency_ms"}) {
         CHECK(free[op]["p99"].get<double>() < 0.5);
-        CHECK(held[op]["p50"].get<double>() == within(free[op]["p50"].get<double>(), 0.001));
+        // The median statement meets no write: the same as without the latch but for the draws
+        // that the held statements shift (within 1%, where a wait would add tens of ms).
+        CHECK(held[op]["p50"].get<double>() == within(free[op]["p50"].get<double>(), 0.01));
         CHECK(held[op]["p95"].get<double>() > 50.0);
         CHECK(held[op]["p99"].get<double>() < 150.5);  // at most the whole write
         const double added = held[op]["mean"].get<double>() - free[op]["mean"].get<double>();
@@ -577,11 +581,11 @@ TEST_CASE("servers started together keep one round phase: the pages are lost fro
     // 1 ms, no log flush, rounds every 1000 s sharing one phase (hosts.page_flush_together): the
     // servers started page_flush_lead (and host_probe) before the clock's origin, so the one round
     // of the run comes at 1000 s less that. The VMs boot and sync, so the main loop runs from
-    // about 59.2 s to 69.1 s, and no server commits before it. A round at 50 s (lead 950 s) sees
-    // no commit and loses nothing: the run is the run without reads. A round at 62 s and one at
-    // 64 s make every statement after them read its page (the median 1 ms up), 7.1 / 9.9 and
-    // 5.1 / 9.9 of them: the mean is 0.72 and 0.52 ms up, in the ratio 7.1 : 5.1 (within 10%). A
-    // lead of 900 s and a probe of 38 s put the round at 62 s too.
+    // about 61.5 s to 71.4 s (seed 1: the boots are drawn), and no server commits before it. A
+    // round at 50 s (lead 950 s) sees no commit and loses nothing: the run is the run without
+    // reads. A round at 62 s and one at 64 s make every statement after them read its page (the
+    // median 1 ms up), 9.4 / 9.9 and 7.4 / 9.9 of them: the mean is 0.95 and 0.75 ms up, in the
+    // ratio 9.4 : 7.4 (within 10%). A lead of 900 s and a probe of 38 s put the round at 62 s too.
     const std::vector<std::string> point{"workload.instances=2",             rate(600),
                                          "workload.aggregation=1",           "workload.inserts=100",
                                          "database.commit_io=0ms",           "hosts.disk_queue=false",
@@ -603,9 +607,9 @@ TEST_CASE("servers started together keep one round phase: the pages are lost fro
         const double added62 = at62[op]["mean"].get<double>() - none[op]["mean"].get<double>();
         const double added64 = at64[op]["mean"].get<double>() - none[op]["mean"].get<double>();
         CHECK(at64[op]["p50"].get<double>() == within(none[op]["p50"].get<double>() + 1.0, 0.001));
-        CHECK(added62 == within(0.72, 0.05));
-        CHECK(added64 == within(0.52, 0.05));
-        CHECK(added62 / added64 == within(7.1 / 5.1, 0.1));
+        CHECK(added62 == within(0.95, 0.05));
+        CHECK(added64 == within(0.75, 0.05));
+        CHECK(added62 / added64 == within(9.4 / 7.4, 0.1));
     }
 }
 

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "sim/core/simulation.hpp"
@@ -90,6 +92,45 @@ TEST_CASE("distributions have their nominal moments") {
     CHECK(uniform.mean() == within(2.0, 0.003));
     CHECK(uniform.min() >= 1.0);
     CHECK(uniform.max() < 3.0);
+}
+
+TEST_CASE("normal draws follow the normal density in every layer and in the tails") {
+    // The ziggurat draws most values from rectangles and the rest from wedges and the tail beyond
+    // R = 3.654; accepting every wedge point would add 0.67% of mass in steps, and a tail without
+    // its rejection step would draw R + an exponential of mean 1/R. 4 million draws see both.
+    RandomStream rs(5, "ziggurat");
+    constexpr int kDraws = 4000000;
+    constexpr double kR = 3.6541528853610088;
+    const auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); };
+    std::vector<int> bins(40, 0);
+    std::vector<double> draws;
+    draws.reserve(kDraws);
+    Tally tail_excess;  // |z| - R beyond R
+    for (int i = 0; i < kDraws; ++i) {
+        const double z = draw_standard_normal(rs);
+        draws.push_back(z);
+        if (std::abs(z) > kR) tail_excess.add(std::abs(z) - kR);
+        if (z >= -4.0 && z < 4.0) ++bins[static_cast<std::size_t>((z + 4.0) / 0.2)];
+    }
+    // Bins of 0.2 over [-4, 4]: each count within 5 standard deviations of n p (binomial).
+    for (std::size_t b = 0; b < bins.size(); ++b) {
+        const double low = -4.0 + 0.2 * static_cast<double>(b);
+        const double p = cdf(low + 0.2) - cdf(low);
+        CHECK(std::abs(bins[b] - kDraws * p) < 5.0 * std::sqrt(kDraws * p * (1.0 - p)));
+    }
+    // Beyond R: 2 (1 - Phi(R)) = 2.58e-4 of the draws, 1034 expected (sd 32), and on average
+    // phi(R) / (1 - Phi(R)) - R = 0.2429 beyond it (standard error about 0.007 with 1034 draws).
+    const double beyond = 2.0 * (1.0 - cdf(kR));
+    CHECK(std::abs(static_cast<double>(tail_excess.count()) - kDraws * beyond) < 5.0 * std::sqrt(kDraws * beyond));
+    CHECK(tail_excess.mean() == within(0.2429, 0.08));
+    // Kolmogorov-Smirnov distance to Phi below its 0.1% critical value, 1.95 / sqrt(n) = 0.001.
+    std::sort(draws.begin(), draws.end());
+    double ks = 0.0;
+    for (std::size_t i = 0; i < draws.size(); ++i) {
+        const double f = cdf(draws[i]);
+        ks = std::max({ks, f - static_cast<double>(i) / kDraws, static_cast<double>(i + 1) / kDraws - f});
+    }
+    CHECK(ks < 1.95 / std::sqrt(static_cast<double>(kDraws)));
 }
 
 TEST_CASE("an empirical distribution inverts its piecewise-linear CDF") {
