@@ -48,6 +48,7 @@ validation::FitOptions fit_options(const CalibrateRequest& request) {
     fit.starts = request.starts;
     fit.start_spread = request.start_spread;
     fit.robust_scale = request.robust_scale;
+    fit.other_draws = request.other_draws;
     fit.progress = progress_line(request.quiet);
     return fit;
 }
@@ -94,6 +95,7 @@ std::string fit_account(const validation::FitResult& fit) {
     out += fmt::format("loss {:.4g} -> {:.4g}, RMSE {:.4g} -> {:.4g} over {} residuals, {} evaluations, {}\n", fit.loss_before,
                        fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
                        fit.converged ? fit.stop_reason : "DID NOT CONVERGE (" + fit.stop_reason + ")");
+    if (!fit.draws_loss_after.empty()) out += draws_account(fit) + "\n";
     if (fit.infeasible > 0)
         out += fmt::format("{} evaluation(s) at points the model could not run, scored as a high loss; the first: {}\n", fit.infeasible,
                            fit.first_infeasible);
@@ -133,6 +135,8 @@ nlohmann::json fit_json(const validation::FitResult& fit) {
     j["infeasible_evaluations"] = fit.infeasible;
     j["start_spread"] = fit.start_spread;
     j["robust_scale"] = fit.robust_scale;
+    j["draws_loss_before"] = fit.draws_loss_before;
+    j["draws_loss_after"] = fit.draws_loss_after;
     j["starts"] = nlohmann::json::array();
     for (std::size_t k = 0; k < fit.starts.size(); ++k) {
         const auto& s = fit.starts[k];

@@ -33,6 +33,7 @@ struct CalibrateRequest {
     int starts = 1;                      // local searches (validation::FitOptions::starts)
     double start_spread = validation::kDefaultStartSpread;  // FitOptions::start_spread
     double robust_scale = 0.0;                              // FitOptions::robust_scale
+    int other_draws = validation::kDefaultOtherDraws;       // FitOptions::other_draws
     unsigned jobs = 1;
     bool quiet = false;  // no progress line
 };

@@ -231,6 +231,10 @@ int main(int argc, char** argv) {
                           "fit a soft L1 loss with this scale in the residuals' units (0.15: about a 15% error; docs/calibration.md) "
                           "instead of least squares (default 0: least squares)")
         ->check(CLI::Range(0.0, 10.0));
+    calibrate->add_option("--other-draws", calibrate_request.other_draws,
+                          "replay the start and the fit with this many other seeds: the fit's gain on draws it was not fitted on "
+                          "(0 to 100, default 4; 0: none)")
+        ->check(CLI::Range(0, 100));
     calibrate->add_option("--mode", calibrate_request.mode, "replay mode of every evaluation: model or driven (default model)")
         ->check(CLI::IsMember({"model", "driven"}));
     auto* calibrate_reps_opt = calibrate->add_option("--replications", calibrate_replications,

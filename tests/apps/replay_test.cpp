@@ -924,6 +924,19 @@ TEST_CASE("calibrate writes the same fitted profile on every run, and it replays
     const auto j = nlohmann::json::parse(a.out);
     CHECK(j.at("converged").get<bool>());
     CHECK(j.at("loss_after").get<double>() <= j.at("loss_before").get<double>());
+    // The start and the fit replayed with the 4 seeds after the fit's own, in the JSON and the profile.
+    REQUIRE(j.at("draws_loss_before").size() == 4u);
+    REQUIRE(j.at("draws_loss_after").size() == 4u);
+    CHECK(j["draws_loss_before"][0].get<double>() != j.at("loss_before").get<double>());  // another seed's loss
+    CHECK(fitted.find("  other_draws: {before: [") != std::string::npos);
+    const auto no_draws = run_tbsim(args + " --other-draws 0 --out " + dir + "/n.yaml");
+    REQUIRE(no_draws.exit_code == 0);
+    const auto nj = nlohmann::json::parse(no_draws.out);
+    CHECK(nj.at("draws_loss_after").empty());
+    CHECK(nj.at("evaluations").get<int>() == j.at("evaluations").get<int>() - 8);
+    CHECK(nj.at("parameters") == j.at("parameters"));
+    CHECK(read_file(dir + "/n.yaml").find("other_draws") == std::string::npos);
+    CHECK(run_tbsim(args + " --other-draws -1").exit_code == 2);
     // The fitted profile is a normal profile: replay reads it.
     CHECK(run_tbsim("replay " + kTraces + "n4-d3000-ag10 --profile " + dir + "/a.yaml --out " + dir + "/r").exit_code == 0);
 

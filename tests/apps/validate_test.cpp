@@ -192,6 +192,7 @@ TEST_CASE("a bad validation file exits 2 naming FILE:LINE:COL and the key") {
     CHECK(refusal("spread.yaml", "", "", "starts: 3\nstart_spread: 0.5\n", "spread.yaml:15:15: start_spread: expected a factor above 1") ==
           "");
     CHECK(refusal("fitruns.yaml", "", "", "fit_replications: 0\n", "fitruns.yaml:14:19: fit_replications: at least 1") == "");
+    CHECK(refusal("draws.yaml", "", "", "other_draws: -1\n", "draws.yaml:14:14: other_draws: expected 0 to 100 other draws") == "");
     CHECK(refusal("robust.yaml", "", "", "robust_scale: -0.1\n", "robust.yaml:14:15: robust_scale: expected 0 (least squares) or a soft L1") ==
           "");
     // A key named twice was fitted as two parameters writing one value, and the fitted profile had

@@ -8,7 +8,9 @@
 
 #include "sim/config/config_document.hpp"
 #include "sim/config/config_error.hpp"
+#include "sim/core/random_stream.hpp"
 #include "sim/core/time.hpp"
+#include "sim/random/distributions.hpp"
 #include "validation/calibration/fit_parameter.hpp"
 #include "validation/calibration/fitted_profile.hpp"
 #include "validation/calibration/parameter_fit.hpp"
@@ -166,6 +168,61 @@ TEST_CASE("a multi-start fit leaves a shallow basin that a single local search s
     const auto again = fit_parameters({wide_parameter("a", std::exp(-1.0))}, double_well, options);
     CHECK(again.parameters[0].value == multi.parameters[0].value);
     CHECK(again.evaluations == multi.evaluations);
+}
+
+namespace {
+
+// A "simulation" of a quantity whose true mean is 2: 50 samples, each 2 plus a normal draw of sd
+// 0.1 from the stream of `draw`, against the parameter a. The fit under draws k ends at 2 plus the
+// mean of those 50 draws.
+Residuals sampled_mean(const std::vector<double>& v, int draw) {
+    tbsim::sim::RandomStream rs(static_cast<std::uint64_t>(1 + draw), "sampled mean");
+    Residuals r;
+    for (int i = 0; i < 50; ++i) {
+        r.values.push_back(v[0] - (2.0 + tbsim::sim::draw_normal(rs, 0.0, 0.1)));
+        r.names.push_back("sample " + std::to_string(i));
+    }
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the start and the fit are replayed with other draws, and the gain on them is reported") {
+    FitOptions options;
+    options.other_draws = 10;
+    options.residuals_in_draw = sampled_mean;
+    const auto fit = fit_parameters({parameter("a", 1.0)}, [](const std::vector<double>& v) { return sampled_mean(v, 0); }, options);
+    REQUIRE(fit.converged);
+    REQUIRE(fit.draws_loss_before.size() == 10u);
+    REQUIRE(fit.draws_loss_after.size() == 10u);
+    // Draw k (1 to 10, never the fit's own 0) at the start (a = 1) and at the fit.
+    for (int k = 1; k <= 10; ++k) {
+        CHECK(fit.draws_loss_before[static_cast<std::size_t>(k - 1)] == sampled_mean({1.0}, k).loss());
+        CHECK(fit.draws_loss_after[static_cast<std::size_t>(k - 1)] == sampled_mean({fit.parameters[0].value}, k).loss());
+    }
+    // At the fit, the loss on its own draws is 49 sigma^2 = 0.49 on average and on other draws
+    // 50 sigma^2 (1 + 1/50) = 0.51; from a = 1 the loss is 50 (1 + sigma^2) = 50.5, so the gain on
+    // other draws is about 50, with a spread of 2 sigma sqrt(50) = 1.4 a draw (0.45 over 10).
+    const auto gain = draws_gain(fit);
+    CHECK(gain.mean == within(50.0, 0.05));
+    CHECK(gain.standard_error > 0.1);
+    CHECK(gain.standard_error < 1.5);
+    CHECK(draws_account(fit).find("under 10 other seed(s)") == 0);
+
+    // A model without randomness gains on other draws exactly what it gains on its own, and each
+    // other draw costs two evaluations.
+    auto fixed = [](const std::vector<double>& v, int) { return sampled_mean(v, 0); };
+    options.other_draws = 3;
+    options.residuals_in_draw = fixed;
+    const auto still = fit_parameters({parameter("a", 1.0)}, [&](const std::vector<double>& v) { return fixed(v, 0); }, options);
+    CHECK(draws_gain(still).mean == doctest::Approx(still.loss_before - still.loss_after).epsilon(1e-12));
+    CHECK(draws_gain(still).standard_error == doctest::Approx(0.0).epsilon(1e-12));
+    options.other_draws = 0;
+    const auto without = fit_parameters({parameter("a", 1.0)}, [&](const std::vector<double>& v) { return fixed(v, 0); }, options);
+    CHECK(without.draws_loss_after.empty());
+    CHECK(draws_account(without).empty());
+    CHECK(still.evaluations == without.evaluations + 6);
+    CHECK(still.parameters[0].value == without.parameters[0].value);
 }
 
 TEST_CASE("a point the model cannot run scores a high loss and the fit goes on") {

@@ -91,13 +91,16 @@ CaptureCalibration calibrate_captures(const CaptureCalibrationRequest& request, 
     once.replications = 1;
     replay_captures_with(request.captures, profile_at(start), request.scenarios, once, request.jobs);
 
+    auto residuals_in_draw = [&](const std::vector<double>& values, int draw) {
+        auto options = request.replay;
+        options.seed += static_cast<std::uint64_t>(draw);
+        return capture_residuals(replay_captures_with(request.captures, profile_at(values), request.scenarios, options, request.jobs));
+    };
+    auto fit = request.fit;
+    fit.residuals_in_draw = residuals_in_draw;
     CaptureCalibration out;
     out.fit = fit_parameters(
-        parameters,
-        [&](const std::vector<double>& values) {
-            return capture_residuals(replay_captures_with(request.captures, profile_at(values), request.scenarios, request.replay, request.jobs));
-        },
-        request.fit);
+        parameters, [&](const std::vector<double>& values) { return residuals_in_draw(values, 0); }, fit);
     out.fitted_text = fitted_profile_text(request.profile, out.fit, info);
     return out;
 }

@@ -109,6 +109,16 @@ std::string fitted_profile_text(const sim::ScenarioText& base, const FitResult& 
     if (fit.robust_scale > 0.0) out += fmt::format("  robust_scale: {:g}  # soft L1 loss\n", fit.robust_scale);
     out += fmt::format("  loss: {{before: {:.6g}, after: {:.6g}}}\n", fit.loss_before, fit.loss_after);
     out += fmt::format("  rmse: {{before: {:.6g}, after: {:.6g}}}\n", fit.rmse_before, fit.rmse_after);
+    if (!fit.draws_loss_after.empty()) {  // the loss under the seeds after the fit's own
+        const auto list = [](const std::vector<double>& v) {
+            std::string s;
+            for (std::size_t i = 0; i < v.size(); ++i) s += fmt::format("{}{:.6g}", i ? ", " : "", v[i]);
+            return s;
+        };
+        const auto gain = draws_gain(fit);
+        out += fmt::format("  other_draws: {{before: [{}], after: [{}], gain: {:.4g}, gain_standard_error: {:.2g}}}\n",
+                           list(fit.draws_loss_before), list(fit.draws_loss_after), gain.mean, gain.standard_error);
+    }
     if (fit.starts.size() > 1) {  // a multi-start fit: every local search, the winner marked
         out += fmt::format("  start_spread: {:g}\n", fit.start_spread);
         out += "  starts:\n";

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <Eigen/Dense>
+#include <fmt/format.h>
 #include <nlopt.h>
 
 #include "sim/config/config_error.hpp"
@@ -163,11 +164,10 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     const auto p = parameters.size();
     // With a robust scale, everything below (the search, the loss, the Jacobian) sees the soft L1
     // residuals; without, the raw ones.
+    const auto loss_residuals = [scale = options.robust_scale](Residuals r) { return scale > 0.0 ? soft_l1(std::move(r), scale) : r; };
     const ResidualFunction residuals =
         options.robust_scale > 0.0
-            ? ResidualFunction([&raw_residuals, scale = options.robust_scale](const std::vector<double>& values) {
-                  return soft_l1(raw_residuals(values), scale);
-              })
+            ? ResidualFunction([&raw_residuals, &loss_residuals](const std::vector<double>& values) { return loss_residuals(raw_residuals(values)); })
             : raw_residuals;
     FitResult result;
     std::vector<double> x(p), lower(p), upper(p);
@@ -242,6 +242,30 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
         if (ev > 1e-10 * std::max(largest, 1e-300)) inv(k) = 1.0 / ev;
     }
     const Eigen::MatrixXd cov = s2 * eig.eigenvectors() * inv.asDiagonal() * eig.eigenvectors().transpose();
+
+    // The fit's gain under draws it was not fitted on: the start and the fit replayed with the
+    // seeds after the fit's own, k = 1..other_draws (docs/calibration.md, "Other draws").
+    const int other_draws = options.residuals_in_draw ? std::max(0, options.other_draws) : 0;
+    for (int k = 1; k <= other_draws; ++k) {
+        double losses[2] = {0.0, 0.0};
+        try {
+            for (int i = 0; i < 2; ++i) {
+                losses[i] = loss_residuals(options.residuals_in_draw(values_of(i == 0 ? o.start_x : x), k)).loss();
+                if (options.progress)
+                    options.progress({result.evaluations + 2 * k - 1 + i, o.budget, losses[i], result.loss_after,
+                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - o.start).count(), true});
+            }
+        } catch (const sim::ConfigError&) {
+            continue;  // a draw under which the start or the fit cannot run: left out
+        } catch (const sim::TimeOverflow&) {
+            continue;
+        } catch (const sim::EngineLimit&) {
+            continue;
+        }
+        result.draws_loss_before.push_back(losses[0]);
+        result.draws_loss_after.push_back(losses[1]);
+    }
+    result.evaluations += 2 * other_draws;
     for (std::size_t j = 0; j < p; ++j) {
         auto& par = parameters[j];
         par.value = std::exp(x[j]);
@@ -261,6 +285,35 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
         }
     result.parameters = std::move(parameters);
     return result;
+}
+
+DrawsGain draws_gain(const FitResult& fit) {
+    DrawsGain g;
+    const auto n = std::min(fit.draws_loss_before.size(), fit.draws_loss_after.size());
+    if (n == 0) return g;
+    std::vector<double> gains(n);
+    for (std::size_t k = 0; k < n; ++k) gains[k] = fit.draws_loss_before[k] - fit.draws_loss_after[k];
+    for (const double d : gains) g.mean += d / static_cast<double>(n);
+    if (n < 2) return g;
+    double ss = 0.0;
+    for (const double d : gains) ss += (d - g.mean) * (d - g.mean);
+    g.standard_error = std::sqrt(ss / static_cast<double>(n - 1) / static_cast<double>(n));
+    return g;
+}
+
+std::string draws_account(const FitResult& fit) {
+    const auto n = fit.draws_loss_after.size();
+    if (n == 0) return "";
+    double before = 0.0, after = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+        before += fit.draws_loss_before[k] / static_cast<double>(n);
+        after += fit.draws_loss_after[k] / static_cast<double>(n);
+    }
+    const auto gain = draws_gain(fit);
+    return fmt::format("under {} other seed(s) the loss goes from {:.4g} at the start to {:.4g} at the fit (mean): it gains {:.3g}{} on "
+                       "draws it was not fitted on, against {:.3g} on its own",
+                       n, before, after, gain.mean, n > 1 ? fmt::format(" +- {:.2g}", gain.standard_error) : "",
+                       fit.loss_before - fit.loss_after);
 }
 
 }  // namespace tbsim::validation

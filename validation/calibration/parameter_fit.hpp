@@ -41,6 +41,8 @@ struct FitProgress {
 
 /// Where the other searches of a multi-start begin: within this factor of the given values.
 inline constexpr double kDefaultStartSpread = 2.0;
+/// Other random draws the start and the fit are replayed with (FitOptions::other_draws).
+inline constexpr int kDefaultOtherDraws = 4;
 /// A start spread is 0 (the whole bounds) or a factor above 1.
 inline bool valid_start_spread(double factor) { return factor == 0.0 || (factor > 1.0 && factor <= 1e6); }
 
@@ -52,6 +54,11 @@ struct FitOptions {
     int starts = 1;              // local searches: the given values, then starts - 1 points spread around them
     double start_spread = kDefaultStartSpread;  // the other starts within this factor of the given values (and the bounds); 0: the whole bounds
     double robust_scale = 0.0;   // 0: least squares; above 0: soft L1 with this scale (soft_l1 in replay_residuals.hpp)
+    // The fit's gain under other random draws: the start and the fit replayed with draws k =
+    // 1..other_draws (`residuals_in_draw(values, k)`; the fit's own draws are k = 0), 2 evaluations
+    // each. 0 or no function: none.
+    int other_draws = kDefaultOtherDraws;
+    std::function<Residuals(const std::vector<double>& values, int draw)> residuals_in_draw;
     std::function<void(const FitProgress&)> progress;
 };
 
@@ -85,7 +92,20 @@ struct FitResult {
     std::vector<std::string> unidentified;               // keys the data does not pin down
     std::vector<ParameterCorrelation> correlations;      // pairs with |r| above 0.9
     Residuals before, after;
+    // The loss at the start and at the fit under each of FitOptions::other_draws other draws (in
+    // the order of the draws; empty without them): what the fit gains on draws it did not see.
+    std::vector<double> draws_loss_before, draws_loss_after;
 };
+
+/// The mean over the other draws of the loss at the start minus the loss at the fit, and its
+/// standard error (paired by draw; 0 with fewer than two draws).
+struct DrawsGain {
+    double mean = 0.0, standard_error = 0.0;
+};
+DrawsGain draws_gain(const FitResult& fit);
+/// One line: the loss at the start and at the fit under the other draws, and the gain against
+/// the fit's own ("" without other draws).
+std::string draws_account(const FitResult& fit);
 
 /// Residuals at parameter values (in the parameters' order, base units).
 using ResidualFunction = std::function<Residuals(const std::vector<double>& values)>;

@@ -11,13 +11,14 @@
 namespace tbsim::validation {
 
 std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<MeasuredTrace>& measured,
-                                   const std::vector<FitParameter>& parameters, const std::vector<double>& values) {
+                                   const std::vector<FitParameter>& parameters, const std::vector<double>& values, int draw) {
     auto overrides = request.overrides;
     for (std::size_t i = 0; i < parameters.size(); ++i)
         overrides.push_back({parameter_override(parameters[i], values[i]), sim::OverrideOrigin{"--fit", "--fit", true}});
     const auto profile = read_testbed_profile(request.profile, overrides);
     auto options = request.replay;
     options.fit_figures_only = true;  // what replay_residuals reads
+    options.seed += static_cast<std::uint64_t>(draw);
     return replay_traces(request.traces, measured, profile.spec, options, request.jobs);
 }
 
@@ -52,9 +53,13 @@ TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, c
     // What the traces measured does not move with the parameters: read once, compared at every evaluation.
     const auto measured = measure_traces(request.traces, request.jobs);
     TestbedCalibration out;
+    auto fit = request.fit;
+    fit.residuals_in_draw = [&](const std::vector<double>& values, int draw) {
+        return replay_residuals(replay_at(request, measured, parameters, values, draw));
+    };
     out.fit = fit_parameters(
         parameters, [&](const std::vector<double>& values) { return replay_residuals(replay_at(request, measured, parameters, values)); },
-        request.fit);
+        fit);
     out.fitted_text = fitted_profile_text(request.profile, out.fit, info);
     return out;
 }

@@ -34,8 +34,8 @@ struct TestbedCalibration {
 TestbedCalibration calibrate_testbed(const TestbedCalibrationRequest& request, const std::string& version);
 
 /// The same evaluation the fit makes: the profile at `values` of `parameters`, every trace replayed
-/// (`measured[i]` is request.traces[i]'s measure_trace).
+/// (`measured[i]` is request.traces[i]'s measure_trace), with the seed `draw` after the request's.
 std::vector<TraceReplay> replay_at(const TestbedCalibrationRequest& request, const std::vector<MeasuredTrace>& measured,
-                                   const std::vector<FitParameter>& parameters, const std::vector<double>& values);
+                                   const std::vector<FitParameter>& parameters, const std::vector<double>& values, int draw = 0);
 
 }  // namespace tbsim::validation

@@ -206,6 +206,11 @@ ValidationPlan parse_validation_plan(std::string text, const std::string& path) 
         if (!valid_start_spread(plan.start_spread))
             n->fail("expected a factor above 1 (the other starts within it of the profile's values), or 0 for the whole bounds");
     }
+    if (const auto n = root.child("other_draws")) {
+        const std::int64_t draws = n->integer();
+        if (draws < 0 || draws > 100) n->fail("expected 0 to 100 other draws (0: no draws' standard error)");
+        plan.other_draws = static_cast<int>(draws);
+    }
     if (const auto n = root.child("robust_scale")) {
         plan.robust_scale = n->number();
         if (!(plan.robust_scale >= 0.0 && plan.robust_scale <= 10.0))

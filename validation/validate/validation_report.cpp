@@ -183,6 +183,10 @@ std::string parameter_table(const FitResult* fitted) {
     h += fmt::format("<p>Loss {:.4g} before, {:.4g} after; RMSE {:.4g} to {:.4g} over {} residuals; {} evaluations; {}.</p>\n", fit.loss_before,
                      fit.loss_after, fit.rmse_before, fit.rmse_after, fit.residuals, fit.evaluations,
                      fit.converged ? "converged" : "did not converge");
+    if (!fit.draws_loss_after.empty())
+        h += fmt::format("<p>Replayed with other seeds, {}. A standard error above says how well the training traces pin a value down "
+                         "with the fit's own draws, not how far other draws would move it (docs/calibration.md).</p>\n",
+                         escape(draws_account(fit)));
     for (const auto& k : fit.unidentified) h += fmt::format("<p class=\"fail\">Not identified by the training traces: {}</p>\n", escape(k));
     for (const auto& c : fit.correlations)
         h += fmt::format("<p>Correlated: {} and {} (r = {:+.2f})</p>\n", escape(c.a), escape(c.b), c.correlation);
