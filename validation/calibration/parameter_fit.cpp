@@ -167,7 +167,9 @@ FitResult fit_parameters(std::vector<FitParameter> parameters, const ResidualFun
     const auto loss_residuals = [scale = options.robust_scale](Residuals r) { return scale > 0.0 ? soft_l1(std::move(r), scale) : r; };
     const ResidualFunction residuals =
         options.robust_scale > 0.0
-            ? ResidualFunction([&raw_residuals, &loss_residuals](const std::vector<double>& values) { return loss_residuals(raw_residuals(values)); })
+            ? ResidualFunction([&raw_residuals, &loss_residuals](const std::vector<double>& values) {
+                  return loss_residuals(raw_residuals(values));
+              })
             : raw_residuals;
     FitResult result;
     std::vector<double> x(p), lower(p), upper(p);
