@@ -294,8 +294,12 @@ DrawsGain draws_gain(const FitResult& fit) {
     const auto n = std::min(fit.draws_loss_before.size(), fit.draws_loss_after.size());
     if (n == 0) return g;
     std::vector<double> gains(n);
-    for (std::size_t k = 0; k < n; ++k) gains[k] = fit.draws_loss_before[k] - fit.draws_loss_after[k];
-    for (const double d : gains) g.mean += d / static_cast<double>(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        g.loss_before += fit.draws_loss_before[k] / static_cast<double>(n);
+        g.loss_after += fit.draws_loss_after[k] / static_cast<double>(n);
+        gains[k] = fit.draws_loss_before[k] - fit.draws_loss_after[k];
+    }
+    g.mean = g.loss_before - g.loss_after;
     if (n < 2) return g;
     double ss = 0.0;
     for (const double d : gains) ss += (d - g.mean) * (d - g.mean);
@@ -306,15 +310,10 @@ DrawsGain draws_gain(const FitResult& fit) {
 std::string draws_account(const FitResult& fit) {
     const auto n = fit.draws_loss_after.size();
     if (n == 0) return "";
-    double before = 0.0, after = 0.0;
-    for (std::size_t k = 0; k < n; ++k) {
-        before += fit.draws_loss_before[k] / static_cast<double>(n);
-        after += fit.draws_loss_after[k] / static_cast<double>(n);
-    }
     const auto gain = draws_gain(fit);
     return fmt::format("under {} other seed(s) the loss goes from {:.4g} at the start to {:.4g} at the fit (mean): it gains {:.3g}{} on "
                        "draws it was not fitted on, against {:.3g} on its own",
-                       n, before, after, gain.mean, n > 1 ? fmt::format(" +- {:.2g}", gain.standard_error) : "",
+                       n, gain.loss_before, gain.loss_after, gain.mean, n > 1 ? fmt::format(" +- {:.2g}", gain.standard_error) : "",
                        fit.loss_before - fit.loss_after);
 }
 

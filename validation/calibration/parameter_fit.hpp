@@ -97,9 +97,10 @@ struct FitResult {
     std::vector<double> draws_loss_before, draws_loss_after;
 };
 
-/// The mean over the other draws of the loss at the start minus the loss at the fit, and its
-/// standard error (paired by draw; 0 with fewer than two draws).
+/// Over the other draws: the mean loss at the start and at the fit, the mean of the start's loss
+/// minus the fit's, and its standard error (paired by draw; 0 with fewer than two draws).
 struct DrawsGain {
+    double loss_before = 0.0, loss_after = 0.0;
     double mean = 0.0, standard_error = 0.0;
 };
 DrawsGain draws_gain(const FitResult& fit);

@@ -208,7 +208,7 @@ ValidationPlan parse_validation_plan(std::string text, const std::string& path) 
     }
     if (const auto n = root.child("other_draws")) {
         const std::int64_t draws = n->integer();
-        if (draws < 0 || draws > 100) n->fail("expected 0 to 100 other draws (0: no draws' standard error)");
+        if (draws < 0 || draws > 100) n->fail("expected 0 to 100 other draws (0: no replays with other seeds)");
         plan.other_draws = static_cast<int>(draws);
     }
     if (const auto n = root.child("robust_scale")) {

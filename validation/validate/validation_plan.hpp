@@ -52,7 +52,7 @@ struct ValidationPlan {
     int starts = 1;             // local searches of the fit (FitOptions::starts)
     double start_spread = kDefaultStartSpread;  // where the other searches start (FitOptions::start_spread)
     double robust_scale = 0.0;  // 0: least squares; above 0: a soft L1 loss (FitOptions::robust_scale)
-    int other_draws = kDefaultOtherDraws;  // replays at the fit under other seeds (FitOptions::other_draws)
+    int other_draws = kDefaultOtherDraws;  // the start and the fit replayed with other seeds (FitOptions::other_draws)
 
     /// Simulated runs per trace in each evaluation of the fit: fit_replications, or the replays'.
     std::int64_t fit_runs() const { return fit_replications.value_or(replay.replications); }
